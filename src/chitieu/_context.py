@@ -1,0 +1,35 @@
+"""What a CLI command needs: settings, the open database, the language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import typer
+from sqlalchemy.engine import Engine
+
+from chitieu._database import create_engine, ensure_current
+from chitieu._settings import Settings, database_url
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    _engine: Engine | None = field(default=None, init=False)
+
+    @property
+    def lang(self) -> str:
+        return self.settings.lang
+
+    def engine(self) -> Engine:
+        """The database, created or upgraded to the current schema on first use."""
+        if self._engine is None:
+            engine = create_engine(database_url(self.settings.database_url))
+            ensure_current(engine)
+            self._engine = engine
+        return self._engine
+
+
+def app_context(ctx: typer.Context) -> AppContext:
+    found = ctx.find_object(AppContext)
+    assert found is not None, "the root callback sets the context"
+    return found

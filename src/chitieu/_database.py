@@ -1,0 +1,116 @@
+"""Opening the database: engines, sessions, and the schema's migration state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from chitieu._errors import DatabaseError
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def _enable_sqlite_rules(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_engine(url: str) -> Engine:
+    """An engine for ``url``; SQLite files get foreign keys enforced."""
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError as exc:
+        raise DatabaseError(f"địa chỉ cơ sở dữ liệu không hợp lệ: {url}") from exc
+    engine = sa.create_engine(parsed, pool_pre_ping=True)
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _enable_sqlite_rules)
+    return engine
+
+
+def describe(engine: Engine) -> str:
+    """The URL without its password, to name the database in messages."""
+    return engine.url.render_as_string(hide_password=True)
+
+
+def alembic_config(engine: Engine) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["engine"] = engine
+    return config
+
+
+def _scripts() -> ScriptDirectory:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return ScriptDirectory.from_config(config)
+
+
+def head_revision() -> str:
+    head = _scripts().get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    try:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+    except sa.exc.OperationalError as exc:
+        raise DatabaseError(
+            f"không kết nối được cơ sở dữ liệu {describe(engine)}: {_first_line(exc)}"
+        ) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    original = getattr(exc, "orig", None) or exc
+    return str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (creating it in an empty database)."""
+    check_not_newer(engine)
+    command.upgrade(alembic_config(engine), revision)
+
+
+def check_not_newer(engine: Engine) -> None:
+    current = current_revision(engine)
+    if current is None:
+        return
+    scripts = _scripts()
+    known = {script.revision for script in scripts.walk_revisions()}
+    if current not in known:
+        raise DatabaseError(
+            f"cơ sở dữ liệu {describe(engine)} có lược đồ {current}, mới hơn phiên bản "
+            f"chitieu này (tối đa {scripts.get_current_head()}); hãy nâng cấp chitieu"
+        )
+
+
+def ensure_current(engine: Engine) -> None:
+    """Refuse to work on a database whose schema this version does not know.
+
+    An empty database (a new SQLite file) is created on first use.
+    """
+    current = current_revision(engine)
+    if current == head_revision():
+        return
+    upgrade(engine)
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session whose work is committed together, or not at all."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+    with factory() as session, session.begin():
+        yield session

@@ -1,0 +1,46 @@
+"""Errors a user can act on: each renders as one line saying what and where."""
+
+from __future__ import annotations
+
+
+class ChitieuError(Exception):
+    """Base of every error chitieu reports to a person instead of a traceback."""
+
+
+class NotFoundError(ChitieuError):
+    """A code or name that the database does not hold."""
+
+
+class InputError(ChitieuError):
+    """A file or value that cannot be read as given."""
+
+
+class DatabaseError(ChitieuError):
+    """The database cannot be reached, or its schema does not fit this version."""
+
+
+class RowProblem:
+    """One bad row of an input file: where it is and why it was refused."""
+
+    __slots__ = ("line", "reason")
+
+    def __init__(self, line: int, reason: str) -> None:
+        self.line = line
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"dòng {self.line}: {self.reason}"
+
+    def __repr__(self) -> str:
+        return f"RowProblem(line={self.line}, reason={self.reason!r})"
+
+
+class RowsRejectedError(InputError):
+    """An import with bad rows; nothing was written."""
+
+    def __init__(self, source: str, problems: list[RowProblem]) -> None:
+        self.source = source
+        self.problems = problems
+        shown = "; ".join(str(p) for p in problems[:20])
+        more = f"; … và {len(problems) - 20} dòng khác" if len(problems) > 20 else ""
+        super().__init__(f"{source}: {len(problems)} dòng lỗi, không ghi dòng nào: {shown}{more}")

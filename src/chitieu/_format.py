@@ -1,0 +1,53 @@
+"""Numbers and dates as Vietnamese readers expect them (1.234,5 and dd/mm/yyyy)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.numbers import format_decimal
+
+_SCALES_VI = [(1e12, "nghìn tỷ"), (1e9, "tỷ"), (1e6, "triệu")]
+_SCALES_EN = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")]
+_CURRENCY_WORD = {"vi": {"VND": "đồng", "USD": "USD"}, "en": {"VND": "VND", "USD": "USD"}}
+
+
+def number(value: float, lang: str = "vi", digits: int = 3) -> str:
+    """A number with the locale's separators and at most ``digits`` decimals."""
+    pattern = "#,##0." + "#" * digits if digits else "#,##0"
+    return format_decimal(value, format=pattern, locale=lang)
+
+
+def day(value: date, lang: str = "vi") -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def value_with_unit(value: float, unit: str, lang: str = "vi") -> str:
+    """'181 nghìn tỷ đồng' rather than '181000000000000 VND'."""
+    base, _, per = unit.partition("/")
+    if base in ("VND", "USD") and abs(value) >= 1e6:
+        scales = _SCALES_VI if lang == "vi" else _SCALES_EN
+        for factor, word in scales:
+            # Take the largest scale that loses no digit: 1.477,8 triệu, not 1,478 tỷ.
+            scaled = value / factor
+            if abs(scaled) >= 1 and abs(round(scaled, 3) - scaled) < 1e-9 * abs(scaled):
+                money = _CURRENCY_WORD[lang][base]
+                suffix = f"/{per}" if per else ""
+                return f"{number(value / factor, lang)} {word} {money}{suffix}"
+    if base == "VND" and not per:
+        return f"{number(value, lang)} {_CURRENCY_WORD[lang]['VND']}"
+    if unit == "%":
+        return f"{number(value, lang)}%"
+    return f"{number(value, lang)} {unit}" if unit else number(value, lang)
+
+
+def bounds(minimum: float | None, maximum: float | None, lang: str = "vi") -> str:
+    """A target's bounds as the plan writes them: '12–13', '≥ 90', '14,5'."""
+    if minimum is not None and maximum is not None:
+        if minimum == maximum:
+            return number(minimum, lang)
+        return f"{number(minimum, lang)}–{number(maximum, lang)}"
+    if minimum is not None:
+        return f"≥ {number(minimum, lang)}"
+    if maximum is not None:
+        return f"≤ {number(maximum, lang)}"
+    return "—"

@@ -1,0 +1,32 @@
+"""Words shown to people, in Vietnamese first and English second."""
+
+from __future__ import annotations
+
+_WORDS: dict[str, tuple[str, str]] = {
+    "actual": ("thực hiện", "actual"),
+    "estimate": ("ước tính", "estimate"),
+    "preliminary": ("sơ bộ", "preliminary"),
+    "level": ("mức", "level"),
+    "average_growth": ("tăng bình quân/năm", "average annual growth"),
+    "change_per_year": ("thay đổi bình quân (điểm/năm)", "change per year (points)"),
+    "cumulative": ("lũy kế", "cumulative"),
+    "not_started": ("chưa báo cáo", "no report"),
+    "in_progress": ("đang thực hiện", "in progress"),
+    "done": ("hoàn thành", "done"),
+    "cancelled": ("dừng", "cancelled"),
+    "annually": ("hằng năm", "annually"),
+    "ongoing": ("thường xuyên", "ongoing"),
+}
+
+
+def word(key: str | None, lang: str) -> str:
+    if key is None:
+        return ""
+    pair = _WORDS.get(key)
+    if pair is None:
+        return key
+    return pair[0] if lang == "vi" else pair[1]
+
+
+def tr(lang: str, vi: str, en: str) -> str:
+    return vi if lang == "vi" else en

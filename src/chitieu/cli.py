@@ -1,0 +1,95 @@
+"""The ``chitieu`` command: a thin layer over the library's service functions.
+
+Each domain adds its commands with ``register(app)``; plugins do the same
+through the ``chitieu.cli`` entry point group.
+"""
+
+from __future__ import annotations
+
+import sys
+from importlib.metadata import entry_points
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from chitieu._context import AppContext
+from chitieu._errors import ChitieuError
+from chitieu._settings import Settings
+
+BUILT_IN = (
+    "chitieu.dataset.cli",
+    "chitieu.plan.cli",
+    "chitieu.observation.cli",
+    "chitieu.task.cli",
+    "chitieu.submission.cli",
+    "chitieu.catalogue_cli",
+)
+
+
+def build_app() -> typer.Typer:
+    app = typer.Typer(
+        name="chitieu",
+        help="Theo dõi thực hiện kế hoạch phát triển kinh tế - xã hội "
+        "(monitoring a province's socio-economic development plan).",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        add_completion=False,
+    )
+    app.callback()(_root)
+    for module_name in BUILT_IN:
+        module = __import__(module_name, fromlist=["register"])
+        module.register(app)
+    for plugin in entry_points(group="chitieu.cli"):
+        plugin.load()(app)
+    return app
+
+
+def _root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Cơ sở dữ liệu: tệp SQLite hoặc URL PostgreSQL "
+            "(mặc định CHITIEU_DATABASE_URL hoặc ./chitieu.db).",
+        ),
+    ] = None,
+    lang: Annotated[str | None, typer.Option("--lang", help="Ngôn ngữ / language: vi, en.")] = None,
+) -> None:
+    overrides: dict[str, str] = {}
+    if db is not None:
+        overrides["database_url"] = db
+    if lang is not None:
+        overrides["lang"] = lang
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise ChitieuError(f"tham số không hợp lệ: {exc.errors()[0]['msg']}") from exc  # type: ignore[attr-defined]
+    ctx.obj = AppContext(settings)
+
+
+def main() -> None:
+    """Entry point: one clear line and a non-zero exit for every known failure."""
+    try:
+        code = build_app()(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except ChitieuError as exc:
+        Console(stderr=True).print(f"[bold red]Lỗi:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(1)
+    except SystemExit:
+        raise
+    except Exception as exc:
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(1)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,635 @@
+"""Loading a data folder (``docs/data-format.md``) into the database, all or nothing.
+
+Every row is checked before anything is kept: a load that finds a bad row
+raises one error naming each bad row, and the caller's transaction is rolled
+back. Loading the same folder twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chitieu._csvfile import read_rows
+from chitieu._errors import ChitieuError, RowProblem, RowsRejectedError
+from chitieu._formula import Formula
+from chitieu._periods import parse_period
+from chitieu.agency.models import Agency, AgencySuccession
+from chitieu.document.models import SourceDocument
+from chitieu.document.service import attach_texts
+from chitieu.indicator.models import Indicator
+from chitieu.observation.models import STATUSES
+from chitieu.observation.service import Source, record_observation
+from chitieu.plan.models import MEASURES, Plan, Target
+from chitieu.region.models import Region, RegionSuccession
+from chitieu.task.models import Task
+from chitieu.task.service import parse_timeframe
+
+EMBEDDED = Path(__file__).with_name("bac_giang")
+
+
+@dataclass
+class LoadReport:
+    """What a load found and what it wrote."""
+
+    folder: Path
+    counts: Counter[str] = field(default_factory=Counter)
+    written: Counter[str] = field(default_factory=Counter)
+    texts_attached: list[str] = field(default_factory=list)
+
+
+class _Problems:
+    """Bad rows across all files of a load, reported together."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.items: list[RowProblem] = []
+
+    def add(self, path: Path, line: int, reason: str) -> None:
+        self.items.append(RowProblem(line, f"{path.name}: {reason}"))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise RowsRejectedError(str(self.folder), self.items)
+
+
+def _files(folder: Path, stem: str) -> list[Path]:
+    """``stem.csv`` and ``stem_*.csv``: a dataset may split a table over files."""
+    return sorted(
+        p for p in folder.glob(f"{stem}*.csv") if p.stem == stem or p.stem.startswith(stem + "_")
+    )
+
+
+def _rows(
+    folder: Path, stem: str, required: tuple[str, ...]
+) -> Iterator[tuple[Path, int, dict[str, str]]]:
+    for path in _files(folder, stem):
+        for line, row in read_rows(path, required=required):
+            yield path, line, row
+
+
+def _date(text: str) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _float(text: str) -> float | None:
+    return float(text) if text else None
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text else None
+
+
+def load_folder(
+    session: Session,
+    *,
+    folder: Path = EMBEDDED,
+    documents: Path | None = None,
+    recorded_by: str = "chitieu load",
+) -> LoadReport:
+    """Load every table of ``folder``; attach and check document texts from ``documents``."""
+    report = LoadReport(folder=folder)
+    problems = _Problems(folder)
+    steps: list[Callable[[Session, Path, _Problems, LoadReport], None]] = [
+        _load_documents,
+        _load_indicators,
+        _load_regions,
+        _load_region_successions,
+        _load_agencies,
+        _load_agency_successions,
+        _load_plans,
+    ]
+    for step in steps:
+        step(session, folder, problems, report)
+        session.flush()
+    problems.raise_if_any()
+    if documents is not None:
+        report.texts_attached = [d.key for d in attach_texts(session, folder=documents)]
+    _load_targets(session, folder, problems, report)
+    _load_observations(session, folder, problems, report, recorded_by)
+    _load_tasks(session, folder, problems, report)
+    problems.raise_if_any()
+    session.flush()
+    return report
+
+
+class _Lookup:
+    """Codes to rows, for the references between tables."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def region(self, code: str) -> Region | None:
+        return self.session.scalar(select(Region).where(Region.code == code))
+
+    def agency(self, code: str) -> Agency | None:
+        return self.session.scalar(select(Agency).where(Agency.code == code))
+
+    def document(self, key: str) -> SourceDocument | None:
+        return self.session.scalar(select(SourceDocument).where(SourceDocument.key == key))
+
+    def plan(self, code: str) -> Plan | None:
+        return self.session.scalar(select(Plan).where(Plan.code == code))
+
+
+def _upsert(
+    session: Session,
+    existing: object | None,
+    new: object,
+    fields: dict[str, object],
+    report: LoadReport,
+    table: str,
+) -> None:
+    """Insert ``new`` or bring ``existing`` up to date; count only real changes."""
+    report.counts[table] += 1
+    if existing is None:
+        for name, value in fields.items():
+            setattr(new, name, value)
+        session.add(new)
+        report.written[table] += 1
+        return
+    changed = False
+    for name, value in fields.items():
+        if getattr(existing, name) != value:
+            setattr(existing, name, value)
+            changed = True
+    if changed:
+        report.written[table] += 1
+
+
+def _guard(problems: _Problems, path: Path, line: int, work: Callable[[], None]) -> None:
+    """Run one row's work; a bad value becomes a problem naming its row."""
+    try:
+        work()
+    except ChitieuError as exc:
+        problems.add(path, line, str(exc))
+    except (ValueError, KeyError) as exc:
+        problems.add(path, line, f"giá trị không hợp lệ ({exc})")
+
+
+def _load_documents(
+    session: Session, folder: Path, problems: _Problems, report: LoadReport
+) -> None:
+    columns = ("key", "file_name", "sha256", "title", "publisher", "issued_on", "kind", "url")
+    lookup = _Lookup(session)
+    for path, line, row in _rows(folder, "documents", columns):
+
+        def work(row: dict[str, str] = row) -> None:
+            _upsert(
+                session,
+                lookup.document(row["key"]),
+                SourceDocument(),
+                {
+                    "key": row["key"],
+                    "file_name": row["file_name"] or None,
+                    "sha256": row["sha256"] or None,
+                    "title": row["title"],
+                    "publisher": row["publisher"] or None,
+                    "issued_on": _date(row["issued_on"]),
+                    "kind": row["kind"],
+                    "url": row["url"] or None,
+                },
+                report,
+                "documents",
+            )
+
+        _guard(problems, path, line, work)
+
+
+def _load_indicators(
+    session: Session, folder: Path, problems: _Problems, report: LoadReport
+) -> None:
+    columns = ("code", "group", "name_vi", "name_en", "unit", "direction", "merge_rule")
+    for path, line, row in _rows(folder, "indicators", columns):
+
+        def work(row: dict[str, str] = row) -> None:
+            if row["direction"] not in ("higher", "lower", "none"):
+                raise ValueError(f"hướng '{row['direction']}'")
+            formula = row.get("formula") or None
+            if formula:
+                Formula(formula)
+            _upsert(
+                session,
+                session.get(Indicator, row["code"]),
+                Indicator(),
+                {
+                    "code": row["code"],
+                    "group": row["group"],
+                    "name_vi": row["name_vi"],
+                    "name_en": row["name_en"],
+                    "unit": row["unit"],
+                    "direction": row["direction"],
+                    "merge_rule": row["merge_rule"],
+                    "definition": row.get("definition") or None,
+                    "formula": formula,
+                },
+                report,
+                "indicators",
+            )
+
+        _guard(problems, path, line, work)
+
+
+def _load_regions(session: Session, folder: Path, problems: _Problems, report: LoadReport) -> None:
+    columns = ("code", "name", "name_en", "level", "parent", "gso_code", "valid_from", "valid_to")
+    lookup = _Lookup(session)
+    for path, line, row in _rows(folder, "regions", columns):
+
+        def work(row: dict[str, str] = row) -> None:
+            parent = lookup.region(row["parent"]) if row["parent"] else None
+            if row["parent"] and parent is None:
+                raise ValueError(f"địa bàn cấp trên '{row['parent']}' chưa có")
+            _upsert(
+                session,
+                lookup.region(row["code"]),
+                Region(),
+                {
+                    "code": row["code"],
+                    "name": row["name"],
+                    "name_en": row["name_en"] or None,
+                    "level": row["level"],
+                    "parent": parent,
+                    "gso_code": row["gso_code"] or None,
+                    "valid_from": _date(row["valid_from"]),
+                    "valid_to": _date(row["valid_to"]),
+                },
+                report,
+                "regions",
+            )
+            session.flush()
+
+        _guard(problems, path, line, work)
+
+
+def _load_succession_rows(
+    session: Session,
+    folder: Path,
+    problems: _Problems,
+    report: LoadReport,
+    stem: str,
+    model: type[RegionSuccession] | type[AgencySuccession],
+    find: Callable[[str], Region | Agency | None],
+) -> None:
+    columns = ("effective_on", "kind", "predecessor", "successor", "note")
+    for path, line, row in _rows(folder, stem, columns):
+
+        def work(row: dict[str, str] = row) -> None:
+            before = find(row["predecessor"])
+            after = find(row["successor"]) if row["successor"] else None
+            if before is None or (row["successor"] and after is None):
+                raise ValueError(f"không có '{row['predecessor']}' hoặc '{row['successor']}'")
+            effective = date.fromisoformat(row["effective_on"])
+            existing = session.scalar(
+                select(model).where(
+                    model.predecessor_id == before.id,
+                    model.effective_on == effective,
+                )
+            )
+            _upsert(
+                session,
+                existing,
+                model(),
+                {
+                    "effective_on": effective,
+                    "kind": row["kind"],
+                    "predecessor_id": before.id,
+                    "successor_id": after.id if after is not None else None,
+                    "note": row["note"] or None,
+                },
+                report,
+                stem,
+            )
+
+        _guard(problems, path, line, work)
+
+
+def _load_region_successions(
+    session: Session, folder: Path, problems: _Problems, report: LoadReport
+) -> None:
+    _load_succession_rows(
+        session,
+        folder,
+        problems,
+        report,
+        "region_successions",
+        RegionSuccession,
+        _Lookup(session).region,
+    )
+
+
+def _load_agency_successions(
+    session: Session, folder: Path, problems: _Problems, report: LoadReport
+) -> None:
+    _load_succession_rows(
+        session,
+        folder,
+        problems,
+        report,
+        "agency_successions",
+        AgencySuccession,
+        _Lookup(session).agency,
+    )
+
+
+def _load_agencies(session: Session, folder: Path, problems: _Problems, report: LoadReport) -> None:
+    columns = ("code", "name", "short_name", "region", "kind", "valid_from", "valid_to")
+    lookup = _Lookup(session)
+    for path, line, row in _rows(folder, "agencies", columns):
+
+        def work(row: dict[str, str] = row) -> None:
+            region = lookup.region(row["region"]) if row["region"] else None
+            if row["region"] and region is None:
+                raise ValueError(f"địa bàn '{row['region']}' chưa có")
+            _upsert(
+                session,
+                lookup.agency(row["code"]),
+                Agency(),
+                {
+                    "code": row["code"],
+                    "name": row["name"],
+                    "short_name": row["short_name"] or None,
+                    "region": region,
+                    "kind": row["kind"],
+                    "valid_from": _date(row["valid_from"]),
+                    "valid_to": _date(row["valid_to"]),
+                },
+                report,
+                "agencies",
+            )
+
+        _guard(problems, path, line, work)
+
+
+def _load_plans(session: Session, folder: Path, problems: _Problems, report: LoadReport) -> None:
+    columns = (
+        "code",
+        "title",
+        "document_number",
+        "issuer",
+        "issued_on",
+        "region",
+        "horizon_start",
+        "horizon_end",
+        "kind",
+        "doc",
+    )
+    lookup = _Lookup(session)
+    for path, line, row in _rows(folder, "plans", columns):
+
+        def work(row: dict[str, str] = row) -> None:
+            region = lookup.region(row["region"])
+            if region is None:
+                raise ValueError(f"địa bàn '{row['region']}' chưa có")
+            _upsert(
+                session,
+                lookup.plan(row["code"]),
+                Plan(),
+                {
+                    "code": row["code"],
+                    "title": row["title"],
+                    "document_number": row["document_number"] or None,
+                    "issuer": row["issuer"] or None,
+                    "issued_on": _date(row["issued_on"]),
+                    "region": region,
+                    "horizon_start": int(row["horizon_start"]),
+                    "horizon_end": int(row["horizon_end"]),
+                    "kind": row["kind"],
+                    "source_document": _document(lookup, row["doc"]),
+                },
+                report,
+                "plans",
+            )
+
+        _guard(problems, path, line, work)
+
+
+def _document(lookup: _Lookup, key: str) -> SourceDocument | None:
+    if not key:
+        return None
+    found = lookup.document(key)
+    if found is None:
+        raise ValueError(f"tài liệu '{key}' chưa có trong documents.csv")
+    return found
+
+
+def _span(document: SourceDocument | None, row: dict[str, str]) -> tuple[int, int] | None:
+    """The row's span, checked against the document's text when we have it."""
+    if not row.get("start"):
+        return None
+    start, end = int(row["start"]), int(row["end"])
+    if document is None:
+        raise ValueError("có vị trí nhưng không có tài liệu")
+    if document.text is not None and "text" in row and document.text[start:end] != row["text"]:
+        raise ValueError(
+            f"vị trí {start}-{end} trong {document.key} là "
+            f"'{document.text[start:end]}', không phải '{row['text']}'"
+        )
+    return start, end
+
+
+def _indicator(session: Session, code: str) -> Indicator:
+    found = session.get(Indicator, code)
+    if found is None:
+        raise ValueError(f"chỉ tiêu '{code}' không có trong danh mục")
+    return found
+
+
+def _region(lookup: _Lookup, code: str) -> Region:
+    found = lookup.region(code)
+    if found is None:
+        raise ValueError(f"địa bàn '{code}' không có")
+    return found
+
+
+def _load_targets(session: Session, folder: Path, problems: _Problems, report: LoadReport) -> None:
+    columns = (
+        "plan",
+        "row",
+        "group_label",
+        "label_vi",
+        "indicator",
+        "region",
+        "period",
+        "measure",
+        "min",
+        "max",
+        "qualifier",
+        "unit",
+        "baseline_period",
+        "baseline_value",
+        "footnote",
+        "doc",
+        "start",
+        "end",
+        "text",
+    )
+    lookup = _Lookup(session)
+    for path, line, row in _rows(folder, "targets", columns):
+
+        def work(row: dict[str, str] = row) -> None:
+            plan = lookup.plan(row["plan"])
+            if plan is None:
+                raise ValueError(f"kế hoạch '{row['plan']}' chưa có")
+            if row["measure"] not in MEASURES:
+                raise ValueError(f"cách đo '{row['measure']}'")
+            period = parse_period(row["period"]).code
+            if row["baseline_period"]:
+                parse_period(row["baseline_period"])
+            document = _document(lookup, row["doc"])
+            span = _span(document, row)
+            existing = session.scalar(
+                select(Target).where(
+                    Target.plan_id == plan.id, Target.row == row["row"], Target.period == period
+                )
+            )
+            _upsert(
+                session,
+                existing,
+                Target(),
+                {
+                    "plan": plan,
+                    "row": row["row"],
+                    "group_label": row["group_label"] or None,
+                    "label_vi": row["label_vi"],
+                    "indicator": _indicator(session, row["indicator"]),
+                    "region": _region(lookup, row["region"]),
+                    "period": period,
+                    "measure": row["measure"],
+                    "minimum": _float(row["min"]),
+                    "maximum": _float(row["max"]),
+                    "qualifier": row["qualifier"] or None,
+                    "unit": row["unit"],
+                    "baseline_period": row["baseline_period"] or None,
+                    "baseline_value": _float(row["baseline_value"]),
+                    "footnote": row["footnote"] or None,
+                    "source_document": document,
+                    "span_start": span[0] if span else None,
+                    "span_end": span[1] if span else None,
+                },
+                report,
+                "targets",
+            )
+            session.flush()
+
+        _guard(problems, path, line, work)
+
+
+def _load_observations(
+    session: Session, folder: Path, problems: _Problems, report: LoadReport, recorded_by: str
+) -> None:
+    columns = (
+        "indicator",
+        "region",
+        "period",
+        "value",
+        "unit",
+        "status",
+        "qualifier",
+        "doc",
+        "start",
+        "end",
+        "text",
+        "note",
+    )
+    lookup = _Lookup(session)
+    for path, line, row in _rows(folder, "observations", columns):
+
+        def work(row: dict[str, str] = row) -> None:
+            indicator = _indicator(session, row["indicator"])
+            if row["unit"] and row["unit"] != indicator.unit:
+                raise ValueError(
+                    f"đơn vị '{row['unit']}' khác đơn vị của chỉ tiêu ({indicator.unit})"
+                )
+            if row["status"] not in STATUSES:
+                raise ValueError(f"trạng thái '{row['status']}'")
+            document = _document(lookup, row["doc"])
+            _, written = record_observation(
+                session,
+                indicator=indicator,
+                region=_region(lookup, row["region"]),
+                period=parse_period(row["period"]),
+                value=float(row["value"]),
+                status=row["status"],
+                source=Source("document", document=document, span=_span(document, row)),
+                recorded_by=recorded_by,
+                qualifier=row["qualifier"] or None,
+                note=row["note"] or None,
+            )
+            report.counts["observations"] += 1
+            report.written["observations"] += int(written)
+
+        _guard(problems, path, line, work)
+
+
+def _agencies(lookup: _Lookup, codes: str) -> list[Agency]:
+    found = []
+    for code in filter(None, (c.strip() for c in codes.split(";"))):
+        agency = lookup.agency(code)
+        if agency is None:
+            raise ValueError(f"cơ quan '{code}' không có trong agencies.csv")
+        found.append(agency)
+    return found
+
+
+def _load_tasks(session: Session, folder: Path, problems: _Problems, report: LoadReport) -> None:
+    columns = (
+        "plan",
+        "group_no",
+        "group_title",
+        "no",
+        "description",
+        "lead",
+        "partners",
+        "timeframe",
+        "doc",
+        "start",
+        "end",
+    )
+    lookup = _Lookup(session)
+    for path, line, row in _rows(folder, "tasks", columns):
+
+        def work(row: dict[str, str] = row) -> None:
+            plan = lookup.plan(row["plan"])
+            if plan is None:
+                raise ValueError(f"kế hoạch '{row['plan']}' chưa có")
+            start_year, due_year = parse_timeframe(row["timeframe"])
+            document = _document(lookup, row["doc"])
+            span = _span(document, row)
+            existing = session.scalar(
+                select(Task).where(
+                    Task.plan_id == plan.id,
+                    Task.group_no == row["group_no"],
+                    Task.number == int(row["no"]),
+                )
+            )
+            _upsert(
+                session,
+                existing,
+                Task(),
+                {
+                    "plan": plan,
+                    "group_no": row["group_no"],
+                    "group_title": row["group_title"],
+                    "number": int(row["no"]),
+                    "description": row["description"],
+                    "timeframe": row["timeframe"] or None,
+                    "start_year": start_year,
+                    "due_year": due_year,
+                    "leads": _agencies(lookup, row["lead"]),
+                    "partners": _agencies(lookup, row["partners"]),
+                    "source_document": document,
+                    "span_start": span[0] if span else None,
+                    "span_end": span[1] if span else None,
+                },
+                report,
+                "tasks",
+            )
+            session.flush()
+
+        _guard(problems, path, line, work)

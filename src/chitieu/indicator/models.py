@@ -1,0 +1,29 @@
+"""The catalogue of indicators that plans set targets for and figures report."""
+
+from __future__ import annotations
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from chitieu._orm import Base
+
+
+class Indicator(Base):
+    __tablename__ = "indicator"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    group: Mapped[str] = mapped_column(String(32))
+    name_vi: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300))
+    unit: Mapped[str] = mapped_column(String(64))
+    direction: Mapped[str] = mapped_column(String(8))
+    merge_rule: Mapped[str] = mapped_column(String(16))
+    definition: Mapped[str | None] = mapped_column(Text)
+    formula: Mapped[str | None] = mapped_column(String(500))
+
+    @property
+    def is_derived(self) -> bool:
+        return bool(self.formula)
+
+    def name(self, lang: str = "vi") -> str:
+        return self.name_vi if lang == "vi" else self.name_en

@@ -1,0 +1,147 @@
+"""``chitieu observations`` and ``chitieu correct``."""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from chitieu import _format
+from chitieu._context import app_context
+from chitieu._database import transaction
+from chitieu._errors import NotFoundError
+from chitieu._labels import tr, word
+from chitieu._output import OutputFormat, emit
+from chitieu._periods import parse_period
+from chitieu.indicator.service import get_indicator
+from chitieu.observation.models import Observation
+from chitieu.observation.service import correct_observation, disagreements, list_observations
+from chitieu.region.service import get_region
+
+
+def register(app: typer.Typer) -> None:
+    app.command("observations")(observations)
+    app.command("correct")(correct)
+
+
+def observations(
+    ctx: typer.Context,
+    indicator: Annotated[str | None, typer.Option(help="Mã hoặc tên chỉ tiêu.")] = None,
+    region: Annotated[str | None, typer.Option(help="Mã hoặc tên địa bàn.")] = None,
+    territory: Annotated[
+        bool, typer.Option(help="Gồm cả số liệu của các đơn vị tiền thân (before a merger).")
+    ] = False,
+    period: Annotated[str | None, typer.Option(help="Kỳ: 2023, 2023-H1, 2024-9M…")] = None,
+    status: Annotated[str | None, typer.Option(help="actual, estimate, preliminary.")] = None,
+    history: Annotated[bool, typer.Option(help="Gồm cả các bản đã được sửa.")] = False,
+    conflicts: Annotated[
+        bool, typer.Option(help="Chỉ các số liệu mà nguồn khác nói khác (only disputed figures).")
+    ] = False,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """Số liệu đã ghi nhận, với nguồn của từng số (observed figures with their sources)."""
+    context = app_context(ctx)
+    lang = context.lang
+    with transaction(context.engine()) as session:
+        rows = list_observations(
+            session,
+            indicator=get_indicator(session, code_or_name=indicator) if indicator else None,
+            region=get_region(session, code_or_name=region) if region else None,
+            territory=territory,
+            period=period,
+            status=status,
+            history=history,
+        )
+        disputed = disagreements(r for r in rows if not history or _is_current(r, rows))
+        if conflicts:
+            rows = [row for row in rows if row.id in disputed]
+        records = [observation_record(row, disputed, lang) for row in rows]
+    if output is not OutputFormat.table:
+        for record in records:
+            for key in ("value_shown", "period_shown", "status_shown", "flag"):
+                record.pop(key)
+    emit(
+        records,
+        output=output,
+        columns=[
+            ("id", "#"),
+            ("indicator", tr(lang, "Chỉ tiêu", "Indicator")),
+            ("region_name", tr(lang, "Địa bàn", "Region")),
+            ("period_shown", tr(lang, "Kỳ", "Period")),
+            ("value_shown", tr(lang, "Giá trị", "Value")),
+            ("status_shown", tr(lang, "Loại số", "Status")),
+            ("source", tr(lang, "Nguồn", "Source")),
+            ("quote", tr(lang, "Trích dẫn", "Quote")),
+            ("flag", ""),
+        ],
+    )
+
+
+def _is_current(row: Observation, rows: list[Observation]) -> bool:
+    return all(other.supersedes_id != row.id for other in rows)
+
+
+def observation_record(row: Observation, disputed: set[int], lang: str) -> dict[str, Any]:
+    document = row.source_document
+    quote = None
+    if document is not None and row.span_start is not None and row.span_end is not None:
+        quote = document.quote(row.span_start, row.span_end, context=50)
+    qualifier = f"{row.qualifier} " if row.qualifier else ""
+    return {
+        "id": row.id,
+        "indicator": row.indicator_code,
+        "region": row.region.code,
+        "region_name": row.region.name,
+        "period": row.period,
+        "value": row.value,
+        "unit": row.unit,
+        "status": row.status,
+        "qualifier": row.qualifier,
+        "source_kind": row.source_kind,
+        "source": (document.key if document else None)
+        or (row.agency.code if row.agency else row.source_kind),
+        "source_title": document.title if document else None,
+        "source_url": document.url if document else None,
+        "span": [row.span_start, row.span_end] if row.span_start is not None else None,
+        "quote": quote,
+        "note": row.note,
+        "recorded_by": row.recorded_by,
+        "recorded_at": row.recorded_at.isoformat(timespec="seconds"),
+        "supersedes": row.supersedes_id,
+        "disputed": row.id in disputed,
+        "value_shown": qualifier + _format.value_with_unit(row.value, row.unit, lang),
+        "period_shown": parse_period(row.period).label(lang),
+        "status_shown": word(row.status, lang),
+        "flag": tr(lang, "⚠ nguồn khác nhau", "⚠ sources differ") if row.id in disputed else "",
+    }
+
+
+def correct(
+    ctx: typer.Context,
+    observation_id: Annotated[int, typer.Argument(help="Số thứ tự (#) của số liệu.")],
+    value: Annotated[float, typer.Argument(help="Giá trị đúng.")],
+    note: Annotated[str, typer.Option(help="Lý do sửa.")],
+    by: Annotated[str | None, typer.Option(help="Người sửa.")] = None,
+) -> None:
+    """Sửa một số liệu bằng một bản mới; bản cũ vẫn được lưu (correct a figure)."""
+    context = app_context(ctx)
+    with transaction(context.engine()) as session:
+        existing = session.get(Observation, observation_id)
+        if existing is None:
+            raise NotFoundError(f"không có số liệu #{observation_id}")
+        row = correct_observation(
+            session,
+            observation=existing,
+            value=value,
+            recorded_by=by or getpass.getuser(),
+            note=note,
+        )
+        Console().print(
+            tr(
+                context.lang,
+                f"Đã ghi bản sửa #{row.id} thay cho #{existing.id}",
+                f"Recorded revision #{row.id} superseding #{existing.id}",
+            )
+        )

@@ -1,0 +1,296 @@
+"""Recording figures without losing any, and reading them back."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, exists, select
+from sqlalchemy.orm import Session, aliased
+
+from chitieu._errors import InputError
+from chitieu._formula import Formula, Input
+from chitieu._periods import Period, parse_period
+from chitieu.agency.models import Agency
+from chitieu.document.models import SourceDocument
+from chitieu.indicator.models import Indicator
+from chitieu.observation.models import SOURCE_KINDS, STATUSES, ImportBatch, Observation
+from chitieu.region.models import Region
+from chitieu.region.service import lineage
+
+# Which figure to trust first when one period has several: a closed account
+# beats a preliminary one, which beats an estimate made before the period ended.
+STATUS_RANK = {"actual": 0, "preliminary": 1, "estimate": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a figure came from: a document span, an import, a submission or a person."""
+
+    kind: str
+    document: SourceDocument | None = None
+    span: tuple[int, int] | None = None
+    import_batch: ImportBatch | None = None
+    agency: Agency | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in SOURCE_KINDS:
+            raise InputError(f"nguồn '{self.kind}' không hợp lệ ({', '.join(SOURCE_KINDS)})")
+
+
+def _current() -> Select[tuple[Observation]]:
+    later = aliased(Observation)
+    return select(Observation).where(~exists().where(later.supersedes_id == Observation.id))
+
+
+def record_observation(
+    session: Session,
+    *,
+    indicator: Indicator,
+    region: Region,
+    period: Period,
+    value: float,
+    status: str,
+    source: Source,
+    recorded_by: str,
+    qualifier: str | None = None,
+    note: str | None = None,
+) -> tuple[Observation, bool]:
+    """Store a figure; return it and whether anything was written.
+
+    The same figure from the same source again writes nothing, so loads and
+    imports can be rerun. A different value from the same source is a
+    correction: a new revision that supersedes the old one, which stays.
+    """
+    if status not in STATUSES:
+        raise InputError(f"trạng thái '{status}' không hợp lệ ({', '.join(STATUSES)})")
+    if indicator.is_derived:
+        raise InputError(
+            f"chỉ tiêu {indicator.code} được tính theo công thức {indicator.formula}, không nhập"
+        )
+    previous = _same_source(session, indicator, region, period, status, source)
+    if previous is not None and previous.value == value and previous.qualifier == qualifier:
+        return previous, False
+    row = Observation(
+        indicator=indicator,
+        region=region,
+        period=period.code,
+        period_start=period.start,
+        period_end=period.end,
+        value=value,
+        unit=indicator.unit,
+        status=status,
+        qualifier=qualifier,
+        source_kind=source.kind,
+        source_document=source.document,
+        span_start=source.span[0] if source.span else None,
+        span_end=source.span[1] if source.span else None,
+        import_batch=source.import_batch,
+        agency=source.agency,
+        note=note,
+        recorded_by=recorded_by,
+        supersedes_id=previous.id if previous is not None else None,
+    )
+    session.add(row)
+    session.flush()
+    return row, True
+
+
+def _same_source(
+    session: Session,
+    indicator: Indicator,
+    region: Region,
+    period: Period,
+    status: str,
+    source: Source,
+) -> Observation | None:
+    query = _current().where(
+        Observation.indicator_code == indicator.code,
+        Observation.region_id == region.id,
+        Observation.period == period.code,
+        Observation.status == status,
+        Observation.source_kind == source.kind,
+    )
+    if source.document is not None:
+        query = query.where(Observation.source_document_id == source.document.id)
+        start = source.span[0] if source.span else None
+        query = query.where(
+            Observation.span_start.is_(None) if start is None else Observation.span_start == start
+        )
+    elif source.agency is not None:
+        query = query.where(Observation.agency_id == source.agency.id)
+    else:
+        query = query.where(
+            Observation.source_document_id.is_(None), Observation.agency_id.is_(None)
+        )
+    return session.scalar(query)
+
+
+def correct_observation(
+    session: Session, *, observation: Observation, value: float, recorded_by: str, note: str
+) -> Observation:
+    """A new revision of ``observation`` with another value; the old one is kept."""
+    if session.scalar(select(Observation.id).where(Observation.supersedes_id == observation.id)):
+        raise InputError(f"số liệu #{observation.id} đã được sửa; hãy sửa bản mới nhất")
+    row = Observation(
+        indicator_code=observation.indicator_code,
+        region_id=observation.region_id,
+        period=observation.period,
+        period_start=observation.period_start,
+        period_end=observation.period_end,
+        value=value,
+        unit=observation.unit,
+        status=observation.status,
+        qualifier=observation.qualifier,
+        source_kind=observation.source_kind,
+        source_document_id=observation.source_document_id,
+        span_start=observation.span_start,
+        span_end=observation.span_end,
+        import_batch_id=observation.import_batch_id,
+        agency_id=observation.agency_id,
+        note=note,
+        recorded_by=recorded_by,
+        supersedes_id=observation.id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def list_observations(
+    session: Session,
+    *,
+    indicator: Indicator | None = None,
+    region: Region | None = None,
+    territory: bool = False,
+    period: str | None = None,
+    status: str | None = None,
+    history: bool = False,
+) -> list[Observation]:
+    """Figures in series order; with ``history`` the superseded revisions too.
+
+    With ``territory`` a region's figures include those of the units it was
+    formed from, so new Bắc Ninh's series reaches back through Bắc Giang's.
+    """
+    query = select(Observation) if history else _current()
+    if indicator is not None:
+        query = query.where(Observation.indicator_code == indicator.code)
+    if region is not None:
+        regions = lineage(session, region=region) if territory else [region]
+        query = query.where(Observation.region_id.in_([r.id for r in regions]))
+    if period is not None:
+        query = query.where(Observation.period == parse_period(period).code)
+    if status is not None:
+        query = query.where(Observation.status == status)
+    query = query.order_by(
+        Observation.indicator_code,
+        Observation.region_id,
+        Observation.period_end,
+        Observation.period_start.desc(),
+        Observation.status,
+        Observation.id,
+    )
+    return list(session.scalars(query))
+
+
+def revisions(session: Session, *, observation: Observation) -> list[Observation]:
+    """Every revision of the figure, oldest first."""
+    chain = [observation]
+    while chain[0].supersedes_id is not None:
+        earlier = session.get(Observation, chain[0].supersedes_id)
+        assert earlier is not None
+        chain.insert(0, earlier)
+    while True:
+        later = session.scalar(select(Observation).where(Observation.supersedes_id == chain[-1].id))
+        if later is None:
+            return chain
+        chain.append(later)
+
+
+def disagreements(observations: Iterable[Observation]) -> set[int]:
+    """Ids of figures that another source contradicts for the same period."""
+    groups: dict[tuple[str, int, str], list[Observation]] = defaultdict(list)
+    for obs in observations:
+        groups[(obs.indicator_code, obs.region_id, obs.period)].append(obs)
+    disputed: set[int] = set()
+    for rows in groups.values():
+        if len({round(row.value, 9) for row in rows}) > 1:
+            disputed.update(row.id for row in rows)
+    return disputed
+
+
+def preferred(observations: Sequence[Observation]) -> Observation | None:
+    """The figure to show for a period: best status, then the newest record."""
+    if not observations:
+        return None
+    return min(observations, key=lambda o: (STATUS_RANK[o.status], -o.id))
+
+
+def latest_observation(
+    session: Session, *, indicator: Indicator, region: Region, as_of: date | None = None
+) -> Observation | None:
+    """The most recent figure of a series (latest period end, then best status)."""
+    rows = [
+        obs
+        for obs in list_observations(session, indicator=indicator, region=region)
+        if as_of is None or obs.period_end <= as_of
+    ]
+    if not rows:
+        return None
+    last_end = max(obs.period_end for obs in rows)
+    ending = [obs for obs in rows if obs.period_end == last_end]
+    longest = min(obs.period_start for obs in ending)
+    return preferred([obs for obs in ending if obs.period_start == longest])
+
+
+@dataclass(frozen=True, slots=True)
+class DerivedValue:
+    period: str
+    value: float
+    inputs: dict[str, float]
+
+
+def derived_values(session: Session, *, indicator: Indicator, region: Region) -> list[DerivedValue]:
+    """A derived indicator's values for every period where all its inputs are known."""
+    if not indicator.formula:
+        raise InputError(f"chỉ tiêu {indicator.code} không có công thức")
+    formula = Formula(indicator.formula)
+    codes = {needed.code for needed in formula.inputs}
+    by_code: dict[str, dict[str, float]] = defaultdict(dict)
+    grouped: dict[tuple[str, str], list[Observation]] = defaultdict(list)
+    for obs in session.scalars(
+        _current().where(Observation.indicator_code.in_(codes), Observation.region_id == region.id)
+    ):
+        grouped[(obs.indicator_code, obs.period)].append(obs)
+    for (code, period), rows in grouped.items():
+        best = preferred(rows)
+        assert best is not None
+        by_code[code][period] = best.value
+    periods = sorted({p for values in by_code.values() for p in values}, key=_period_sort_key)
+    results = []
+    for period in periods:
+        values: dict[Input, float] = {}
+        for needed in formula.inputs:
+            wanted = _year_before(period) if needed.previous else period
+            if wanted is not None and wanted in by_code[needed.code]:
+                values[needed] = by_code[needed.code][wanted]
+        value = formula.evaluate(values)
+        if value is not None:
+            shown = {(f"prev({k.code})" if k.previous else k.code): v for k, v in values.items()}
+            results.append(DerivedValue(period, value, shown))
+    return results
+
+
+def _period_sort_key(code: str) -> tuple[date, date]:
+    period = parse_period(code)
+    return (period.end, period.start)
+
+
+def _year_before(code: str) -> str | None:
+    period = parse_period(code)
+    if period.kind.value in ("multi_year", "point"):
+        return None
+    year = str(period.start.year)
+    return str(period.start.year - 1) + code[len(year) :]

@@ -1,0 +1,70 @@
+"""Plans and their targets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from chitieu._errors import NotFoundError
+from chitieu.indicator.models import Indicator
+from chitieu.plan.models import Plan, Target
+from chitieu.region.models import Region
+
+
+def list_plans(session: Session) -> list[Plan]:
+    return list(session.scalars(select(Plan).order_by(Plan.issued_on, Plan.id)))
+
+
+def get_plan(session: Session, *, code_or_number: str) -> Plan:
+    """By our code ("qd-249-2019") or by the document number ("249/QĐ-UBND")."""
+    found = session.scalar(
+        select(Plan).where(or_(Plan.code == code_or_number, Plan.document_number == code_or_number))
+    )
+    if found is None:
+        raise NotFoundError(f"không có kế hoạch '{code_or_number}'")
+    return found
+
+
+def list_targets(
+    session: Session,
+    *,
+    plan: Plan | None = None,
+    indicator: Indicator | None = None,
+    region: Region | None = None,
+) -> list[Target]:
+    query = select(Target).join(Plan).order_by(Plan.issued_on, Plan.id, Target.id)
+    if plan is not None:
+        query = query.where(Target.plan_id == plan.id)
+    if indicator is not None:
+        query = query.where(Target.indicator_code == indicator.code)
+    if region is not None:
+        query = query.where(Target.region_id == region.id)
+    return list(session.scalars(query))
+
+
+def target_record(target: Target) -> dict[str, Any]:
+    """A target as plain data, for JSON and CSV output."""
+    plan = target.plan
+    return {
+        "plan": plan.code,
+        "plan_document": plan.document_number or plan.code,
+        "row": target.row,
+        "group": target.group_label,
+        "label": target.label_vi,
+        "indicator": target.indicator_code,
+        "region": target.region.code,
+        "region_name": target.region.name,
+        "period": target.period,
+        "measure": target.measure,
+        "min": target.minimum,
+        "max": target.maximum,
+        "qualifier": target.qualifier,
+        "unit": target.unit,
+        "baseline_period": target.baseline_period,
+        "baseline_value": target.baseline_value,
+        "footnote": target.footnote,
+        "source_document": target.source_document.key if target.source_document else None,
+        "span": [target.span_start, target.span_end] if target.span_start is not None else None,
+    }

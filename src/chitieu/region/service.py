@@ -1,0 +1,77 @@
+"""Finding regions, and the territory a region stood for on a given day."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chitieu._errors import NotFoundError
+from chitieu._text import fold
+from chitieu.region.models import Region, RegionSuccession
+
+
+def get_region(session: Session, *, code_or_name: str, on: date | None = None) -> Region:
+    """The region with this code, or with this name (diacritics optional).
+
+    A name shared over time ("Bắc Ninh" before and after 2025) resolves to the
+    unit valid ``on`` that day, or to the newest one.
+    """
+    found = session.scalar(select(Region).where(Region.code == code_or_name))
+    if found is not None:
+        return found
+    wanted = fold(code_or_name)
+    matches = [
+        region
+        for region in session.scalars(select(Region))
+        if wanted in {fold(region.name), fold(region.name_en or "")}
+    ]
+    if on is not None:
+        matches = [region for region in matches if region.valid_on(on)] or matches
+    if not matches:
+        raise NotFoundError(f"không có địa bàn '{code_or_name}'")
+    return max(matches, key=lambda region: region.valid_from or date.min)
+
+
+def list_regions(
+    session: Session, *, level: str | None = None, on: date | None = None
+) -> list[Region]:
+    query = select(Region).order_by(Region.id)
+    if level is not None:
+        query = query.where(Region.level == level)
+    regions = list(session.scalars(query))
+    return [r for r in regions if r.valid_on(on)] if on is not None else regions
+
+
+def predecessors(session: Session, *, region: Region) -> list[Region]:
+    """The units that merged into or became ``region`` (one step back)."""
+    query = select(RegionSuccession).where(RegionSuccession.successor_id == region.id)
+    return [edge.predecessor for edge in session.scalars(query)]
+
+
+def successors(session: Session, *, region: Region) -> list[RegionSuccession]:
+    query = select(RegionSuccession).where(RegionSuccession.predecessor_id == region.id)
+    return list(session.scalars(query))
+
+
+def territory(session: Session, *, region: Region, on: date) -> list[Region]:
+    """The regions whose figures together describe ``region``'s territory ``on`` a day.
+
+    New Bắc Ninh on 31/12/2024 is the old Bắc Giang plus the old Bắc Ninh; a
+    region on a day it existed is itself.
+    """
+    if region.valid_on(on) or (region.valid_to is not None and on > region.valid_to):
+        return [region]
+    parts: list[Region] = []
+    for earlier in predecessors(session, region=region):
+        parts.extend(territory(session, region=earlier, on=on))
+    return parts or [region]
+
+
+def lineage(session: Session, *, region: Region) -> list[Region]:
+    """``region`` and every unit that came before it, newest first."""
+    seen: list[Region] = [region]
+    for earlier in predecessors(session, region=region):
+        seen.extend(r for r in lineage(session, region=earlier) if r not in seen)
+    return seen

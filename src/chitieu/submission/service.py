@@ -1,0 +1,276 @@
+"""Agency submissions: figures in a CSV or Excel template, checked row by row.
+
+The template (``docs/import-template.md``) has the columns ``indicator``,
+``region``, ``period``, ``value``, ``unit``, ``status`` and ``note``, or their
+Vietnamese headings. Every bad row is reported with its line number and
+reason; nothing is written unless every row is good (or ``partial`` is asked).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from chitieu._csvfile import read_rows
+from chitieu._errors import ChitieuError, InputError, RowProblem, RowsRejectedError
+from chitieu._periods import Period, read_period
+from chitieu._text import fold
+from chitieu.agency.models import Agency
+from chitieu.indicator.models import Indicator
+from chitieu.indicator.service import get_indicator
+from chitieu.observation.models import ImportBatch
+from chitieu.observation.service import Source, record_observation
+from chitieu.region.models import Region
+from chitieu.region.service import get_region
+
+COLUMNS = ("indicator", "region", "period", "value", "unit", "status", "note")
+_ALIASES = {
+    "chi tieu": "indicator",
+    "ma chi tieu": "indicator",
+    "dia ban": "region",
+    "ky": "period",
+    "ky bao cao": "period",
+    "gia tri": "value",
+    "so lieu": "value",
+    "don vi": "unit",
+    "don vi tinh": "unit",
+    "loai so": "status",
+    "trang thai": "status",
+    "ghi chu": "note",
+}
+_STATUS_WORDS = {
+    "actual": "actual",
+    "thuc hien": "actual",
+    "estimate": "estimate",
+    "uoc": "estimate",
+    "uoc tinh": "estimate",
+    "uoc thuc hien": "estimate",
+    "preliminary": "preliminary",
+    "so bo": "preliminary",
+}
+_SCALE = {
+    "nghin": 1e3,
+    "ngan": 1e3,
+    "trieu": 1e6,
+    "ty": 1e9,
+    "ti": 1e9,
+    "nghin ty": 1e12,
+    "ngan ty": 1e12,
+}
+_BASE_UNIT = {"dong": "VND", "vnd": "VND", "usd": "USD", "do la my": "USD"}
+
+
+@dataclass
+class ImportReport:
+    file: Path
+    rows: int = 0
+    written: int = 0
+    unchanged: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+def read_number(text: str) -> float:
+    """A number as Vietnamese or English forms write it: 1.234,5 / 1234.5 / 12,5.
+
+    A single dot followed by exactly three digits is a thousands separator
+    ("1.500" is 1500), as in Vietnamese writing.
+    """
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    if not re.fullmatch(r"[+-−]?[\d.,]*\d", cleaned) or not cleaned:
+        raise ValueError(f"không đọc được số '{text}'")
+    cleaned = cleaned.replace("−", "-")
+    dots, commas = cleaned.count("."), cleaned.count(",")
+    if dots and commas:
+        decimal = "," if cleaned.rfind(",") > cleaned.rfind(".") else "."
+        grouping = "." if decimal == "," else ","
+        cleaned = cleaned.replace(grouping, "").replace(decimal, ".")
+    elif commas == 1:
+        cleaned = cleaned.replace(",", ".")
+    elif commas > 1:
+        cleaned = cleaned.replace(",", "")
+    elif dots > 1 or (dots == 1 and re.search(r"[1-9]\d*\.\d{3}$", cleaned.lstrip("+-"))):
+        cleaned = cleaned.replace(".", "")
+    try:
+        return float(cleaned)
+    except ValueError as exc:
+        raise ValueError(f"không đọc được số '{text}'") from exc
+
+
+def unit_factor(unit: str, indicator: Indicator) -> float:
+    """How much one ``unit`` is in the indicator's unit ("tỷ đồng" → 1e9 VND)."""
+    if not unit or unit == indicator.unit:
+        return 1.0
+    folded = fold(unit)
+    base_text, _, per = folded.partition("/")
+    target_base, _, target_per = fold(indicator.unit).partition("/")
+    factor, rest = 1.0, base_text
+    for scale_word in sorted(_SCALE, key=len, reverse=True):
+        if base_text.startswith(scale_word + " "):
+            factor, rest = _SCALE[scale_word], base_text[len(scale_word) + 1 :]
+            break
+    base = _BASE_UNIT.get(rest, rest)
+    if fold(base) == target_base and per == target_per:
+        return factor
+    raise ValueError(
+        f"đơn vị '{unit}' không khớp đơn vị của chỉ tiêu {indicator.code} ({indicator.unit})"
+    )
+
+
+def _status(text: str) -> str:
+    found = _STATUS_WORDS.get(fold(text)) if text else "actual"
+    if found is None:
+        raise ValueError(f"loại số '{text}' không hợp lệ (thực hiện, ước tính, sơ bộ)")
+    return found
+
+
+def _normalise_header(name: str) -> str:
+    folded = fold(name)
+    return _ALIASES.get(folded, folded)
+
+
+def read_submission(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """The file's rows as (line number, {column: text}), from CSV or XLSX."""
+    if not path.is_file():
+        raise InputError(f"{path}: không có tệp này")
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        yield from _csv_rows(path)
+    elif suffix in (".xlsx", ".xlsm"):
+        yield from _xlsx_rows(path)
+    else:
+        raise InputError(f"{path}: chỉ nhận tệp .csv hoặc .xlsx")
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    for line, row in read_rows(path, required=()):
+        yield line, {_normalise_header(k): v for k, v in row.items()}
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"{path}: không đọc được tệp Excel ({type(exc).__name__})") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = [_normalise_header(str(c or "")) for c in next(rows, ())]
+        for number, values in enumerate(rows, start=2):
+            cells = {name: _cell_text(v) for name, v in zip(header, values, strict=False) if name}
+            if any(cells.values()):
+                yield number, cells
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        # Excel numbers are already numbers: write them in the dot form read_number takes.
+        return repr(value)
+    return str(value).strip()
+
+
+@dataclass(frozen=True)
+class _Row:
+    line: int
+    indicator: Indicator
+    region: Region
+    period: Period
+    value: float
+    status: str
+    note: str | None
+
+
+def _check_row(session: Session, line: int, cells: dict[str, str]) -> _Row:
+    missing = [c for c in ("indicator", "region", "period", "value") if not cells.get(c)]
+    if missing:
+        raise ValueError(f"thiếu {', '.join(missing)}")
+    indicator = get_indicator(session, code_or_name=cells["indicator"])
+    if indicator.is_derived:
+        raise ValueError(f"chỉ tiêu {indicator.code} được tính theo công thức, không nhập")
+    period = read_period(cells["period"])
+    region = get_region(session, code_or_name=cells["region"], on=period.end)
+    if not (region.valid_on(period.start) or region.valid_on(period.end)):
+        raise ValueError(f"địa bàn {region.name} không tồn tại trong {period.label()}")
+    value = read_number(cells["value"]) * unit_factor(cells.get("unit", ""), indicator)
+    return _Row(
+        line,
+        indicator,
+        region,
+        period,
+        value,
+        _status(cells.get("status", "")),
+        cells.get("note") or None,
+    )
+
+
+def import_submission(
+    session: Session,
+    *,
+    path: Path,
+    recorded_by: str,
+    agency: Agency | None = None,
+    partial: bool = False,
+) -> ImportReport:
+    """Check every row of ``path`` and record the figures, all or none."""
+    report = ImportReport(file=path)
+    good: list[_Row] = []
+    seen: dict[tuple[str, int, str, str], int] = {}
+    for line, cells in read_submission(path):
+        report.rows += 1
+        try:
+            row = _check_row(session, line, cells)
+        except (ChitieuError, ValueError) as exc:
+            report.problems.append(RowProblem(line, str(exc)))
+            continue
+        key = (row.indicator.code, row.region.id, row.period.code, row.status)
+        if key in seen:
+            report.problems.append(RowProblem(line, f"trùng với dòng {seen[key]}"))
+            continue
+        seen[key] = line
+        good.append(row)
+    if report.rows == 0:
+        raise InputError(f"{path}: không có dòng số liệu nào")
+    if report.problems and not partial:
+        raise RowsRejectedError(str(path), report.problems)
+    batch = ImportBatch(
+        file_name=path.name,
+        sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        agency=agency,
+        imported_by=recorded_by,
+        rows=len(good),
+    )
+    session.add(batch)
+    for row in good:
+        _, written = record_observation(
+            session,
+            indicator=row.indicator,
+            region=row.region,
+            period=row.period,
+            value=row.value,
+            status=row.status,
+            recorded_by=recorded_by,
+            note=row.note,
+            source=Source("import", import_batch=batch, agency=agency),
+        )
+        report.written += int(written)
+        report.unchanged += int(not written)
+    session.flush()
+    if report.written == 0:
+        # A rerun of a file already imported leaves no trace, not even an empty batch.
+        session.delete(batch)
+        session.flush()
+    return report
