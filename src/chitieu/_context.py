@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import typer
 from sqlalchemy.engine import Engine
 
-from chitieu._database import create_engine, ensure_current
-from chitieu._settings import Settings, database_url
+from chitieu import open_database
+from chitieu._settings import Settings
 
 
 @dataclass
@@ -23,9 +23,7 @@ class AppContext:
     def engine(self) -> Engine:
         """The database, created or upgraded to the current schema on first use."""
         if self._engine is None:
-            engine = create_engine(database_url(self.settings.database_url))
-            ensure_current(engine)
-            self._engine = engine
+            self._engine = open_database(self.settings.database_url)
         return self._engine
 
 

@@ -31,9 +31,9 @@ def create_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite files get foreign keys enforced."""
     try:
         parsed = make_url(url)
-    except sa.exc.ArgumentError as exc:
+        engine = sa.create_engine(parsed, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, ValueError) as exc:
         raise DatabaseError(f"địa chỉ cơ sở dữ liệu không hợp lệ: {url}") from exc
-    engine = sa.create_engine(parsed, pool_pre_ping=True)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_rules)
     return engine

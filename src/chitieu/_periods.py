@@ -127,7 +127,10 @@ _VI_FORMS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"quy (i|ii|iii|iv|[1-4])\s*(?:/|nam)\s*(\d{4})"), "{1}-Q{0}"),
     (re.compile(r"thang (\d{1,2})\s*(?:/|nam)\s*(\d{4})"), "{1}-M{0:0>2}"),
     (re.compile(r"(?:giai doan\s+)?(\d{4})\s*-\s*(\d{4})"), "{0}/{1}"),
-    (re.compile(r"(?:tinh den (?:ngay )?)?(\d{1,2})/(\d{1,2})/(\d{4})"), "{2}-{1:0>2}-{0:0>2}"),
+    (
+        re.compile(r"(?:(?:tinh )?den (?:het )?(?:ngay )?)?(\d{1,2})/(\d{1,2})/(\d{4})"),
+        "{2}-{1:0>2}-{0:0>2}",
+    ),
 ]
 
 

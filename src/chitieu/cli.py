@@ -23,6 +23,7 @@ BUILT_IN = (
     "chitieu.observation.cli",
     "chitieu.task.cli",
     "chitieu.submission.cli",
+    "chitieu.export.cli",
     "chitieu.catalogue_cli",
 )
 

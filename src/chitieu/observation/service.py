@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from chitieu._errors import InputError
 from chitieu._formula import Formula, Input
-from chitieu._periods import Period, parse_period
+from chitieu._periods import Period, PeriodKind, parse_period
 from chitieu.agency.models import Agency
 from chitieu.document.models import SourceDocument
 from chitieu.indicator.models import Indicator
@@ -241,8 +241,18 @@ def latest_observation(
         return None
     last_end = max(obs.period_end for obs in rows)
     ending = [obs for obs in rows if obs.period_end == last_end]
-    longest = min(obs.period_start for obs in ending)
-    return preferred([obs for obs in ending if obs.period_start == longest])
+    # A year's own figure says more about that year than a multi-year average ending in it.
+    best_kind = min(_period_preference(obs) for obs in ending)
+    return preferred([obs for obs in ending if _period_preference(obs) == best_kind])
+
+
+def _period_preference(obs: Observation) -> tuple[bool, bool, int]:
+    kind = parse_period(obs.period).kind
+    return (
+        kind is not PeriodKind.YEAR,
+        kind is PeriodKind.MULTI_YEAR,
+        -obs.period_start.toordinal(),
+    )
 
 
 @dataclass(frozen=True, slots=True)

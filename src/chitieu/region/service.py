@@ -22,16 +22,18 @@ def get_region(session: Session, *, code_or_name: str, on: date | None = None) -
     if found is not None:
         return found
     wanted = fold(code_or_name)
-    matches = [
-        region
-        for region in session.scalars(select(Region))
-        if wanted in {fold(region.name), fold(region.name_en or "")}
-    ]
+    matches = [region for region in session.scalars(select(Region)) if wanted in _names(region)]
     if on is not None:
         matches = [region for region in matches if region.valid_on(on)] or matches
     if not matches:
         raise NotFoundError(f"không có địa bàn '{code_or_name}'")
     return max(matches, key=lambda region: region.valid_from or date.min)
+
+
+def _names(region: Region) -> set[str]:
+    """How people may name a region: with or without its "(trước 01/7/2025)" tag."""
+    names = {fold(region.name), fold(region.name_en or "")}
+    return names | {name.split(" (")[0] for name in names}
 
 
 def list_regions(

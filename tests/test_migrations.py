@@ -1,0 +1,67 @@
+"""Migrations on both databases: from empty, from the previous head, and refusals."""
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from chitieu import DatabaseError, open_database
+from chitieu._database import (
+    alembic_config,
+    create_engine,
+    current_revision,
+    head_revision,
+    upgrade,
+)
+from chitieu._models import Base
+from tests.conftest import BACKENDS
+
+pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+
+
+def _revisions_oldest_first() -> list[str]:
+    scripts = ScriptDirectory.from_config(alembic_config(sa.create_engine("sqlite://")))
+    return [s.revision for s in reversed(list(scripts.walk_revisions()))]
+
+
+def test_an_empty_database_upgrades_to_a_schema_equal_to_the_models(database_url):
+    engine = create_engine(database_url)
+    upgrade(engine)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert differences == []
+
+
+def test_a_database_at_the_previous_head_upgrades_and_keeps_its_rows(database_url):
+    revisions = _revisions_oldest_first()
+    previous = revisions[-2] if len(revisions) > 1 else revisions[-1]
+    engine = create_engine(database_url)
+    upgrade(engine, previous)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                'insert into indicator (code, "group", name_vi, name_en, unit, direction, merge_rule)'
+                " values ('X', 'economy', 'Chỉ tiêu X', 'X', '%', 'higher', 'recompute')"
+            )
+        )
+    upgrade(engine)
+    with engine.connect() as connection:
+        kept = connection.execute(sa.text("select name_vi from indicator")).scalars().all()
+        revision = current_revision(engine)
+    engine.dispose()
+    assert revision == head_revision()
+    assert kept == ["Chỉ tiêu X"]
+
+
+def test_a_database_from_a_newer_version_is_refused_and_left_alone(database_url):
+    engine = create_engine(database_url)
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(sa.text("update alembic_version set version_num = '9999'"))
+    with pytest.raises(DatabaseError, match="9999.*mới hơn"):
+        open_database(database_url)
+    assert current_revision(engine) == "9999"
+    engine.dispose()
