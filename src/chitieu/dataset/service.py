@@ -156,11 +156,18 @@ def _upsert(
         return
     changed = False
     for name, value in fields.items():
-        if getattr(existing, name) != value:
+        if not _same(getattr(existing, name), value):
             setattr(existing, name, value)
             changed = True
     if changed:
         report.written[table] += 1
+
+
+def _same(old: object, new: object) -> bool:
+    """Equal values; lists of related rows are equal when they hold the same rows."""
+    if isinstance(old, list) and isinstance(new, list):
+        return {id(x) for x in old} == {id(x) for x in new}
+    return old == new
 
 
 def _guard(problems: _Problems, path: Path, line: int, work: Callable[[], None]) -> None:
