@@ -76,6 +76,7 @@ class Formula:
         if isinstance(node, ast.UnaryOp):
             return -self._eval(node.operand, values)
         if isinstance(node, ast.Constant):
+            assert isinstance(node.value, int | float)
             return float(node.value)
         if isinstance(node, ast.Name):
             return values[Input(node.id)]

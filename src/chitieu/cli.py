@@ -73,23 +73,10 @@ def _root(
 def main() -> None:
     """Entry point: one clear line and a non-zero exit for every known failure."""
     try:
-        code = build_app()(standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        build_app()()
     except ChitieuError as exc:
         Console(stderr=True).print(f"[bold red]Lỗi:[/] {exc}", highlight=False, soft_wrap=True)
         sys.exit(1)
-    except SystemExit:
-        raise
-    except Exception as exc:
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
-        raise
 
 
 if __name__ == "__main__":

@@ -40,7 +40,7 @@ class Source:
             raise InputError(f"nguồn '{self.kind}' không hợp lệ ({', '.join(SOURCE_KINDS)})")
 
 
-def _current() -> Select[tuple[Observation]]:
+def _current() -> Select[Observation]:
     later = aliased(Observation)
     return select(Observation).where(~exists().where(later.supersedes_id == Observation.id))
 
