@@ -104,3 +104,11 @@ def loaded_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
         load_folder(session, documents=CORPUS)
     yield engine
     engine.dispose()
+
+
+# CI runs the same examples every time; locally hypothesis may explore.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+_hypothesis_settings.register_profile("dev", deadline=None)
+_hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")

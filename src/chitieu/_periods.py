@@ -109,7 +109,11 @@ def _build(text: str, kind: PeriodKind, match: re.Match[str]) -> Period:
         month = int(match.group(2))
         return _span(text, kind, year, month, month)
     if kind is PeriodKind.MONTHS_TO_DATE:
-        return _span(text, kind, year, 1, int(match.group(2)))
+        months = int(match.group(2))
+        if months == 6:
+            # The first six months are the first half: one period, one code.
+            return _span(f"{year}-H1", PeriodKind.HALF, year, 1, 6)
+        return _span(text, kind, year, 1, months)
     if kind is PeriodKind.MULTI_YEAR:
         last = int(match.group(2))
         if last <= year:
