@@ -51,6 +51,13 @@ def test_a_database_at_the_previous_head_upgrades_and_keeps_its_rows(database_ur
     with engine.connect() as connection:
         kept = connection.execute(sa.text("select name_vi from indicator")).scalars().all()
         revision = current_revision(engine)
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                'insert into indicator (code, "group", name_vi, name_en, unit, direction, merge_rule)'
+                " values ('Y', 'economy', 'Y', 'Y', '%', 'sideways', 'recompute')"
+            )
+        )
     engine.dispose()
     assert revision == head_revision()
     assert kept == ["Chỉ tiêu X"]

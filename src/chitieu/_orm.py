@@ -20,6 +20,12 @@ NAMING_CONVENTION = {
 }
 
 
+def one_of(column: str, values: tuple[str, ...]) -> str:
+    """A CHECK expression keeping ``column`` to ``values``."""
+    quoted = ", ".join(f"'{value}'" for value in values)
+    return f"{column} in ({quoted})"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 

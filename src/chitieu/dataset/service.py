@@ -23,7 +23,7 @@ from chitieu._periods import parse_period
 from chitieu.agency.models import Agency, AgencySuccession
 from chitieu.document.models import SourceDocument
 from chitieu.document.service import attach_texts
-from chitieu.indicator.models import Indicator
+from chitieu.indicator.models import DIRECTIONS, Indicator
 from chitieu.observation.models import STATUSES
 from chitieu.observation.service import Source, record_observation
 from chitieu.plan.models import MEASURES, Plan, Target
@@ -216,7 +216,7 @@ def _load_indicators(
     for path, line, row in _rows(folder, "indicators", columns):
 
         def work(row: dict[str, str] = row) -> None:
-            if row["direction"] not in ("higher", "lower", "none"):
+            if row["direction"] not in DIRECTIONS:
                 raise ValueError(f"hướng '{row['direction']}'")
             formula = row.get("formula") or None
             if formula:

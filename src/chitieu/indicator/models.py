@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String, Text
+from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from chitieu._orm import Base
+from chitieu._orm import Base, one_of
+
+DIRECTIONS = ("higher", "lower", "none")
 
 
 class Indicator(Base):
     __tablename__ = "indicator"
+    __table_args__ = (CheckConstraint(one_of("direction", DIRECTIONS), name="direction"),)
 
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     group: Mapped[str] = mapped_column(String(32))

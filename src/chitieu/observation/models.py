@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from chitieu._orm import Base, utcnow
+from chitieu._orm import Base, one_of, utcnow
 from chitieu.agency.models import Agency
 from chitieu.document.models import SourceDocument
 from chitieu.indicator.models import Indicator
@@ -43,7 +43,11 @@ class Observation(Base):
     """
 
     __tablename__ = "observation"
-    __table_args__ = (Index("ix_observation_series", "indicator_code", "region_id", "period_end"),)
+    __table_args__ = (
+        Index("ix_observation_series", "indicator_code", "region_id", "period_end"),
+        CheckConstraint(one_of("status", STATUSES), name="status"),
+        CheckConstraint(one_of("source_kind", SOURCE_KINDS), name="source_kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from chitieu._orm import Base
+from chitieu._orm import Base, one_of
 from chitieu.document.models import SourceDocument
 from chitieu.indicator.models import Indicator
 from chitieu.region.models import Region
@@ -46,7 +46,11 @@ class Target(Base):
     """
 
     __tablename__ = "target"
-    __table_args__ = (UniqueConstraint("plan_id", "row", "period"),)
+    __table_args__ = (
+        UniqueConstraint("plan_id", "row", "period"),
+        CheckConstraint(one_of("measure", MEASURES), name="measure"),
+        CheckConstraint("minimum is null or maximum is null or minimum <= maximum", name="bounds"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from chitieu._orm import Base, utcnow
+from chitieu._orm import Base, one_of, utcnow
 from chitieu.agency.models import Agency
 from chitieu.document.models import SourceDocument
 from chitieu.plan.models import Plan
@@ -66,6 +66,7 @@ class TaskUpdate(Base):
     """A dated report on a task's progress; the latest one gives its status."""
 
     __tablename__ = "task_update"
+    __table_args__ = (CheckConstraint(one_of("status", TASK_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
