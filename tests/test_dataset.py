@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from chitieu import EMBEDDED, RowsRejectedError, get_plan, list_targets, load_folder, transaction
 from chitieu._models import Observation, SourceDocument, Task
-from tests.conftest import CORPUS, SHARED, corpus_text
+from tests.conftest import BACKENDS, CORPUS, SHARED, corpus_text
 
 
 def _cell_bounds(cell: str) -> tuple[float, float] | None:
@@ -125,6 +125,7 @@ def test_the_catalogue_keeps_the_shared_codes_verbatim():
         assert {k: ours[row["code"]][k] for k in row} == row
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 def test_a_span_that_misquotes_its_document_stops_the_load(engine, tmp_path):
     folder = tmp_path / "data"
     shutil.copytree(EMBEDDED, folder)
@@ -143,6 +144,7 @@ def test_a_span_that_misquotes_its_document_stops_the_load(engine, tmp_path):
         assert session.scalars(select(Observation)).first() is None
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 def test_loading_twice_writes_nothing_the_second_time(loaded):
     with transaction(loaded) as session:
         report = load_folder(session, documents=CORPUS)

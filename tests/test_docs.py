@@ -31,8 +31,14 @@ def test_every_command_the_docs_mention_exists():
 
 def test_the_readme_library_example_runs(tmp_path):
     (snippet,) = _code_blocks("python")
-    result = subprocess.run([sys.executable, "-c", snippet], cwd=tmp_path, capture_output=True,
-                            text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", snippet],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "Tốc độ tăng trưởng GRDP 2019/2025 12.0 13.0" in result.stdout
 

@@ -6,7 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from chitieu import DatabaseError, open_database
+from chitieu import DatabaseError, load_folder, open_database, transaction
 from chitieu._database import (
     alembic_config,
     create_engine,
@@ -37,9 +37,14 @@ def test_an_empty_database_upgrades_to_a_schema_equal_to_the_models(database_url
 
 def test_a_database_at_the_previous_head_upgrades_and_keeps_its_rows(database_url):
     revisions = _revisions_oldest_first()
-    previous = revisions[-2] if len(revisions) > 1 else revisions[-1]
+    previous = revisions[-2]
     engine = create_engine(database_url)
     upgrade(engine, previous)
+    # A populated database, with every kind of reference, is what upgrades must survive.
+    # (This loads through today's models, which works while the previous head has the
+    # same columns; a migration that changes columns needs rows written in its old shape.)
+    with transaction(engine) as session:
+        load_folder(session)
     with engine.begin() as connection:
         connection.execute(
             sa.text(
@@ -47,10 +52,16 @@ def test_a_database_at_the_previous_head_upgrades_and_keeps_its_rows(database_ur
                 " values ('X', 'economy', 'Chỉ tiêu X', 'X', '%', 'higher', 'recompute')"
             )
         )
+    before = _row_counts(engine)
     upgrade(engine)
     with engine.connect() as connection:
-        kept = connection.execute(sa.text("select name_vi from indicator")).scalars().all()
+        kept = (
+            connection.execute(sa.text("select name_vi from indicator where code = 'X'"))
+            .scalars()
+            .all()
+        )
         revision = current_revision(engine)
+    assert _row_counts(engine) == before
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
         connection.execute(
             sa.text(
@@ -61,6 +72,37 @@ def test_a_database_at_the_previous_head_upgrades_and_keeps_its_rows(database_ur
     engine.dispose()
     assert revision == head_revision()
     assert kept == ["Chỉ tiêu X"]
+
+
+def _row_counts(engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            table.name: connection.execute(
+                sa.select(sa.func.count()).select_from(table)
+            ).scalar_one()
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def test_a_failed_migration_leaves_no_trace(database_url):
+    engine = create_engine(database_url)
+    upgrade(engine, _revisions_oldest_first()[-2])
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                'insert into indicator (code, "group", name_vi, name_en, unit, direction, merge_rule)'
+                " values ('Y', 'economy', 'Y', 'Y', '%', 'sideways', 'recompute')"
+            )
+        )
+    before = _row_counts(engine)
+    with pytest.raises(sa.exc.IntegrityError):
+        upgrade(engine)
+    assert current_revision(engine) == _revisions_oldest_first()[-2]
+    assert _row_counts(engine) == before
+    with engine.connect() as connection:
+        tables = sa.inspect(connection).get_table_names()
+    engine.dispose()
+    assert not [name for name in tables if name.startswith("_alembic_tmp")]
 
 
 def test_a_database_from_a_newer_version_is_refused_and_left_alone(database_url):

@@ -26,6 +26,7 @@ from chitieu import (
     transaction,
 )
 from chitieu._models import Observation
+from chitieu.observation.service import territory_totals
 from tests.conftest import BACKENDS
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
@@ -104,7 +105,8 @@ def test_the_2024_growth_figures_disagree_and_are_all_kept(loaded):
     assert by_source["tin-2024-a"] == 14.5
     assert by_source["tin-2024-b"] == 13.85
     assert 13.87 in by_source.values()
-    assert disputed == {r.id for r in rows}
+    estimates = {r.id for r in rows if r.status == "estimate"}
+    assert disputed == estimates and len(estimates) == 3
 
 
 def test_derived_indicators_are_computed_and_never_stored(loaded):
@@ -187,3 +189,41 @@ def test_latest_observation_prefers_the_latest_period_then_actuals(loaded):
     assert (latest_2024.period, latest_2024.status, latest_2024.value) == ("2024", "actual", 13.87)
     assert latest.period == "2025-H1"
     assert count > 150
+
+
+def test_a_merged_territory_adds_up_what_can_be_added(loaded):
+    with transaction(loaded) as session:
+        _record(session, "EXPORT_VALUE", "bac_giang", "2024", 30e9)
+        _record(session, "EXPORT_VALUE", "bac_ninh_1997", "2024", 50e9)
+        _record(session, "EXPORT_VALUE", "bac_giang", "2023", 25e9)
+        _record(session, "FOREST_COVER", "bac_giang", "2024", 37.6)
+        _record(session, "FOREST_COVER", "bac_ninh_1997", "2024", 0.6)
+        new = get_region(session, code_or_name="bac_ninh")
+        exports = territory_totals(
+            session, indicator=get_indicator(session, code_or_name="EXPORT_VALUE"), region=new
+        )
+        forest = territory_totals(
+            session, indicator=get_indicator(session, code_or_name="FOREST_COVER"), region=new
+        )
+    assert [(t.period, t.value) for t in exports] == [("2024", 80e9)]
+    assert exports[0].parts == {"bac_giang": 30e9, "bac_ninh_1997": 50e9}
+    assert forest == []
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        (16, 15.96, True),
+        (14.5, 13.85, False),
+        (13.85, 13.87, False),
+        (0.77, 0.77, True),
+        (181e12, 181.8e12, False),
+        (2_300_000, 2_345_000, True),
+        (9, 10, False),
+    ],
+)
+def test_figures_agree_to_the_precision_they_were_written_with(first, second, same, database_url):
+    from chitieu.observation.service import agree
+
+    assert agree(first, second) is same
+    assert agree(second, first) is same

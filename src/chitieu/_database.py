@@ -22,9 +22,14 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def _enable_sqlite_rules(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+    # Left to itself, pysqlite runs DDL outside any transaction, so a failed
+    # migration would leave half a schema behind; we issue BEGIN ourselves.
+    dbapi_connection.isolation_level = None
+    dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def _begin_sqlite(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def create_engine(url: str) -> Engine:
@@ -36,6 +41,7 @@ def create_engine(url: str) -> Engine:
         raise DatabaseError(f"địa chỉ cơ sở dữ liệu không hợp lệ: {url}") from exc
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _enable_sqlite_rules)
+        event.listen(engine, "begin", _begin_sqlite)
     return engine
 
 

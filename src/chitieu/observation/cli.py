@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from sqlalchemy.orm import Session
 
 from chitieu import _format
 from chitieu._context import app_context
@@ -15,10 +16,18 @@ from chitieu._errors import NotFoundError
 from chitieu._labels import tr, word
 from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
+from chitieu.indicator.models import Indicator
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import Observation
-from chitieu.observation.service import correct_observation, disagreements, list_observations
-from chitieu.region.service import get_region
+from chitieu.observation.service import (
+    correct_observation,
+    derived_values,
+    disagreements,
+    list_observations,
+    territory_totals,
+)
+from chitieu.region.models import Region
+from chitieu.region.service import get_region, list_regions
 
 
 def register(app: typer.Typer) -> None:
@@ -45,10 +54,12 @@ def observations(
     context = app_context(ctx)
     lang = context.lang
     with transaction(context.engine()) as session:
+        chosen = get_indicator(session, code_or_name=indicator) if indicator else None
+        place = get_region(session, code_or_name=region) if region else None
         rows = list_observations(
             session,
-            indicator=get_indicator(session, code_or_name=indicator) if indicator else None,
-            region=get_region(session, code_or_name=region) if region else None,
+            indicator=chosen,
+            region=place,
             territory=territory,
             period=period,
             status=status,
@@ -58,6 +69,8 @@ def observations(
         if conflicts:
             rows = [row for row in rows if row.id in disputed]
         records = [observation_record(row, disputed, lang) for row in rows]
+        if chosen is not None and not conflicts:
+            records += _computed_records(session, chosen, place, territory, period, lang)
     if output is not OutputFormat.table:
         for record in records:
             for key in ("value_shown", "period_shown", "status_shown", "flag"):
@@ -79,6 +92,52 @@ def observations(
     )
 
 
+def _computed_records(
+    session: Session,
+    indicator: Indicator,
+    region: Region | None,
+    territory: bool,
+    period: str | None,
+    lang: str,
+) -> list[dict[str, Any]]:
+    """Values that are computed, not recorded: derived indicators and merged territories."""
+    regions = [region] if region is not None else list_regions(session)
+    found: list[tuple[Region, str, float, str]] = []
+    for place in regions:
+        if indicator.formula:
+            found += [
+                (place, d.period, d.value, f"= {indicator.formula}")
+                for d in derived_values(session, indicator=indicator, region=place)
+            ]
+        if territory and region is not None:
+            found += [
+                (place, t.period, t.value, "= " + " + ".join(t.parts))
+                for t in territory_totals(session, indicator=indicator, region=place)
+            ]
+    wanted = parse_period(period).code if period else None
+    return [
+        {
+            "id": None,
+            "indicator": indicator.code,
+            "region": place.code,
+            "region_name": place.name,
+            "period": code,
+            "value": value,
+            "unit": indicator.unit,
+            "status": "computed",
+            "source": source,
+            "computed": True,
+            "value_shown": _format.value_with_unit(value, indicator.unit, lang),
+            "period_shown": parse_period(code).label(lang),
+            "status_shown": tr(lang, "tính toán", "computed"),
+            "flag": "",
+            "quote": None,
+        }
+        for place, code, value, source in found
+        if wanted is None or code == wanted
+    ]
+
+
 def _is_current(row: Observation, rows: list[Observation]) -> bool:
     return all(other.supersedes_id != row.id for other in rows)
 
@@ -87,7 +146,7 @@ def observation_record(row: Observation, disputed: set[int], lang: str) -> dict[
     document = row.source_document
     quote = None
     if document is not None and row.span_start is not None and row.span_end is not None:
-        quote = document.quote(row.span_start, row.span_end, context=50)
+        quote = document.quote(row.span_start, row.span_end, context=40)
     qualifier = f"{row.qualifier} " if row.qualifier else ""
     return {
         "id": row.id,
@@ -111,6 +170,7 @@ def observation_record(row: Observation, disputed: set[int], lang: str) -> dict[
         "recorded_at": row.recorded_at.isoformat(timespec="seconds"),
         "supersedes": row.supersedes_id,
         "disputed": row.id in disputed,
+        "computed": False,
         "value_shown": qualifier + _format.value_with_unit(row.value, row.unit, lang),
         "period_shown": parse_period(row.period).label(lang),
         "status_shown": word(row.status, lang),

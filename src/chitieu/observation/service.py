@@ -18,7 +18,7 @@ from chitieu.document.models import SourceDocument
 from chitieu.indicator.models import Indicator
 from chitieu.observation.models import SOURCE_KINDS, STATUSES, ImportBatch, Observation
 from chitieu.region.models import Region
-from chitieu.region.service import lineage
+from chitieu.region.service import lineage, territory
 
 # Which figure to trust first when one period has several: a closed account
 # beats a preliminary one, which beats an estimate made before the period ended.
@@ -210,15 +210,38 @@ def revisions(session: Session, *, observation: Observation) -> list[Observation
 
 
 def disagreements(observations: Iterable[Observation]) -> set[int]:
-    """Ids of figures that another source contradicts for the same period."""
-    groups: dict[tuple[str, int, str], list[Observation]] = defaultdict(list)
+    """Ids of figures that another source contradicts.
+
+    Two figures conflict when they are of the same indicator, region, period
+    and status and differ beyond the precision of the less precise one: "16%"
+    and "15,96%" agree, "14,5%" and "13,85%" do not. An estimate and a later
+    actual are not a conflict but a revision of the estimate.
+    """
+    groups: dict[tuple[str, int, str, str], list[Observation]] = defaultdict(list)
     for obs in observations:
-        groups[(obs.indicator_code, obs.region_id, obs.period)].append(obs)
+        groups[(obs.indicator_code, obs.region_id, obs.period, obs.status)].append(obs)
     disputed: set[int] = set()
     for rows in groups.values():
-        if len({round(row.value, 9) for row in rows}) > 1:
-            disputed.update(row.id for row in rows)
+        for index, row in enumerate(rows):
+            for other in rows[index + 1 :]:
+                if not agree(row.value, other.value):
+                    disputed.update((row.id, other.id))
     return disputed
+
+
+def _significant_digits(value: float) -> int:
+    digits = f"{abs(value):.15g}".split("e")[0]
+    if "." in digits:
+        return len(digits.replace(".", "").lstrip("0")) or 1
+    return len(digits.rstrip("0")) or 1
+
+
+def agree(first: float, second: float) -> bool:
+    """Whether two figures say the same thing, given how precisely each was written."""
+    if first == second:
+        return True
+    digits = min(_significant_digits(first), _significant_digits(second))
+    return float(f"{first:.{digits}g}") == float(f"{second:.{digits}g}")
 
 
 def preferred(observations: Sequence[Observation]) -> Observation | None:
@@ -304,3 +327,39 @@ def _year_before(code: str) -> str | None:
         return None
     year = str(period.start.year)
     return str(period.start.year - 1) + code[len(year) :]
+
+
+@dataclass(frozen=True, slots=True)
+class TerritoryTotal:
+    """A figure for a region's territory before the region existed, summed from its parts."""
+
+    period: str
+    value: float
+    parts: dict[str, float]
+
+
+def territory_totals(
+    session: Session, *, indicator: Indicator, region: Region
+) -> list[TerritoryTotal]:
+    """Sums over the units that later formed ``region``, where adding up is meaningful.
+
+    Only indicators whose merge rule is ``sum`` (GRDP in đồng, exports, counts)
+    add up; rates and shares must be recomputed from their parts instead, so
+    they get no total here. A period gets a total only when every part has a
+    figure for it.
+    """
+    if indicator.merge_rule != "sum":
+        return []
+    totals = []
+    by_period: dict[str, dict[str, list[Observation]]] = defaultdict(lambda: defaultdict(list))
+    for obs in list_observations(session, indicator=indicator, region=region, territory=True):
+        by_period[obs.period][obs.region.code].append(obs)
+    for period_code, regions in by_period.items():
+        period = parse_period(period_code)
+        parts = territory(session, region=region, on=period.end)
+        if parts == [region] or any(part.code not in regions for part in parts):
+            continue
+        chosen = {part.code: preferred(regions[part.code]) for part in parts}
+        values = {code: obs.value for code, obs in chosen.items() if obs is not None}
+        totals.append(TerritoryTotal(period_code, sum(values.values()), values))
+    return sorted(totals, key=lambda total: _period_sort_key(total.period))
