@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -32,6 +33,9 @@ from chitieu.task.models import Task
 from chitieu.task.service import parse_timeframe
 
 EMBEDDED = Path(__file__).with_name("bac_giang")
+
+# What a row builder returns: the row already stored (or None), its model, its fields.
+_Built = tuple[Any, type[Any], dict[str, Any]]
 
 
 @dataclass
@@ -180,128 +184,156 @@ def _guard(problems: _Problems, path: Path, line: int, work: Callable[[], None])
         problems.add(path, line, f"giá trị không hợp lệ ({exc})")
 
 
-def _load_documents(
-    session: Session, folder: Path, problems: _Problems, report: LoadReport
+def _load_table(
+    session: Session,
+    folder: Path,
+    problems: _Problems,
+    report: LoadReport,
+    *,
+    stem: str,
+    columns: tuple[str, ...],
+    build: Callable[[dict[str, str]], _Built],
 ) -> None:
-    columns = ("key", "file_name", "sha256", "title", "publisher", "issued_on", "kind", "url")
-    lookup = _Lookup(session)
-    for path, line, row in _rows(folder, "documents", columns):
+    """Upsert each row of ``stem*.csv`` that ``build`` turns into (existing, model, fields)."""
+    for path, line, row in _rows(folder, stem, columns):
 
         def work(row: dict[str, str] = row) -> None:
-            _upsert(
-                session,
-                lookup.document(row["key"]),
-                SourceDocument(),
-                {
-                    "key": row["key"],
-                    "file_name": row["file_name"] or None,
-                    "sha256": row["sha256"] or None,
-                    "title": row["title"],
-                    "publisher": row["publisher"] or None,
-                    "issued_on": _date(row["issued_on"]),
-                    "kind": row["kind"],
-                    "url": row["url"] or None,
-                },
-                report,
-                "documents",
-            )
-
-        _guard(problems, path, line, work)
-
-
-def _load_indicators(
-    session: Session, folder: Path, problems: _Problems, report: LoadReport
-) -> None:
-    columns = ("code", "group", "name_vi", "name_en", "unit", "direction", "merge_rule")
-    for path, line, row in _rows(folder, "indicators", columns):
-
-        def work(row: dict[str, str] = row) -> None:
-            if row["direction"] not in DIRECTIONS:
-                raise ValueError(f"hướng '{row['direction']}'")
-            formula = row.get("formula") or None
-            if formula:
-                Formula(formula)
-            _upsert(
-                session,
-                session.get(Indicator, row["code"]),
-                Indicator(),
-                {
-                    "code": row["code"],
-                    "group": row["group"],
-                    "name_vi": row["name_vi"],
-                    "name_en": row["name_en"],
-                    "unit": row["unit"],
-                    "direction": row["direction"],
-                    "merge_rule": row["merge_rule"],
-                    "definition": row.get("definition") or None,
-                    "formula": formula,
-                },
-                report,
-                "indicators",
-            )
-
-        _guard(problems, path, line, work)
-
-
-def _load_regions(session: Session, folder: Path, problems: _Problems, report: LoadReport) -> None:
-    columns = ("code", "name", "name_en", "level", "parent", "gso_code", "valid_from", "valid_to")
-    lookup = _Lookup(session)
-    for path, line, row in _rows(folder, "regions", columns):
-
-        def work(row: dict[str, str] = row) -> None:
-            parent = lookup.region(row["parent"]) if row["parent"] else None
-            if row["parent"] and parent is None:
-                raise ValueError(f"địa bàn cấp trên '{row['parent']}' chưa có")
-            _upsert(
-                session,
-                lookup.region(row["code"]),
-                Region(),
-                {
-                    "code": row["code"],
-                    "name": row["name"],
-                    "name_en": row["name_en"] or None,
-                    "level": row["level"],
-                    "parent": parent,
-                    "gso_code": row["gso_code"] or None,
-                    "valid_from": _date(row["valid_from"]),
-                    "valid_to": _date(row["valid_to"]),
-                },
-                report,
-                "regions",
-            )
+            existing, model, fields = build(row)
+            _upsert(session, existing, model(), fields, report, stem)
             session.flush()
 
         _guard(problems, path, line, work)
 
 
-def _load_succession_rows(
-    session: Session,
-    folder: Path,
-    problems: _Problems,
-    report: LoadReport,
+def _required(found: Any, what: str, code: str) -> Any:
+    if found is None:
+        raise ValueError(f"{what} '{code}' không có")
+    return found
+
+
+def _optional(find: Callable[[str], Any], code: str, what: str) -> Any:
+    return _required(find(code), what, code) if code else None
+
+
+def _load_documents(
+    session: Session, folder: Path, problems: _Problems, report: LoadReport
+) -> None:
+    lookup = _Lookup(session)
+
+    def build(row: dict[str, str]) -> _Built:
+        return (
+            lookup.document(row["key"]),
+            SourceDocument,
+            {
+                "key": row["key"],
+                "file_name": row["file_name"] or None,
+                "sha256": row["sha256"] or None,
+                "title": row["title"],
+                "publisher": row["publisher"] or None,
+                "issued_on": _date(row["issued_on"]),
+                "kind": row["kind"],
+                "url": row["url"] or None,
+            },
+        )
+
+    columns = ("key", "file_name", "sha256", "title", "publisher", "issued_on", "kind", "url")
+    _load_table(session, folder, problems, report, stem="documents", columns=columns, build=build)
+
+
+def _load_indicators(
+    session: Session, folder: Path, problems: _Problems, report: LoadReport
+) -> None:
+    def build(row: dict[str, str]) -> _Built:
+        if row["direction"] not in DIRECTIONS:
+            raise ValueError(f"hướng '{row['direction']}'")
+        formula = row.get("formula") or None
+        if formula:
+            Formula(formula)
+        return (
+            session.get(Indicator, row["code"]),
+            Indicator,
+            {
+                "code": row["code"],
+                "group": row["group"],
+                "name_vi": row["name_vi"],
+                "name_en": row["name_en"],
+                "unit": row["unit"],
+                "direction": row["direction"],
+                "merge_rule": row["merge_rule"],
+                "definition": row.get("definition") or None,
+                "formula": formula,
+            },
+        )
+
+    columns = ("code", "group", "name_vi", "name_en", "unit", "direction", "merge_rule")
+    _load_table(session, folder, problems, report, stem="indicators", columns=columns, build=build)
+
+
+def _load_regions(session: Session, folder: Path, problems: _Problems, report: LoadReport) -> None:
+    lookup = _Lookup(session)
+
+    def build(row: dict[str, str]) -> _Built:
+        return (
+            lookup.region(row["code"]),
+            Region,
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "name_en": row["name_en"] or None,
+                "level": row["level"],
+                "parent": _optional(lookup.region, row["parent"], "địa bàn cấp trên"),
+                "gso_code": row["gso_code"] or None,
+                "valid_from": _date(row["valid_from"]),
+                "valid_to": _date(row["valid_to"]),
+            },
+        )
+
+    columns = ("code", "name", "name_en", "level", "parent", "gso_code", "valid_from", "valid_to")
+    _load_table(session, folder, problems, report, stem="regions", columns=columns, build=build)
+
+
+def _load_agencies(session: Session, folder: Path, problems: _Problems, report: LoadReport) -> None:
+    lookup = _Lookup(session)
+
+    def build(row: dict[str, str]) -> _Built:
+        return (
+            lookup.agency(row["code"]),
+            Agency,
+            {
+                "code": row["code"],
+                "name": row["name"],
+                "short_name": row["short_name"] or None,
+                "region": _optional(lookup.region, row["region"], "địa bàn"),
+                "kind": row["kind"],
+                "valid_from": _date(row["valid_from"]),
+                "valid_to": _date(row["valid_to"]),
+            },
+        )
+
+    columns = ("code", "name", "short_name", "region", "kind", "valid_from", "valid_to")
+    _load_table(session, folder, problems, report, stem="agencies", columns=columns, build=build)
+
+
+def _succession_loader(
     stem: str,
     model: type[RegionSuccession] | type[AgencySuccession],
-    find: Callable[[str], Region | Agency | None],
-) -> None:
-    columns = ("effective_on", "kind", "predecessor", "successor", "note")
-    for path, line, row in _rows(folder, stem, columns):
+    finder: Callable[[_Lookup], Callable[[str], Any]],
+) -> Callable[[Session, Path, _Problems, LoadReport], None]:
+    def load(session: Session, folder: Path, problems: _Problems, report: LoadReport) -> None:
+        find = finder(_Lookup(session))
 
-        def work(row: dict[str, str] = row) -> None:
-            before = find(row["predecessor"])
-            after = find(row["successor"]) if row["successor"] else None
-            if before is None or (row["successor"] and after is None):
-                raise ValueError(f"không có '{row['predecessor']}' hoặc '{row['successor']}'")
+        def build(row: dict[str, str]) -> _Built:
+            before = _required(find(row["predecessor"]), "đơn vị", row["predecessor"])
+            after = _optional(find, row["successor"], "đơn vị")
             effective = date.fromisoformat(row["effective_on"])
             existing = session.scalar(
                 select(model).where(
-                    model.predecessor_id == before.id,
-                    model.effective_on == effective,
+                    model.predecessor_id == before.id, model.effective_on == effective
                 )
             )
-            _upsert(
-                session,
+            return (
                 existing,
-                model(),
+                model,
                 {
                     "effective_on": effective,
                     "kind": row["kind"],
@@ -309,71 +341,43 @@ def _load_succession_rows(
                     "successor_id": after.id if after is not None else None,
                     "note": row["note"] or None,
                 },
-                report,
-                stem,
             )
 
-        _guard(problems, path, line, work)
+        columns = ("effective_on", "kind", "predecessor", "successor", "note")
+        _load_table(session, folder, problems, report, stem=stem, columns=columns, build=build)
+
+    return load
 
 
-def _load_region_successions(
-    session: Session, folder: Path, problems: _Problems, report: LoadReport
-) -> None:
-    _load_succession_rows(
-        session,
-        folder,
-        problems,
-        report,
-        "region_successions",
-        RegionSuccession,
-        _Lookup(session).region,
-    )
-
-
-def _load_agency_successions(
-    session: Session, folder: Path, problems: _Problems, report: LoadReport
-) -> None:
-    _load_succession_rows(
-        session,
-        folder,
-        problems,
-        report,
-        "agency_successions",
-        AgencySuccession,
-        _Lookup(session).agency,
-    )
-
-
-def _load_agencies(session: Session, folder: Path, problems: _Problems, report: LoadReport) -> None:
-    columns = ("code", "name", "short_name", "region", "kind", "valid_from", "valid_to")
-    lookup = _Lookup(session)
-    for path, line, row in _rows(folder, "agencies", columns):
-
-        def work(row: dict[str, str] = row) -> None:
-            region = lookup.region(row["region"]) if row["region"] else None
-            if row["region"] and region is None:
-                raise ValueError(f"địa bàn '{row['region']}' chưa có")
-            _upsert(
-                session,
-                lookup.agency(row["code"]),
-                Agency(),
-                {
-                    "code": row["code"],
-                    "name": row["name"],
-                    "short_name": row["short_name"] or None,
-                    "region": region,
-                    "kind": row["kind"],
-                    "valid_from": _date(row["valid_from"]),
-                    "valid_to": _date(row["valid_to"]),
-                },
-                report,
-                "agencies",
-            )
-
-        _guard(problems, path, line, work)
+_load_region_successions = _succession_loader(
+    "region_successions", RegionSuccession, lambda lookup: lookup.region
+)
+_load_agency_successions = _succession_loader(
+    "agency_successions", AgencySuccession, lambda lookup: lookup.agency
+)
 
 
 def _load_plans(session: Session, folder: Path, problems: _Problems, report: LoadReport) -> None:
+    lookup = _Lookup(session)
+
+    def build(row: dict[str, str]) -> _Built:
+        return (
+            lookup.plan(row["code"]),
+            Plan,
+            {
+                "code": row["code"],
+                "title": row["title"],
+                "document_number": row["document_number"] or None,
+                "issuer": row["issuer"] or None,
+                "issued_on": _date(row["issued_on"]),
+                "region": _required(lookup.region(row["region"]), "địa bàn", row["region"]),
+                "horizon_start": int(row["horizon_start"]),
+                "horizon_end": int(row["horizon_end"]),
+                "kind": row["kind"],
+                "source_document": _optional(lookup.document, row["doc"], "tài liệu"),
+            },
+        )
+
     columns = (
         "code",
         "title",
@@ -386,43 +390,7 @@ def _load_plans(session: Session, folder: Path, problems: _Problems, report: Loa
         "kind",
         "doc",
     )
-    lookup = _Lookup(session)
-    for path, line, row in _rows(folder, "plans", columns):
-
-        def work(row: dict[str, str] = row) -> None:
-            region = lookup.region(row["region"])
-            if region is None:
-                raise ValueError(f"địa bàn '{row['region']}' chưa có")
-            _upsert(
-                session,
-                lookup.plan(row["code"]),
-                Plan(),
-                {
-                    "code": row["code"],
-                    "title": row["title"],
-                    "document_number": row["document_number"] or None,
-                    "issuer": row["issuer"] or None,
-                    "issued_on": _date(row["issued_on"]),
-                    "region": region,
-                    "horizon_start": int(row["horizon_start"]),
-                    "horizon_end": int(row["horizon_end"]),
-                    "kind": row["kind"],
-                    "source_document": _document(lookup, row["doc"]),
-                },
-                report,
-                "plans",
-            )
-
-        _guard(problems, path, line, work)
-
-
-def _document(lookup: _Lookup, key: str) -> SourceDocument | None:
-    if not key:
-        return None
-    found = lookup.document(key)
-    if found is None:
-        raise ValueError(f"tài liệu '{key}' chưa có trong documents.csv")
-    return found
+    _load_table(session, folder, problems, report, stem="plans", columns=columns, build=build)
 
 
 def _span(document: SourceDocument | None, row: dict[str, str]) -> tuple[int, int] | None:
@@ -440,21 +408,56 @@ def _span(document: SourceDocument | None, row: dict[str, str]) -> tuple[int, in
     return start, end
 
 
-def _indicator(session: Session, code: str) -> Indicator:
-    found = session.get(Indicator, code)
-    if found is None:
-        raise ValueError(f"chỉ tiêu '{code}' không có trong danh mục")
-    return found
-
-
-def _region(lookup: _Lookup, code: str) -> Region:
-    found = lookup.region(code)
-    if found is None:
-        raise ValueError(f"địa bàn '{code}' không có")
-    return found
+def _spanned(lookup: _Lookup, row: dict[str, str]) -> dict[str, Any]:
+    document = _optional(lookup.document, row["doc"], "tài liệu")
+    span = _span(document, row)
+    return {
+        "source_document": document,
+        "span_start": span[0] if span else None,
+        "span_end": span[1] if span else None,
+    }
 
 
 def _load_targets(session: Session, folder: Path, problems: _Problems, report: LoadReport) -> None:
+    lookup = _Lookup(session)
+
+    def build(row: dict[str, str]) -> _Built:
+        plan = _required(lookup.plan(row["plan"]), "kế hoạch", row["plan"])
+        if row["measure"] not in MEASURES:
+            raise ValueError(f"cách đo '{row['measure']}'")
+        period = parse_period(row["period"]).code
+        if row["baseline_period"]:
+            parse_period(row["baseline_period"])
+        existing = session.scalar(
+            select(Target).where(
+                Target.plan_id == plan.id, Target.row == row["row"], Target.period == period
+            )
+        )
+        return (
+            existing,
+            Target,
+            {
+                "plan": plan,
+                "row": row["row"],
+                "group_label": row["group_label"] or None,
+                "label_vi": row["label_vi"],
+                "indicator": _required(
+                    session.get(Indicator, row["indicator"]), "chỉ tiêu", row["indicator"]
+                ),
+                "region": _required(lookup.region(row["region"]), "địa bàn", row["region"]),
+                "period": period,
+                "measure": row["measure"],
+                "minimum": _float(row["min"]),
+                "maximum": _float(row["max"]),
+                "qualifier": row["qualifier"] or None,
+                "unit": row["unit"],
+                "baseline_period": row["baseline_period"] or None,
+                "baseline_value": _float(row["baseline_value"]),
+                "footnote": row["footnote"] or None,
+                **_spanned(lookup, row),
+            },
+        )
+
     columns = (
         "plan",
         "row",
@@ -476,55 +479,7 @@ def _load_targets(session: Session, folder: Path, problems: _Problems, report: L
         "end",
         "text",
     )
-    lookup = _Lookup(session)
-    for path, line, row in _rows(folder, "targets", columns):
-
-        def work(row: dict[str, str] = row) -> None:
-            plan = lookup.plan(row["plan"])
-            if plan is None:
-                raise ValueError(f"kế hoạch '{row['plan']}' chưa có")
-            if row["measure"] not in MEASURES:
-                raise ValueError(f"cách đo '{row['measure']}'")
-            period = parse_period(row["period"]).code
-            if row["baseline_period"]:
-                parse_period(row["baseline_period"])
-            document = _document(lookup, row["doc"])
-            span = _span(document, row)
-            existing = session.scalar(
-                select(Target).where(
-                    Target.plan_id == plan.id, Target.row == row["row"], Target.period == period
-                )
-            )
-            _upsert(
-                session,
-                existing,
-                Target(),
-                {
-                    "plan": plan,
-                    "row": row["row"],
-                    "group_label": row["group_label"] or None,
-                    "label_vi": row["label_vi"],
-                    "indicator": _indicator(session, row["indicator"]),
-                    "region": _region(lookup, row["region"]),
-                    "period": period,
-                    "measure": row["measure"],
-                    "minimum": _float(row["min"]),
-                    "maximum": _float(row["max"]),
-                    "qualifier": row["qualifier"] or None,
-                    "unit": row["unit"],
-                    "baseline_period": row["baseline_period"] or None,
-                    "baseline_value": _float(row["baseline_value"]),
-                    "footnote": row["footnote"] or None,
-                    "source_document": document,
-                    "span_start": span[0] if span else None,
-                    "span_end": span[1] if span else None,
-                },
-                report,
-                "targets",
-            )
-            session.flush()
-
-        _guard(problems, path, line, work)
+    _load_table(session, folder, problems, report, stem="targets", columns=columns, build=build)
 
 
 def _load_observations(
@@ -548,22 +503,25 @@ def _load_observations(
     for path, line, row in _rows(folder, "observations", columns):
 
         def work(row: dict[str, str] = row) -> None:
-            indicator = _indicator(session, row["indicator"])
+            indicator = _required(
+                session.get(Indicator, row["indicator"]), "chỉ tiêu", row["indicator"]
+            )
             if row["unit"] and row["unit"] != indicator.unit:
                 raise ValueError(
                     f"đơn vị '{row['unit']}' khác đơn vị của chỉ tiêu ({indicator.unit})"
                 )
             if row["status"] not in STATUSES:
                 raise ValueError(f"trạng thái '{row['status']}'")
-            document = _document(lookup, row["doc"])
+            cited = _spanned(lookup, row)
+            span = (cited["span_start"], cited["span_end"]) if cited["span_start"] else None
             _, written = record_observation(
                 session,
                 indicator=indicator,
-                region=_region(lookup, row["region"]),
+                region=_required(lookup.region(row["region"]), "địa bàn", row["region"]),
                 period=parse_period(row["period"]),
                 value=float(row["value"]),
                 status=row["status"],
-                source=Source("document", document=document, span=_span(document, row)),
+                source=Source("document", document=cited["source_document"], span=span),
                 recorded_by=recorded_by,
                 qualifier=row["qualifier"] or None,
                 note=row["note"] or None,
@@ -575,16 +533,43 @@ def _load_observations(
 
 
 def _agencies(lookup: _Lookup, codes: str) -> list[Agency]:
-    found = []
-    for code in filter(None, (c.strip() for c in codes.split(";"))):
-        agency = lookup.agency(code)
-        if agency is None:
-            raise ValueError(f"cơ quan '{code}' không có trong agencies.csv")
-        found.append(agency)
-    return found
+    return [
+        _required(lookup.agency(code), "cơ quan", code)
+        for code in filter(None, (c.strip() for c in codes.split(";")))
+    ]
 
 
 def _load_tasks(session: Session, folder: Path, problems: _Problems, report: LoadReport) -> None:
+    lookup = _Lookup(session)
+
+    def build(row: dict[str, str]) -> _Built:
+        plan = _required(lookup.plan(row["plan"]), "kế hoạch", row["plan"])
+        start_year, due_year = parse_timeframe(row["timeframe"])
+        existing = session.scalar(
+            select(Task).where(
+                Task.plan_id == plan.id,
+                Task.group_no == row["group_no"],
+                Task.number == int(row["no"]),
+            )
+        )
+        return (
+            existing,
+            Task,
+            {
+                "plan": plan,
+                "group_no": row["group_no"],
+                "group_title": row["group_title"],
+                "number": int(row["no"]),
+                "description": row["description"],
+                "timeframe": row["timeframe"] or None,
+                "start_year": start_year,
+                "due_year": due_year,
+                "leads": _agencies(lookup, row["lead"]),
+                "partners": _agencies(lookup, row["partners"]),
+                **_spanned(lookup, row),
+            },
+        )
+
     columns = (
         "plan",
         "group_no",
@@ -598,45 +583,4 @@ def _load_tasks(session: Session, folder: Path, problems: _Problems, report: Loa
         "start",
         "end",
     )
-    lookup = _Lookup(session)
-    for path, line, row in _rows(folder, "tasks", columns):
-
-        def work(row: dict[str, str] = row) -> None:
-            plan = lookup.plan(row["plan"])
-            if plan is None:
-                raise ValueError(f"kế hoạch '{row['plan']}' chưa có")
-            start_year, due_year = parse_timeframe(row["timeframe"])
-            document = _document(lookup, row["doc"])
-            span = _span(document, row)
-            existing = session.scalar(
-                select(Task).where(
-                    Task.plan_id == plan.id,
-                    Task.group_no == row["group_no"],
-                    Task.number == int(row["no"]),
-                )
-            )
-            _upsert(
-                session,
-                existing,
-                Task(),
-                {
-                    "plan": plan,
-                    "group_no": row["group_no"],
-                    "group_title": row["group_title"],
-                    "number": int(row["no"]),
-                    "description": row["description"],
-                    "timeframe": row["timeframe"] or None,
-                    "start_year": start_year,
-                    "due_year": due_year,
-                    "leads": _agencies(lookup, row["lead"]),
-                    "partners": _agencies(lookup, row["partners"]),
-                    "source_document": document,
-                    "span_start": span[0] if span else None,
-                    "span_end": span[1] if span else None,
-                },
-                report,
-                "tasks",
-            )
-            session.flush()
-
-        _guard(problems, path, line, work)
+    _load_table(session, folder, problems, report, stem="tasks", columns=columns, build=build)

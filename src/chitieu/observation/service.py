@@ -134,26 +134,13 @@ def correct_observation(
     """A new revision of ``observation`` with another value; the old one is kept."""
     if session.scalar(select(Observation.id).where(Observation.supersedes_id == observation.id)):
         raise InputError(f"số liệu #{observation.id} đã được sửa; hãy sửa bản mới nhất")
-    row = Observation(
-        indicator_code=observation.indicator_code,
-        region_id=observation.region_id,
-        period=observation.period,
-        period_start=observation.period_start,
-        period_end=observation.period_end,
-        value=value,
-        unit=observation.unit,
-        status=observation.status,
-        qualifier=observation.qualifier,
-        source_kind=observation.source_kind,
-        source_document_id=observation.source_document_id,
-        span_start=observation.span_start,
-        span_end=observation.span_end,
-        import_batch_id=observation.import_batch_id,
-        agency_id=observation.agency_id,
-        note=note,
-        recorded_by=recorded_by,
-        supersedes_id=observation.id,
-    )
+    kept = {
+        column.key: getattr(observation, column.key)
+        for column in Observation.__table__.columns
+        if column.key not in ("id", "recorded_at")
+    }
+    kept.update(value=value, note=note, recorded_by=recorded_by, supersedes_id=observation.id)
+    row = Observation(**kept)
     session.add(row)
     session.flush()
     return row
