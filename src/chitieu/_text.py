@@ -10,3 +10,29 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(bare.lower().split())
+
+
+def fold_keeping_offsets(text: str) -> str:
+    """Like :func:`fold`, one character for one, so offsets in the result are offsets in ``text``.
+
+    Vietnamese in NFC writes each letter as one code point, whose base letter
+    replaces it; a stray combining mark stays as it is.
+    """
+    return text.translate(_ONE_FOR_ONE)
+
+
+class _OneForOne(dict[int, str]):
+    """A translation table computed on demand, one output character per input character."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char.replace("đ", "d").replace("Đ", "D"))[0]
+        lowered = base.lower()
+        result = lowered if len(lowered) == 1 else base
+        if unicodedata.combining(char):
+            result = char
+        self[code] = result
+        return result
+
+
+_ONE_FOR_ONE = _OneForOne()

@@ -1,0 +1,420 @@
+"""Which catalogue indicator a figure is about, from the words before it.
+
+Each rule names an indicator, the phrases that announce it, the units a level
+figure of it comes in, and words that must (or must not) appear in the
+sentence. The phrase nearest the figure wins; a longer phrase ending at the
+same place beats a shorter one ("giá trị sản xuất công nghiệp" beats
+"công nghiệp").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    phrases: tuple[str, ...]
+    units: tuple[str, ...]
+    needs: tuple[str, ...] = ()
+    avoid: tuple[str, ...] = ()
+    growth: bool = False
+    share: bool = False
+    blocks: bool = False
+    also: tuple[str, ...] = ()
+
+
+_IC = (
+    "cong nghiep - xay dung",
+    "cong nghiep va xay dung",
+    "cn - xd",
+    "cn-xd",
+    "khu vuc ii",
+    "cong nghiep, xay dung",
+)
+_I = ("cong nghiep", "cn", "rieng cong nghiep", "nganh cong nghiep")
+_C = ("xay dung", "xd")
+_S = ("dich vu", "khu vuc iii", "thuong mai - dich vu", "thuong mai, dich vu")
+_A = (
+    "nong, lam nghiep va thuy san",
+    "nong, lam nghiep, thuy san",
+    "nong lam nghiep va thuy san",
+    "nong, lam, thuy san",
+    "nong lam thuy san",
+    "nong, lam nghiep va thuy san",
+    "nlts",
+    "khu vuc i",
+    "nong, lam nghiep",
+    "nong nghiep, lam nghiep va thuy san",
+)
+_T = ("thue san pham", "thue san pham tru tro cap san pham")
+_GRDP = (
+    "grdp",
+    "tong san pham tren dia ban",
+    "tang truong kinh te",
+    "quy mo kinh te",
+    "quy mo nen kinh te",
+    "kinh te cua tinh",
+    "nen kinh te",
+    "kinh te tinh",
+    "quy mo grdp",
+    "toc do tang grdp",
+    "toc do tang truong grdp",
+)
+_SHARE_CUES = ("co cau", "ty trong", "chiem")
+_LABOUR = ("lao dong", "co cau lao dong")
+_PCT = ("%",)
+_MONEY = ("VND", "USD")
+
+# Phrases naming something narrower than a catalogue indicator: a figure about
+# them has no indicator, even if a broader phrase stands further back.
+_NARROWER = (
+    "cong nghiep che bien",
+    "che bien, che tao",
+    "khai khoang",
+    "phan phoi dien",
+    "cung cap nuoc",
+    "khu vuc doanh nghiep",
+    "doanh nghiep nha nuoc",
+    "ngoai nha nuoc",
+    "khu vuc fdi",
+    "khu vuc co von dau tu nuoc ngoai",
+    "doanh thu",
+    "cong ty",
+    "tap doan",
+    "nang suat lao dong nganh",
+    "san luong",
+    "gia tri san xuat nong",
+    "gtsx toan nganh",
+    "gia tri san xuat nganh nong",
+    "gia tri san xuat xay dung",
+    "gia tri san xuat dich vu",
+    "gtsx nong",
+    "gtsx xay dung",
+    "gtsx dich vu",
+    "luong khach quoc te",
+    "khach quoc te",
+    "khach noi dia",
+    "von dau tu trong nuoc",
+    "du an trong nuoc",
+    "du an ddi",
+    "lam nghiep",
+    "thuy san",
+    "nong nghiep",
+    "chan nuoi",
+    "trong trot",
+)
+
+RULES: tuple[Rule, ...] = (
+    Rule("", _NARROWER, (), blocks=True),
+    # Sectors: growth, share of GRDP, share of employment, contribution.
+    *(
+        rule
+        for suffix, phrases in (
+            ("INDUSTRY_CONSTRUCTION", _IC),
+            ("INDUSTRY", _I),
+            ("CONSTRUCTION", _C),
+            ("SERVICES", _S),
+            ("AGRICULTURE", _A),
+        )
+        for rule in (
+            Rule(f"LABOUR_SHARE_{suffix}", phrases, _PCT, needs=_LABOUR, share=True)
+            if suffix not in ("INDUSTRY", "CONSTRUCTION")
+            else None,
+            Rule(f"GRDP_SHARE_{suffix}", phrases, _PCT, share=True),
+            Rule(f"GRDP_CONTRIBUTION_{suffix}", phrases, ("điểm %",), needs=("dong gop",))
+            if suffix != "CONSTRUCTION"
+            else None,
+            Rule(f"GRDP_GROWTH_{suffix}", phrases, _PCT, growth=True, avoid=("nang suat",)),
+        )
+        if rule is not None
+    ),
+    Rule("GRDP_GROWTH_PRODUCT_TAX", _T, _PCT, growth=True),
+    Rule("GRDP_CONTRIBUTION_PRODUCT_TAX", _T, ("điểm %",), needs=("dong gop",)),
+    # GRDP itself.
+    Rule(
+        "GRDP_PER_CAPITA_USD",
+        ("binh quan dau nguoi", "dau nguoi", "thu nhap binh quan"),
+        ("USD", "USD/người"),
+    ),
+    Rule(
+        "GRDP_GROWTH_RANK",
+        (
+            "tang truong kinh te",
+            "toc do tang truong",
+            "tang truong grdp",
+            "tang truong",
+            "toc do tang grdp",
+        ),
+        ("hạng",),
+    ),
+    Rule("GRDP_RANK", _GRDP, ("hạng",)),
+    Rule("GRDP_CONSTANT", _GRDP, ("VND",), needs=("gia so sanh",)),
+    Rule("GRDP_CURRENT", _GRDP, ("VND",)),
+    Rule("GRDP_CURRENT_USD", _GRDP, ("USD",)),
+    Rule("GRDP_GROWTH", _GRDP, _PCT, growth=True),
+    Rule("TFP_CONTRIBUTION", ("tfp", "nang suat cac nhan to tong hop"), _PCT),
+    Rule("ICOR", ("icor", "he so icor"), ("lần", "")),
+    Rule("LABOUR_PRODUCTIVITY_GROWTH", ("nang suat lao dong",), _PCT, growth=True),
+    Rule("LABOUR_PRODUCTIVITY", ("nang suat lao dong",), ("VND", "VND/lao động", "VND/người")),
+    Rule(
+        "IIP_GROWTH",
+        ("iip", "chi so san xuat cong nghiep", "chi so san xuat toan nganh"),
+        _PCT,
+        growth=True,
+    ),
+    Rule(
+        "INDUSTRIAL_OUTPUT_CURRENT",
+        (
+            "gia tri san xuat cong nghiep",
+            "gtsx cong nghiep",
+            "gia tri san xuat toan nganh cong nghiep",
+        ),
+        ("VND",),
+    ),
+    Rule("STATE_BUDGET_DOMESTIC_REVENUE", ("thu noi dia",), ("VND",)),
+    Rule(
+        "STATE_BUDGET_REVENUE",
+        (
+            "thu ngan sach",
+            "tong thu ngan sach",
+            "thu nsnn",
+            "thu ngan sach nha nuoc",
+            "tong thu nsnn",
+        ),
+        ("VND",),
+    ),
+    Rule(
+        "STATE_BUDGET_EXPENDITURE",
+        ("chi ngan sach", "tong chi ngan sach", "chi nsdp", "chi ngan sach dia phuong"),
+        ("VND",),
+    ),
+    Rule(
+        "SOCIAL_INVESTMENT",
+        (
+            "von dau tu phat trien toan xa hoi",
+            "von dau tu toan xa hoi",
+            "dau tu toan xa hoi",
+            "von dau tu phat trien",
+        ),
+        ("VND",),
+    ),
+    Rule("FDI_RANK", ("fdi", "dau tu truc tiep nuoc ngoai", "thu hut dau tu"), ("hạng",)),
+    Rule("PCI_RANK", ("pci", "nang luc canh tranh cap tinh"), ("hạng",)),
+    Rule(
+        "FDI_PROJECTS_ADJUSTED", ("dieu chinh", "tang von"), ("dự án",), needs=("fdi", "nuoc ngoai")
+    ),
+    Rule(
+        "FDI_CAPITAL_ADDITIONAL",
+        ("dieu chinh", "tang von", "tang them"),
+        ("USD",),
+        needs=("fdi", "nuoc ngoai"),
+    ),
+    Rule(
+        "FDI_PROJECTS_NEW",
+        ("fdi", "du an fdi", "dau tu truc tiep nuoc ngoai", "von dau tu nuoc ngoai", "cap moi"),
+        ("dự án",),
+        needs=("fdi", "nuoc ngoai"),
+    ),
+    Rule(
+        "FDI_CAPITAL_NEW",
+        ("fdi", "von dang ky", "dau tu truc tiep nuoc ngoai", "von dau tu nuoc ngoai", "cap moi"),
+        ("USD",),
+        needs=("fdi", "nuoc ngoai"),
+    ),
+    Rule(
+        "INVESTMENT_ATTRACTED_USD",
+        ("von dau tu quy doi", "thu hut", "tong von dau tu", "thu hut dau tu", "von dau tu"),
+        ("USD",),
+    ),
+    Rule(
+        "TRADE_VALUE", ("xuat nhap khau", "xuat, nhap khau", "kim ngach xuat nhap khau"), ("USD",)
+    ),
+    Rule("EXPORT_VALUE", ("xuat khau", "kim ngach xuat khau"), ("USD",)),
+    Rule("IMPORT_VALUE", ("nhap khau", "kim ngach nhap khau"), ("USD",)),
+    Rule("RETAIL_SALES", ("tong muc ban le", "ban le hang hoa"), ("VND",)),
+    Rule(
+        "TOURISTS",
+        ("khach du lich", "du khach", "luot khach", "don khach"),
+        ("lượt", "người", "khách", "lượt khách"),
+    ),
+    Rule(
+        "AGRI_OUTPUT_PER_HA",
+        (
+            "tren 1 ha",
+            "/01ha",
+            "/1 ha",
+            "/1ha",
+            "01 ha",
+            "tren mot ha",
+            "1 ha dat",
+            "/ha dat",
+            "1ha dat",
+            "01ha dat",
+        ),
+        ("VND", "VND/ha", "VND/ha/năm"),
+    ),
+    Rule("INDUSTRIAL_PARK_OCCUPANCY", ("kcn", "khu cong nghiep"), _PCT, needs=("lap day",)),
+    Rule("INDUSTRIAL_CLUSTER_OCCUPANCY", ("ccn", "cum cong nghiep"), _PCT, needs=("lap day",)),
+    Rule("IP_WASTEWATER_TREATMENT", ("kcn", "khu cong nghiep"), _PCT, needs=("nuoc thai",)),
+    Rule("IC_WASTEWATER_TREATMENT", ("ccn", "cum cong nghiep"), _PCT, needs=("nuoc thai",)),
+    Rule("INDUSTRIAL_PARK_AREA", ("khu cong nghiep", "kcn"), ("ha",)),
+    Rule("INDUSTRIAL_CLUSTER_AREA", ("cum cong nghiep", "ccn"), ("ha",)),
+    Rule("INDUSTRIAL_PARKS", ("khu cong nghiep", "kcn"), ("khu",), avoid=("dang lap", "trinh")),
+    Rule("INDUSTRIAL_CLUSTERS", ("cum cong nghiep", "ccn"), ("cụm",)),
+    Rule(
+        "NEW_ENTERPRISES_CAPITAL",
+        ("thanh lap moi", "dang ky thanh lap", "von dang ky"),
+        ("VND",),
+        needs=("doanh nghiep", "dn"),
+    ),
+    Rule(
+        "NEW_ENTERPRISES",
+        ("thanh lap moi", "dang ky thanh lap", "doanh nghiep thanh lap"),
+        ("doanh nghiệp",),
+    ),
+    Rule("HDI", ("hdi", "chi so phat trien con nguoi"), ("", "chỉ số", "lần")),
+    Rule("LIFE_EXPECTANCY", ("tuoi tho",), ("năm",)),
+    Rule("POVERTY_RATE_DIFFICULT_COMMUNES", ("dac biet kho khan",), _PCT, needs=("ngheo",)),
+    Rule(
+        "POVERTY_REDUCTION",
+        ("ho ngheo giam binh quan", "giam binh quan"),
+        _PCT + ("điểm %",),
+        needs=("ngheo",),
+    ),
+    Rule("POVERTY_RATE", ("ty le ho ngheo", "ho ngheo", "ty le ngheo"), _PCT),
+    Rule("TRAINED_LABOUR_CERTIFIED_RATE", ("van bang", "chung chi"), _PCT, needs=("dao tao",)),
+    Rule("TRAINED_LABOUR_RATE", ("qua dao tao", "lao dong qua dao tao"), _PCT),
+    Rule("URBAN_UNEMPLOYMENT_RATE", ("that nghiep",), _PCT),
+    Rule(
+        "NEW_JOBS",
+        ("viec lam moi", "tao viec lam", "giai quyet viec lam", "co viec lam moi"),
+        ("người", "lao động"),
+    ),
+    Rule("HEALTH_INSURANCE_COVERAGE", ("bhyt", "bao hiem y te"), _PCT),
+    Rule("SOCIAL_INSURANCE_COVERAGE", ("bhxh", "bao hiem xa hoi"), _PCT),
+    Rule("E_HEALTH_RECORD_COVERAGE", ("ho so suc khoe",), _PCT),
+    Rule("HOSPITAL_BEDS_PER_10K", ("giuong benh",), ("giường", "giường/10.000 dân")),
+    Rule("DOCTORS_PER_10K", ("bac si",), ("bác sĩ", "bác sĩ/10.000 dân")),
+    Rule("URBANISATION_RATE", ("do thi hoa", "dan so do thi"), _PCT),
+    Rule("NEW_RURAL_COMMUNE_RATE", ("nong thon moi",), _PCT),
+    Rule("NEW_RURAL_COMMUNES", ("nong thon moi",), ("xã",)),
+    Rule("NEW_RURAL_DISTRICTS", ("nong thon moi",), ("huyện",)),
+    Rule("SCHOOLS_STANDARD_L2", ("muc do 2",), _PCT, needs=("chuan quoc gia",)),
+    Rule("SCHOOLS_STANDARD_L1", ("chuan quoc gia", "muc do 1"), _PCT, needs=("truong",)),
+    Rule("CULTURAL_VILLAGE_RATE", ("danh hieu van hoa",), _PCT),
+    Rule("CIVILISED_URBAN_RATE", ("van minh do thi",), _PCT),
+    Rule("CULTURAL_FACILITY_COMMUNE_RATE", ("thiet che van hoa",), _PCT),
+    Rule("FOREST_COVER", ("che phu rung",), _PCT),
+    Rule("RURAL_CLEAN_WATER_RATE", ("nong thon",), _PCT, needs=("nuoc",)),
+    Rule(
+        "URBAN_CLEAN_WATER_RATE",
+        ("thanh thi", "do thi"),
+        _PCT,
+        needs=("nuoc",),
+        avoid=("chat thai",),
+    ),
+    Rule("CLEAN_WATER_RATE", ("nuoc sach", "nuoc sinh hoat", "nuoc hop ve sinh"), _PCT),
+    Rule(
+        "URBAN_WASTE_TREATED", ("thanh thi", "do thi"), _PCT, needs=("chat thai",), also=("xu ly",)
+    ),
+    Rule("RURAL_WASTE_TREATED", ("nong thon",), _PCT, needs=("chat thai",), also=("xu ly",)),
+    Rule("URBAN_WASTE_COLLECTION", ("do thi", "thanh thi"), _PCT, needs=("chat thai",)),
+    Rule("RURAL_WASTE_COLLECTION", ("nong thon",), _PCT, needs=("chat thai",)),
+    Rule("WASTE_COLLECTED_TREATED", ("chat thai ran", "rac thai"), _PCT),
+    Rule("SERIOUS_POLLUTERS_TREATED", ("o nhiem moi truong nghiem trong",), _PCT),
+    Rule("ELECTRICITY_INTENSITY_REDUCTION", ("tieu hao nang luong", "nang luong dien"), _PCT),
+    Rule("CPI", ("cpi", "chi so gia tieu dung"), _PCT),
+)
+
+
+def _phrase_pattern(phrase: str) -> str:
+    parts = [re.escape(word) for word in phrase.split()]
+    # Words of a phrase may be split by a line break, a comma or a short
+    # parenthesis: "giá trị sản xuất (GTSX) công nghiệp".
+    gap = r"[\s,]+(?:\([^()]{1,25}\)[\s,]+)?"
+    joined = gap.join(parts).replace(r"\-", r"\s*[-–]\s*")
+    before = r"(?<![a-z0-9])" if phrase[0].isalnum() else ""
+    after = r"(?![a-z0-9])" if phrase[-1].isalnum() else ""
+    return before + joined + after
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    rule: Rule
+    pattern: re.Pattern[str]
+
+
+_COMPILED: tuple[_Compiled, ...] = tuple(
+    _Compiled(rule, re.compile("|".join(_phrase_pattern(p) for p in rule.phrases)))
+    for rule in RULES
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    rule: Rule
+    start: int
+    end: int
+
+
+def hits_in(folded: str, start: int, end: int) -> list[Hit]:
+    """Every rule phrase found in ``folded[start:end]``, with absolute offsets."""
+    window = folded[start:end]
+    found = []
+    for compiled in _COMPILED:
+        for match in compiled.pattern.finditer(window):
+            found.append(Hit(compiled.rule, start + match.start(), start + match.end()))
+    return found
+
+
+def choose(
+    hits: list[Hit], *, sentence: str, unit: str, measure: str, share_context: bool
+) -> tuple[str, Hit] | None:
+    """The indicator of a figure and the phrase that named it, from the phrases before it.
+
+    Returns None when no phrase fits, and ("", hit) when the nearest fitting
+    phrase names something the catalogue does not hold.
+    """
+    sentence = " ".join(sentence.split())
+    ranked = sorted(hits, key=lambda h: (h.end, h.end - h.start), reverse=True)
+    longest_at: dict[int, int] = {}
+    for hit in ranked:
+        # "GTSX công nghiệp" that does not fit must not fall back to its "công nghiệp".
+        if hit.end in longest_at and hit.end - hit.start < longest_at[hit.end]:
+            continue
+        code = _fits(hit.rule, sentence, unit, measure, share_context)
+        if code is not None:
+            return code, hit
+        longest_at.setdefault(hit.end, hit.end - hit.start)
+    return None
+
+
+def _fits(rule: Rule, sentence: str, unit: str, measure: str, share_context: bool) -> str | None:
+    if rule.blocks:
+        return ""
+    if rule.needs and not any(word in sentence for word in rule.needs):
+        return None
+    if rule.also and not any(word in sentence for word in rule.also):
+        return None
+    if rule.avoid and any(word in sentence for word in rule.avoid):
+        return None
+    return rule.code if _unit_fits(rule, unit, measure, share_context) else None
+
+
+def _unit_fits(rule: Rule, unit: str, measure: str, share_context: bool) -> bool:
+    if measure == "share_pct":
+        return rule.share or (unit in rule.units and not rule.growth)
+    if measure == "change_pct":
+        return rule.growth or (not rule.share and "%" not in rule.units)
+    if measure in ("plan_pct", "multiple", "change_abs"):
+        return not rule.share or share_context
+    if measure == "rank":
+        return "hạng" in rule.units
+    if unit == "%" and rule.share:
+        return share_context
+    if unit == "%" and rule.growth:
+        return not share_context
+    return unit in rule.units

@@ -1,0 +1,118 @@
+"""Where a text names a period ("9 tháng năm 2024", "quý I/2025", "tính đến 30/6/2023")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodMention:
+    """A period named in the text; ``code`` has ``{y}`` where the year is left to context."""
+
+    start: int
+    end: int
+    code: str
+    comparison: bool = False
+
+    def resolve(self, year: int | None, year_to_date: str | None = None) -> str | None:
+        if self.code == "{ytd}":
+            return year_to_date
+        if "{y}" not in self.code:
+            return self.code
+        return self.code.replace("{y}", str(year)) if year else None
+
+
+_YEAR = r"(?:19|20)\d{2}"
+_SEP_YEAR = rf"(?:\s*/\s*|\s+(?:nam\s+)?)({_YEAR})"
+
+# Patterns on folded text, most specific first; a later pattern never takes a
+# span an earlier one matched.
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(rf"(?:tinh\s+)?den\s+(?:het\s+)?(?:ngay\s+)?(\d{{1,2}})/(\d{{1,2}})/({_YEAR})"),
+        "point",
+    ),
+    (re.compile(rf"giai\s+doan\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
+    (re.compile(rf"(?:thoi\s+ky|binh\s+quan|nhiem\s+ky)\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
+    (re.compile(rf"6\s+thang\s+dau\s+(?:nam\s*)?({_YEAR})?"), "H1"),
+    (re.compile(rf"6\s+thang\s+cuoi\s+(?:nam\s*)?({_YEAR})?"), "H2"),
+    (re.compile(rf"(\d{{1,2}})\s+thang\s+(?:dau\s+)?(?:nam\s+)?({_YEAR})?"), "months"),
+    (re.compile(rf"quy\s+(iv|iii|ii|i|[1-4])(?:{_SEP_YEAR})?"), "quarter"),
+    (re.compile(rf"thang\s+(\d{{1,2}})(?:{_SEP_YEAR})?"), "month"),
+    (re.compile(rf"(?:ca\s+)?nam\s+({_YEAR})"), "year"),
+    (re.compile(r"ca\s+nam|nam\s+nay"), "this_year"),
+    (re.compile(r"tu\s+dau\s+nam(?:\s+(?:den|toi)\s+nay)?|(?:luy\s+ke\s+)?den\s+nay"), "ytd"),
+    (re.compile(rf"({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
+]
+
+# "so với năm 2022" names what a figure is compared with; "chuẩn giai đoạn 2021-2025"
+# names a standard; neither is the figure's own period.
+_COMPARISON = re.compile(
+    r"so\s+(?:voi\s+)?(?:cung\s+ky\s+)?(?:nam\s+)?$|cung\s+ky\s+$|chuan\s+(?:ngheo\s+)?$"
+    r"|(?:bang|tang|giam|gap)\s+(?:khoang\s+)?[\d.,]+\s*(?:%|lan)?\s*$"
+)
+
+
+def find_periods(folded: str) -> list[PeriodMention]:
+    """Every period the text names, in order, with comparisons ("so với năm 2022") marked."""
+    taken: list[tuple[int, int]] = []
+    found: list[PeriodMention] = []
+    for pattern, kind in _PATTERNS:
+        for match in pattern.finditer(folded):
+            if not _word_start(folded, match.start()):
+                continue
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue
+            code = _code(kind, match)
+            if code is None:
+                continue
+            before = folded[max(0, match.start() - 25) : match.start()]
+            comparison = bool(_COMPARISON.search(before))
+            taken.append((match.start(), match.end()))
+            found.append(PeriodMention(match.start(), match.end(), code, comparison))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _word_start(text: str, index: int) -> bool:
+    return index == 0 or not text[index - 1].isalnum()
+
+
+def _code(kind: str, match: re.Match[str]) -> str | None:
+    groups = match.groups()
+    year = "{y}"
+    if kind == "point":
+        day, month, y = (int(g) for g in groups)
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        if (month, day) in ((6, 30), (9, 30), (3, 31), (12, 31)):
+            return f"{y}-{month:02}-{day:02}"
+        return f"{y}-{month:02}-{day:02}"
+    if kind == "range":
+        first, last = int(groups[0]), int(groups[1])
+        return f"{first}/{last}" if first < last else None
+    if kind in ("H1", "H2"):
+        return f"{groups[0] or year}-{kind}"
+    if kind == "months":
+        months = int(groups[0])
+        y = groups[1] or year
+        if months == 6:
+            return f"{y}-H1"
+        if months == 12:
+            return str(y)
+        return f"{y}-{months}M" if 1 <= months <= 11 else None
+    if kind == "quarter":
+        quarter = _ROMAN.get(groups[0], None) or int(groups[0])
+        return f"{groups[1] or year}-Q{quarter}"
+    if kind == "month":
+        month = int(groups[0])
+        return f"{groups[1] or year}-M{month:02}" if 1 <= month <= 12 else None
+    if kind == "year":
+        return groups[0]
+    if kind == "this_year":
+        return year
+    if kind == "ytd":
+        return "{ytd}"
+    return None

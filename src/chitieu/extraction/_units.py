@@ -1,0 +1,236 @@
+"""What follows a number: its scale, its unit, a range's other end."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from chitieu.extraction._lexicon import COUNT_NOUNS, CURRENCIES, MEASURES, NOT_COUNT_NOUNS, SCALES
+
+_SPACE = re.compile(r"[ \t\u00a0]*(?:\n[ \t\u00a0]*){0,3}")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class UnitReading:
+    unit: str
+    scale: float
+    end: int
+    per_year: bool = False
+
+
+def skip_space(folded: str, pos: int) -> int:
+    match = _SPACE.match(folded, pos)
+    return match.end() if match else pos
+
+
+def _phrase_at(folded: str, pos: int, phrases: dict[str, object]) -> str | None:
+    """The longest phrase of ``phrases`` starting at ``pos`` and ending at a word boundary."""
+    for phrase in sorted(phrases, key=len, reverse=True):
+        pattern = r"[\s]+".join(re.escape(w) for w in phrase.split())
+        match = re.compile(pattern).match(folded, pos)
+        if match and (match.end() == len(folded) or not folded[match.end()].isalnum()):
+            return folded[pos : match.end()]
+    return None
+
+
+def _scale_at(folded: str, pos: int) -> tuple[float, int] | None:
+    for word in sorted(SCALES, key=len, reverse=True):
+        pattern = r"\s+".join(word.split())
+        match = re.compile(pattern).match(folded, pos)
+        if match and (match.end() == len(folded) or not folded[match.end()].isalnum()):
+            return SCALES[word], match.end()
+    return None
+
+
+def read_scale(folded: str, pos: int) -> tuple[float, int]:
+    """A scale word right after ``pos`` (nghìn, triệu, tỷ, nghìn tỷ), else (1, pos)."""
+    at = skip_space(folded, pos)
+    found = _scale_at(folded, at)
+    return found if found else (1.0, pos)
+
+
+def read_unit(original: str, folded: str, pos: int) -> UnitReading | None:
+    """The unit written after a number ending at ``pos``, with any scale word before it."""
+    at = skip_space(folded, pos)
+    if folded.startswith("%", at):
+        return _with_per(original, folded, UnitReading("%", 1.0, at + 1))
+    for words, unit in (("diem phan tram", "điểm %"), ("diem %", "điểm %"), ("phan tram", "%")):
+        if _phrase_at(folded, at, {words: None}):
+            end = at + len(_phrase_at(folded, at, {words: None}) or "")
+            return UnitReading(unit, 1.0, end)
+    scale = _scale_at(folded, at)
+    if scale is not None:
+        factor, after_scale = scale
+        rest = _base_unit(original, folded, after_scale)
+        if rest is None:
+            # "59.830 tỷ" in a report means đồng; a bare "2 triệu" may be anything.
+            unit = "VND" if factor >= 1e9 or _per_follows(folded, after_scale) else None
+            if unit is None:
+                return None
+            rest = UnitReading(unit, 1.0, after_scale)
+        return _with_per(original, folded, UnitReading(rest.unit, factor, rest.end))
+    base = _base_unit(original, folded, pos)
+    return _with_per(original, folded, base) if base else None
+
+
+def _per_follows(folded: str, pos: int) -> bool:
+    return folded.startswith("/", skip_space(folded, pos))
+
+
+def _base_unit(original: str, folded: str, pos: int) -> UnitReading | None:
+    at = skip_space(folded, pos)
+    glued = at == pos
+    currency = _phrase_at(folded, at, dict.fromkeys(CURRENCIES))
+    if currency is not None:
+        return UnitReading(CURRENCIES[currency], 1.0, at + len(currency))
+    measure = _phrase_at(folded, at, dict.fromkeys(MEASURES))
+    if measure is not None:
+        return UnitReading(MEASURES[measure], 1.0, at + len(measure))
+    if glued:
+        return None
+    return _count_noun(original, folded, at)
+
+
+def _count_noun(original: str, folded: str, at: int) -> UnitReading | None:
+    noun = _phrase_at(folded, at, dict.fromkeys(COUNT_NOUNS))
+    if noun is not None:
+        return UnitReading(COUNT_NOUNS[" ".join(noun.split())], 1.0, at + len(noun))
+    word = _WORD.match(original, at)
+    if word is None:
+        return None
+    folded_word = folded[word.start() : word.end()]
+    if folded_word in NOT_COUNT_NOUNS or not word.group().islower() or len(folded_word) < 2:
+        return None
+    # Most Vietnamese nouns have two syllables ("chính sách", "ắc quy"); a second
+    # word that is a function word or a verb ends the noun after one.
+    second = re.compile(r"[ \t]+([^\W\d_]+)").match(original, word.end())
+    if second and second.group(1).islower():
+        folded_second = folded[second.start(1) : second.end(1)]
+        if folded_second not in _NOT_SECOND:
+            return UnitReading(original[word.start() : second.end(1)], 1.0, second.end(1))
+    return UnitReading(word.group(), 1.0, word.end())
+
+
+_NOT_SECOND = frozenset(
+    {
+        "moi",
+        "cu",
+        "lon",
+        "nho",
+        "chinh",
+        "tro",
+        "duoc",
+        "dang",
+        "da",
+        "se",
+        "co",
+        "khong",
+        "nua",
+        "hien",
+        "dat",
+        "thuoc",
+        "tai",
+        "o",
+        "voi",
+        "nay",
+        "kia",
+        "do",
+        "cac",
+        "nhieu",
+        "it",
+        "rieng",
+        "chung",
+        "thi",
+        "nen",
+        "ma",
+        "vao",
+        "ra",
+        "len",
+        "xuong",
+        "qua",
+        "lai",
+        "deu",
+        "gom",
+        "trong",
+        "ngoai",
+        "truoc",
+        "sau",
+        "giua",
+        "het",
+        "va",
+        "cua",
+        "la",
+        "tu",
+        "den",
+        "cho",
+        "theo",
+        "so",
+        "nhu",
+        "khi",
+        "nhung",
+        "ve",
+        "hoac",
+        "tren",
+        "duoi",
+        "hon",
+        "ca",
+        "tong",
+        "cung",
+        "con",
+        "dau",
+        "cuoi",
+        "tang",
+        "giam",
+        "mo",
+    }
+)
+
+
+_PER = re.compile(r"/\s*((?:\d{1,3}(?:\.\d{3})*\s+)?[^\W\d_]+(?:\s[^\W\d_]+)?)(/[^\W\d_]+)?")
+_PER_WORDS = (
+    "nguoi",
+    "lao dong",
+    "ha",
+    "nam",
+    "thang",
+    "dan",
+    "ho",
+    "km2",
+    "km",
+    "m2",
+    "tan",
+    "nguoi dan",
+    "nguoi/nam",
+    "con",
+    "xa",
+    "huyen",
+)
+
+
+def _with_per(original: str, folded: str, reading: UnitReading) -> UnitReading:
+    match = _PER.match(folded, reading.end)
+    if match is None:
+        return reading
+    words = match.group(1).split()
+    core = " ".join(w for w in words if not w[0].isdigit())
+    for size in (2, 1):
+        head = " ".join(core.split()[:size])
+        if head in _PER_WORDS:
+            break
+    else:
+        return reading
+    if head == "nam" and reading.unit == "%":
+        return UnitReading("%", reading.scale, reading.end + len("/nam"), per_year=True)
+    numbers = [w for w in words if w[0].isdigit()]
+    prefix = f"{numbers[0]} " if numbers else ""
+    start = match.start(1) + match.group(1).find(numbers[0] if numbers else head)
+    written = original[start : start + len(prefix) + len(head)]
+    unit = f"{reading.unit}/{written}"
+    end = start + len(written)
+    second = match.group(2)
+    if second and second[1:] in ("nam", "ha", "nguoi", "thang") and match.group(1).split()[0:1]:
+        if match.end(1) == end:
+            unit += original[end : end + len(second)]
+            end += len(second)
+    return UnitReading(unit, reading.scale, end)

@@ -1,0 +1,527 @@
+"""The figure grammar: numbers in Vietnamese report text, read as figure records.
+
+Reading happens in two passes. The first finds each number that is a figure
+(it has a unit, or is a rank or a multiple) and reads its value, range,
+unit, qualifier and measure from the words right around it. The second walks
+the document in order and gives each figure its period, status, indicator and
+region from its sentence, the sentences before it and the section headings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+
+from chitieu._text import fold_keeping_offsets
+from chitieu.extraction._catalogue import unit_for
+from chitieu.extraction._exclusions import excluded_spans
+from chitieu.extraction._indicators import Hit, choose, hits_in
+from chitieu.extraction._lexicon import QUALIFIERS
+from chitieu.extraction._numbers import NUMBER, number_from_words, parse_number
+from chitieu.extraction._periods_text import PeriodMention, find_periods
+from chitieu.extraction._structure import Section, sections, sentences
+from chitieu.extraction._units import UnitReading, read_scale, read_unit, skip_space
+from chitieu._periods import parse_period
+from chitieu.extraction.records import DocumentContext, Figure
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    """A figure before its context is known."""
+
+    start: int
+    end: int
+    value: float
+    value_max: float | None
+    unit: str
+    measure: str
+    qualifier: str | None
+    rank_of: int | None = None
+    per_year: bool = False
+    unit_end: int = 0
+
+
+_LEFT_WORDS = re.compile(r"([a-z%]+)\s*$")
+
+
+def _left(folded: str, start: int, size: int = 40) -> str:
+    return folded[max(0, start - size) : start]
+
+
+def _left_clause(folded: str, start: int, size: int = 60) -> str:
+    """The words right before ``start``, back to the last number or punctuation."""
+    left = _left(folded, start, size)
+    cut = max((m.end() for m in re.finditer(r"[\d;.,:()%]", left)), default=0)
+    return left[cut:]
+
+
+def _last_words(folded: str, start: int, count: int) -> list[str]:
+    return re.findall(r"[a-z]+", _left_clause(folded, start))[-count:]
+
+
+def _sign(text: str, start: int) -> tuple[int, float]:
+    """A sign written right before the digits: '+0,1%', '-5,7%'."""
+    if start > 0 and text[start - 1] in "+-−":
+        before = text[start - 2] if start > 1 else " "
+        if not before.isalnum():
+            return start - 1, (-1.0 if text[start - 1] != "+" else 1.0)
+    return start, 1.0
+
+
+def _qualifier(folded: str, start: int) -> str | None:
+    left = _left(folded, start, 30)
+    left = re.sub(r"(?:\s*(?:dat|uoc dat|uoc|la|con|muc|o muc|vao|len|xuong))+\s*$", "", left)
+    for word, shown in sorted(QUALIFIERS.items(), key=lambda kv: -len(kv[0])):
+        if re.search(rf"(?<![a-z]){word}\s*$", left):
+            return shown
+    if re.search(r"(?<![a-z])tu\s*$", _left(folded, start, 10)) and re.search(
+        r"^\s*[^.;]{0,30}tro len", folded[start : start + 40]
+    ):
+        return "từ … trở lên"
+    return None
+
+
+_RANK_LEFT = re.compile(r"(?<![a-z])(?:hang\s+)?thu\s*$")
+_NOT_RANK = re.compile(r"(?:lan|khoa|ky|phien|hoi nghi|dai hoi|ngay|buoc)\s+thu\s*$")
+_PLAN_RIGHT = re.compile(
+    r"^\s*(?:so\s+(?:voi\s+)?)?(?:ke\s+hoach|kh\b|du\s+toan|chi\s+tieu|muc\s+tieu|nghi\s+quyet)"
+)
+
+
+def _rank(folded: str, start: int, end: int) -> tuple[int, int | None] | None:
+    left = _left(folded, start, 30)
+    if not _RANK_LEFT.search(left) or _NOT_RANK.search(left):
+        return None
+    of = re.match(r"/\s*(\d{1,3})(?!\d)", folded[end:])
+    return (end + of.end(), int(of.group(1))) if of else (end, None)
+
+
+def _measure(folded: str, start: int, unit_end: int, unit: str) -> tuple[str, float, float]:
+    """(measure, sign, offset added to the value) from the verbs around a figure."""
+    words = _last_words(folded, start, 4)
+    tail = " ".join(words)
+    if unit == "%" and _PLAN_RIGHT.match(folded[unit_end : unit_end + 40]):
+        return ("plan_pct", 1.0, 100.0) if words and words[-1] == "vuot" else ("plan_pct", 1, 0)
+    if re.search(r"(?:^|\s)gap(?:\s+\w+)?$", tail) or unit == "lần":
+        return "multiple", 1.0, 0.0
+    if re.search(r"(?:giam|tang|ha)\s+con$|(?:^|\s)con$|giam\s+xuong$|tang\s+len$", tail):
+        return "level", 1.0, 0.0
+    verb = re.search(
+        r"(tang|giam)(?:\s+them)?(?:\s+(?:khoang|gan|tren|hon|duoi|xap xi|toi|den|duoc|lan luot))?$",
+        tail,
+    )
+    if verb is None:
+        if re.search(r"chiem(?:\s+\w+)?$", tail):
+            return "share_pct", 1.0, 0.0
+        return "level", 1.0, 0.0
+    sign = -1.0 if verb.group(1) == "giam" else 1.0
+    return ("change_pct" if unit == "%" else "change_abs"), sign, 0.0
+
+
+_RANGE = re.compile(r"\s*(?:([-–—÷~])|\s+den\s+)\s*(\d+(?:[.,]\d+)*)")
+
+
+def _range_end(folded: str, start: int, end: int) -> tuple[re.Match[str], float] | None:
+    """The other end of a range right after a number: '12-13', 'từ 700 triệu đến 1 tỷ'."""
+    scale, after_scale = read_scale(folded, end)
+    match = _RANGE.match(folded, after_scale)
+    if match is None:
+        return None
+    if match.group(1) is None and not re.search(r"(?<![a-z])tu\s*$", _left(folded, start, 15)):
+        return None
+    return match, scale
+
+
+def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) -> _Raw | None:
+    start, end = match.span()
+    value = parse_number(match.group())
+    if value is None:
+        return None
+    rank = _rank(folded, start, end)
+    if rank is not None and not original[start - 1 : start].isalpha():
+        return _Raw(start, end, value, None, "hạng", "rank", None, rank_of=rank[1])
+    if skip[start] or not _free_standing(original, start, end):
+        return None
+    low_scale = 1.0
+    value_max: float | None = None
+    unit_from = end
+    ranged = _range_end(folded, start, end)
+    if ranged is not None:
+        second, low_scale = ranged
+        upper = parse_number(second.group(2))
+        if upper is not None:
+            value_max, unit_from, end = upper, second.end(), second.end(2)
+    unit = read_unit(original, folded, unit_from)
+    if unit is None or (value_max is None and _year_like(match.group(), unit)):
+        return None
+    measure, sign, offset = _measure(folded, _sign(original, start)[0], unit.end, unit.unit)
+    signed_start, written_sign = _sign(original, start)
+    scale_low = low_scale if low_scale != 1.0 else unit.scale
+    number = written_sign * value * scale_low
+    if measure in ("change_pct", "change_abs") and written_sign > 0:
+        number *= sign
+    return _Raw(
+        signed_start,
+        end,
+        number + offset,
+        value_max * unit.scale if value_max is not None else None,
+        unit.unit,
+        measure,
+        _qualifier(folded, signed_start),
+        per_year=unit.per_year,
+        unit_end=unit.end,
+    )
+
+
+def _year_like(token: str, unit: UnitReading) -> bool:
+    return token.isdigit() and len(token) == 4 and 1900 <= int(token) <= 2100 and unit.scale == 1
+
+
+def _free_standing(original: str, start: int, end: int) -> bool:
+    """Not glued to letters (QL31, E5RON92, 'tiễn1') and not a list marker '(3)'."""
+    before = original[start - 1] if start else " "
+    if (
+        before.isalpha()
+        or before in "/_"
+        or (before in ".," and start > 1 and original[start - 2].isdigit())
+    ):
+        return False
+    after = original[end] if end < len(original) else " "
+    if after == "/" and end + 1 < len(original) and original[end + 1].isdigit():
+        return False
+    if after in "-" and end + 1 < len(original) and original[end + 1].isalpha():
+        return False
+    return not (before == "(" and after == ")")
+
+
+def _word_figures(original: str, folded: str) -> Iterator[_Raw]:
+    """Figures in words: 'gấp đôi', 'gấp hai lần', 'hai triệu lượt'."""
+    for match in re.finditer(
+        r"(?<![a-z])gap\s+((?:[a-z]+\s+){0,2}?[a-z]+)(?:\s+lan)?(?![a-z])", folded
+    ):
+        value = number_from_words(match.group(1).split())
+        if value is not None:
+            yield _Raw(match.start(1), match.end(1), value, None, "lần", "multiple", None)
+    words = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
+    for match in re.finditer(rf"(?<![a-z])({words}(?:\s+{words})*)\s+(trieu|nghin|ty)\s", folded):
+        value = number_from_words(match.group(1).split())
+        unit = read_unit(original, folded, match.end(1))
+        if value is not None and unit is not None and unit.unit not in ("%",):
+            yield _Raw(
+                match.start(1), match.end(1), value * unit.scale, None, unit.unit, "level", None
+            )
+
+
+def raw_figures(original: str, folded: str, periods: list[PeriodMention]) -> list[_Raw]:
+    skip = [False] * (len(original) + 1)
+    for start, end in excluded_spans(original, folded):
+        skip[start:end] = [True] * (end - start)
+    for mention in periods:
+        skip[mention.start : mention.end] = [True] * (mention.end - mention.start)
+    found: list[_Raw] = []
+    for match in NUMBER.finditer(original):
+        if found and match.start() < found[-1].end:
+            continue
+        raw = _read(original, folded, match, skip)
+        if raw is not None:
+            found.append(raw)
+    taken = {(r.start, r.end) for r in found}
+    found += [
+        r
+        for r in _word_figures(original, folded)
+        if not any(s < r.end and r.start < e for s, e in taken)
+    ]
+    return sorted(found, key=lambda r: r.start)
+
+
+def infer_year(folded: str) -> int | None:
+    """The year a document is about: the one it names most (the later one on a tie)."""
+    years = Counter(int(y) for y in re.findall(r"(?<![\d/])((?:19|20)\d{2})(?![\d/])", folded))
+    if not years:
+        return None
+    return max(years, key=lambda y: (years[y], y))
+
+
+def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
+    """Every figure of ``text`` as a contract record."""
+    folded = fold_keeping_offsets(text)
+    periods = find_periods(folded)
+    year = context.year or (context.issued_on.year if context.issued_on else None)
+    year = year or infer_year(folded)
+    raws = raw_figures(text, folded, periods)
+    setting = _Setting(context, year, _year_to_date(periods, year))
+    return list(_attribute(text, folded, raws, periods, setting))
+
+
+@dataclass(frozen=True, slots=True)
+class _Setting:
+    """What the whole document says: its name and region, its year, how far into it."""
+
+    context: DocumentContext
+    year: int | None
+    year_to_date: str | None
+
+
+def _year_to_date(periods: list[PeriodMention], year: int | None) -> str | None:
+    """The part of its year a document reports on ("2023-H1"), when it was written mid-year."""
+    if year is None:
+        return None
+    partial = Counter(
+        m.resolve(year)
+        for m in periods
+        if re.fullmatch(rf"(?:{year}|\{{y\}})-(?:H1|Q[1-3]|\d{{1,2}}M)", m.code)
+    )
+    partial.pop(None, None)
+    if not partial:
+        return None
+    return max(partial, key=lambda code: (partial[code], parse_period(code).end))
+
+
+def _attribute(
+    text: str, folded: str, raws: list[_Raw], periods: list[PeriodMention], setting: _Setting
+) -> Iterator[Figure]:
+    section_of = sections(folded)
+    bounds = sentences(folded)
+    previous: Figure | None = None
+    sentence_index = 0
+    for raw in raws:
+        while sentence_index + 1 < len(bounds) and bounds[sentence_index + 1][0] <= raw.start:
+            sentence_index += 1
+        sentence_start, sentence_end = bounds[sentence_index]
+        if previous is not None and previous.start < sentence_start:
+            previous = None
+        section = section_of(raw.start)
+        figure = _figure(
+            text, folded, raw, periods, setting, section, (sentence_start, sentence_end), previous
+        )
+        previous = figure
+        yield figure
+
+
+def _figure(
+    text: str,
+    folded: str,
+    raw: _Raw,
+    periods: list[PeriodMention],
+    setting: _Setting,
+    section: Section,
+    sentence: tuple[int, int],
+    previous: Figure | None,
+) -> Figure:
+    sentence_start, _ = sentence
+    context = setting.context
+    since = previous.end if previous is not None else sentence_start
+    period = _period(folded, raw, periods, sentence_start, section, setting)
+    status = _status(text, folded, raw, since, previous, period, section, setting)
+    indicator = _indicator(text, folded, raw, since, sentence_start, previous)
+    figure = Figure(
+        doc=context.name,
+        start=raw.start,
+        end=raw.end,
+        text=text[raw.start : raw.end],
+        value=raw.value,
+        value_max=raw.value_max,
+        unit=unit_for(indicator, raw.unit),
+        period=period,
+        status=status,
+        measure=raw.measure,
+        indicator=indicator,
+        region=_region(text, folded, raw, sentence_start, context),
+        rank_of=raw.rank_of,
+        qualifier=raw.qualifier,
+    )
+    if raw.per_year:
+        figure = replace(figure, extras={"per_year": True})
+    return figure
+
+
+def _period(
+    folded: str,
+    raw: _Raw,
+    periods: list[PeriodMention],
+    sentence_start: int,
+    section: Section,
+    setting: _Setting,
+) -> str | None:
+    year = setting.year
+    own = [m for m in periods if not m.comparison]
+    after = [
+        m
+        for m in own
+        if raw.end <= m.start <= raw.end + 25
+        and not re.search(r"[,;:(.]", folded[raw.end : m.start])
+    ]
+    before = [m for m in own if sentence_start <= m.start and m.end <= raw.start]
+    recent = [
+        m for m in own if raw.start - 400 <= m.start < sentence_start and m.start >= section.start
+    ]
+    chosen = after[:1] or before[-1:] or recent[-1:]
+    if chosen:
+        context_year = _year_before(own, chosen[0].start, sentence_start - 300) or year
+        return chosen[0].resolve(context_year, setting.year_to_date)
+    if section.period is not None:
+        return section.period
+    return str(year) if year else None
+
+
+def _year_before(periods: list[PeriodMention], position: int, since: int) -> int | None:
+    """The year named nearest before ``position`` (not a multi-year range), back to ``since``."""
+    for mention in reversed(periods):
+        if since <= mention.start < position and re.match(r"\d{4}(?:-|$)", mention.code):
+            return int(mention.code[:4])
+    return None
+
+
+_ESTIMATE = re.compile(r"(?<![a-z])(?:uoc|du\s+kien|du\s+bao|du\s+tinh|tam\s+tinh)(?![a-z])")
+_TARGET = re.compile(
+    r"(?<![a-z])(?:phan\s+dau|muc\s+tieu|chi\s+tieu|dinh\s+huong|yeu\s+cau"
+    r"|ke\s+hoach\s+nam|ke\s+hoach\s+giao)(?![a-z])"
+)
+
+
+def _status(
+    text: str,
+    folded: str,
+    raw: _Raw,
+    since: int,
+    previous: Figure | None,
+    period: str | None,
+    section: Section,
+    setting: _Setting,
+) -> str:
+    between = folded[since : raw.start]
+    if _ESTIMATE.search(between):
+        return "estimate"
+    if _TARGET.search(between):
+        return "target"
+    if re.search(r"(?<![^\W\d_])[đĐ]ã(?![^\W\d_])", text[since : raw.start]):
+        return "actual"
+    if previous is not None:
+        return previous.status
+    if section.status in ("target", "estimate"):
+        return section.status
+    year = setting.year
+    if period is not None and year is not None and int(period[:4]) > year:
+        return "target"
+    if period == str(year) and setting.year_to_date is not None:
+        # A mid-year report's figures for the whole year can only be estimates.
+        return "estimate"
+    return "actual"
+
+
+def _indicator(
+    text: str, folded: str, raw: _Raw, since: int, sentence_start: int, previous: Figure | None
+) -> str | None:
+    sentence_text = folded[sentence_start : raw.start]
+    share_context = bool(re.search(r"co cau|ty trong|chiem", sentence_text))
+
+    def pick(start: int, end: int, context: str) -> tuple[str, Hit] | None:
+        return choose(
+            hits_in(folded, start, end),
+            sentence=context,
+            unit=raw.unit,
+            measure=raw.measure,
+            share_context=share_context,
+        )
+
+    fresh = pick(since, raw.start, sentence_text)
+    if fresh is None and previous is not None and not hits_in(folded, since, raw.start):
+        if raw.measure == "rank":
+            return _RANK_OF.get(previous.indicator or "")
+        if raw.measure in ("plan_pct", "change_pct", "multiple", "change_abs"):
+            return previous.indicator
+    chosen = fresh
+    if chosen is None and _is_count(raw.unit):
+        # "66 dự án FDI", "11 khu công nghiệp": the counted noun names the indicator.
+        right = re.split(r"[,;.()]", folded[raw.end : raw.unit_end + 40])[0]
+        named = pick(raw.end, raw.end + len(right), sentence_text + right)
+        if (
+            named is not None
+            and named[0].startswith(("INDUSTRIAL_PARK", "INDUSTRIAL_CLUSTER"))
+            and _SUBSET.search(folded[raw.unit_end : raw.end + len(right)])
+        ):
+            return None
+        chosen = named
+    if chosen is None and not re.search(r"[a-z]", folded[since : raw.start]):
+        # "40,1% lao động trong độ tuổi tham gia BHXH": the subject follows the number.
+        right = re.split(r"[,;.()]", folded[raw.unit_end : raw.unit_end + 80])[0]
+        chosen = pick(raw.unit_end, raw.unit_end + len(right), sentence_text + right)
+    if chosen is None:
+        chosen = pick(sentence_start, raw.start, sentence_text)
+    if chosen is None or not chosen[0]:
+        return None
+    code, hit = chosen
+    if code.startswith(("INDUSTRIAL_PARK", "INDUSTRIAL_CLUSTER")) and _names_one(text, hit.end):
+        return None
+    return code
+
+
+_RANK_OF = {
+    "GRDP_GROWTH": "GRDP_GROWTH_RANK",
+    "GRDP_CURRENT": "GRDP_RANK",
+    "GRDP_CURRENT_USD": "GRDP_RANK",
+    "FDI_CAPITAL_NEW": "FDI_RANK",
+    "FDI_PROJECTS_NEW": "FDI_RANK",
+    "INVESTMENT_ATTRACTED_USD": "FDI_RANK",
+}
+
+
+def _names_one(text: str, end: int) -> bool:
+    """'KCN Tân Hưng': a phrase followed by a proper name is about one park, not all."""
+    return bool(
+        re.match(
+            r"[ \t]+(?:mở rộng[ \t]+)?[A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ][a-zđàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹ]",
+            text[end : end + 20],
+        )
+    )
+
+
+# Words after a counted noun that make the count a subset ("6 khu công nghiệp đang lập...").
+_SUBSET = re.compile(
+    r"(?<![a-z])(?:moi|mo rong|dang\s+(?:lap|trinh|xay dung|trien khai|hoan thien|de nghi|cho)"
+    r"|duoc\s+phe\s+duyet|trinh|du\s+kien|chua)(?![a-z])"
+)
+_NOT_COUNTS = frozenset(
+    {
+        "%",
+        "VND",
+        "USD",
+        "ha",
+        "km",
+        "km2",
+        "m2",
+        "m3",
+        "tấn",
+        "tạ",
+        "kg",
+        "lít",
+        "MW",
+        "kW",
+        "kWh",
+        "năm",
+        "lần",
+        "hạng",
+        "điểm %",
+    }
+)
+
+
+def _is_count(unit: str) -> bool:
+    return unit.split("/")[0] not in _NOT_COUNTS
+
+
+def _region(
+    text: str, folded: str, raw: _Raw, sentence_start: int, context: DocumentContext
+) -> str | None:
+    left = folded[sentence_start : raw.start]
+    if re.search(r"(?<![a-z])(?:ca nuoc|toan quoc)(?![a-z])", left[-60:]) and not re.search(
+        r"(?:dung|xep|thu)[^,;]*(?:ca nuoc|toan quoc)", left[-60:]
+    ):
+        return "cả nước"
+    return context.region
+
+
+def skip_space_after(folded: str, pos: int) -> int:
+    return skip_space(folded, pos)
