@@ -5,26 +5,23 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from chitieu.extraction._lexicon import UPPER
+
 _ON_ORIGINAL = [
     # URLs and e-mail addresses.
     re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+"),
     # Dates: 15/07/2021, 30/6, 9/2024, 01-04-2019.
-    re.compile(
-        r"(?<![\d/])(?:0?[1-9]|[12]\d|3[01])[/-](?:0?[1-9]|1[0-2])(?:[/-]\d{2,4})?(?![\d/])"
-    ),
+    re.compile(r"(?<![\d/])(?:0?[1-9]|[12]\d|3[01])/(?:0?[1-9]|1[0-2])(?:/\d{2,4})?(?![\d/])"),
+    re.compile(r"(?<![\d-])(?:0?[1-9]|[12]\d|3[01])-(?:0?[1-9]|1[0-2])-\d{2,4}(?![\d-])"),
     re.compile(r"(?<![\d/])\d{1,2}/(?:19|20)\d{2}(?![\d/])"),
     # Document numbers and codes: 249/QĐ-UBND, 98/2018/NĐ-CP, 147-NQ/TU, QCVN:02/2009/BYT.
     re.compile(r"\b\d+(?:[/-]\d+)*[/-][A-ZĐ][\w.-]*(?:/[\w.-]+)*"),
     re.compile(r"\b[A-ZĐ]{2,}[\w.:-]*\d[\w./:-]*"),
     # Section numbers at the start of a line: "1.2.1.", "2.", "a)".
-    re.compile(
-        r"(?m)^[ \t]*(?:\d+\.)+\d*(?=[ \t]+[A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ]|[ \t]*$)"
-    ),
+    re.compile(rf"(?m)^[ \t]*(?:\d+\.)+\d*(?=[ \t]+[{UPPER}]|[ \t]*$)"),
     re.compile(r"(?m)^[ \t]*\(?\d+\)(?=[ \t])"),
     # Footnote numbers opening a footnote line.
-    re.compile(
-        r"(?m)^[ \t]*\d{1,3}(?=[ \t]+[A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ])"
-    ),
+    re.compile(rf"(?m)^[ \t]*\d{{1,3}}(?=[ \t]+[{UPPER}])"),
 ]
 
 _ON_FOLDED = [

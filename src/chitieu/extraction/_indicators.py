@@ -136,7 +136,7 @@ RULES: tuple[Rule, ...] = (
     # GRDP itself.
     Rule(
         "GRDP_PER_CAPITA_USD",
-        ("binh quan dau nguoi", "dau nguoi", "thu nhap binh quan"),
+        ("binh quan dau nguoi", "dau nguoi", "thu nhap binh quan", "binh quan/nguoi"),
         ("USD", "USD/người"),
     ),
     Rule(
@@ -253,6 +253,7 @@ RULES: tuple[Rule, ...] = (
             "/ha dat",
             "1ha dat",
             "01ha dat",
+            "dat san xuat nong nghiep",
         ),
         ("VND", "VND/ha", "VND/ha/năm"),
     ),
@@ -262,7 +263,7 @@ RULES: tuple[Rule, ...] = (
     Rule("IC_WASTEWATER_TREATMENT", ("ccn", "cum cong nghiep"), _PCT, needs=("nuoc thai",)),
     Rule("INDUSTRIAL_PARK_AREA", ("khu cong nghiep", "kcn"), ("ha",)),
     Rule("INDUSTRIAL_CLUSTER_AREA", ("cum cong nghiep", "ccn"), ("ha",)),
-    Rule("INDUSTRIAL_PARKS", ("khu cong nghiep", "kcn"), ("khu",), avoid=("dang lap", "trinh")),
+    Rule("INDUSTRIAL_PARKS", ("khu cong nghiep", "kcn"), ("khu",)),
     Rule("INDUSTRIAL_CLUSTERS", ("cum cong nghiep", "ccn"), ("cụm",)),
     Rule(
         "NEW_ENTERPRISES_CAPITAL",
@@ -281,7 +282,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "POVERTY_REDUCTION",
         ("ho ngheo giam binh quan", "giam binh quan"),
-        _PCT + ("điểm %",),
+        (*_PCT, "điểm %"),
         needs=("ngheo",),
     ),
     Rule("POVERTY_RATE", ("ty le ho ngheo", "ho ngheo", "ty le ngheo"), _PCT),
@@ -371,7 +372,13 @@ def hits_in(folded: str, start: int, end: int) -> list[Hit]:
 
 
 def choose(
-    hits: list[Hit], *, sentence: str, unit: str, measure: str, share_context: bool
+    hits: list[Hit],
+    *,
+    sentence: str,
+    unit: str,
+    measure: str,
+    share_context: bool,
+    subject_end: int | None = None,
 ) -> tuple[str, Hit] | None:
     """The indicator of a figure and the phrase that named it, from the phrases before it.
 
@@ -380,6 +387,14 @@ def choose(
     """
     sentence = " ".join(sentence.split())
     ranked = sorted(hits, key=lambda h: (h.end, h.end - h.start), reverse=True)
+    if subject_end is not None:
+        # A table row's label names its subject first and its complements after a
+        # preposition ("Đóng góp của nhân tố TFP | vào tăng trưởng kinh tế"); within the
+        # subject, a rule needing more words is more specific, then the last phrase wins.
+        ranked = sorted(
+            (h for h in hits if h.start < subject_end),
+            key=lambda h: (not (h.rule.needs or h.rule.also), -h.end, -(h.end - h.start)),
+        )
     longest_at: dict[int, int] = {}
     for hit in ranked:
         # "GTSX công nghiệp" that does not fit must not fall back to its "công nghiệp".
@@ -390,6 +405,15 @@ def choose(
             return code, hit
         longest_at.setdefault(hit.end, hit.end - hit.start)
     return None
+
+
+_COMPLEMENT = re.compile(r"\s(?:vao|de|cho|doi voi|so voi|trong tong)\s")
+
+
+def subject_end(folded: str, start: int, end: int) -> int:
+    """Where a label's subject ends: before its first complement ("vào", "để", "cho"…)."""
+    match = _COMPLEMENT.search(folded, start, end)
+    return match.start() if match else end
 
 
 def _fits(rule: Rule, sentence: str, unit: str, measure: str, share_context: bool) -> str | None:
@@ -410,7 +434,11 @@ def _unit_fits(rule: Rule, unit: str, measure: str, share_context: bool) -> bool
     if measure == "change_pct":
         return rule.growth or (not rule.share and "%" not in rule.units)
     if measure in ("plan_pct", "multiple", "change_abs"):
-        return not rule.share or share_context
+        return (
+            "hạng" not in rule.units
+            and "điểm %" not in rule.units
+            and (not rule.share or share_context)
+        )
     if measure == "rank":
         return "hạng" in rule.units
     if unit == "%" and rule.share:

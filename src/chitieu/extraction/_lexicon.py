@@ -7,6 +7,11 @@ here and offsets still point into the original text.
 
 from __future__ import annotations
 
+# Character classes for Vietnamese letters, for regular expressions on original text
+# ("[À-Ỹ]" would take lower-case letters too: the block mixes both cases).
+UPPER = "A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ"
+LOWER = "a-zđàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹ"
+
 SCALES: dict[str, float] = {
     "nghin ty": 1e12,
     "ngan ty": 1e12,
@@ -172,13 +177,11 @@ NOT_COUNT_NOUNS = frozenset(
         "cac",
         "nhung",
         "nay",
-        "do",
         "ay",
         "nhat",
         "hai",
         "ba",
         "bon",
-        "nam",
         "sau",
         "bay",
         "tam",

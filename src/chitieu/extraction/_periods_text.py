@@ -82,14 +82,12 @@ def _word_start(text: str, index: int) -> bool:
 
 def _code(kind: str, match: re.Match[str]) -> str | None:
     groups = match.groups()
-    year = "{y}"
+    year: str = "{y}"
     if kind == "point":
-        day, month, y = (int(g) for g in groups)
+        day, month, point_year = (int(g) for g in groups)
         if not (1 <= month <= 12 and 1 <= day <= 31):
             return None
-        if (month, day) in ((6, 30), (9, 30), (3, 31), (12, 31)):
-            return f"{y}-{month:02}-{day:02}"
-        return f"{y}-{month:02}-{day:02}"
+        return f"{point_year}-{month:02}-{day:02}"
     if kind == "range":
         first, last = int(groups[0]), int(groups[1])
         return f"{first}/{last}" if first < last else None
@@ -104,7 +102,7 @@ def _code(kind: str, match: re.Match[str]) -> str | None:
             return str(y)
         return f"{y}-{months}M" if 1 <= months <= 11 else None
     if kind == "quarter":
-        quarter = _ROMAN.get(groups[0], None) or int(groups[0])
+        quarter = _ROMAN.get(groups[0]) or int(groups[0])
         return f"{groups[1] or year}-Q{quarter}"
     if kind == "month":
         month = int(groups[0])

@@ -7,12 +7,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from chitieu.extraction._lexicon import LOWER, UPPER
 from chitieu.extraction._periods_text import find_periods
 
 # A sentence ends at . ! ? followed by space, or at a line break before a capital,
 # a bullet or a numbered item; a line wrapped inside a sentence continues it.
 _BOUNDARY = re.compile(
-    r"[.!?…]+[\"”’)]*\s+|(?<=[a-zđàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹ])\.(?=[A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ])|;\s*\n|\n\s*(?=[A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ\-+•*–]|\(?\d+[.)]\s|\(?[a-zđ]\)\s)"
+    rf"[.!?…]+[\"”’)]*\s+|(?<=[{LOWER}])\.(?=[{UPPER}])|;\s*\n|\n\s*(?=[{UPPER}\-+•*–]|\(?\d+[.)]\s|\(?[a-zđ]\)\s)"
 )
 
 
@@ -38,7 +39,8 @@ class Section:
 
 
 _HEADING = re.compile(
-    r"(?m)^[ \t]*(?:(phan thu \w+|phan [ivx]+)|([ivx]+)\.|(\d+(?:\.\d+)*)\.|([a-z])\))[ \t]+(.*)$"
+    r"(?m)^[ \t#*]*"
+    r"(?:(phan thu \w+|phan [ivx]+)|([ivx]+)\.|(\d+(?:\.\d+)*)\.|([a-z])\))[ \t*]+(.*)$"
 )
 
 
@@ -57,7 +59,7 @@ def sections(folded: str) -> Callable[[int], Section]:
     found: list[Section] = [Section(0, 0, None, None)]
     stack: list[Section] = []
     for match in _HEADING.finditer(folded):
-        part, roman, numbers, letter, title = match.groups()
+        part, roman, numbers, _letter, _title = match.groups()
         level = 0 if part else 1 if roman else 2 + numbers.count(".") if numbers else 5
         line = folded[match.start() : match.end()]
         if part:

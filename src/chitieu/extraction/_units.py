@@ -65,10 +65,9 @@ def read_unit(original: str, folded: str, pos: int) -> UnitReading | None:
         rest = _base_unit(original, folded, after_scale)
         if rest is None:
             # "59.830 tỷ" in a report means đồng; a bare "2 triệu" may be anything.
-            unit = "VND" if factor >= 1e9 or _per_follows(folded, after_scale) else None
-            if unit is None:
+            if factor < 1e9 and not _per_follows(folded, after_scale):
                 return None
-            rest = UnitReading(unit, 1.0, after_scale)
+            rest = UnitReading("VND", 1.0, after_scale)
         return _with_per(original, folded, UnitReading(rest.unit, factor, rest.end))
     base = _base_unit(original, folded, pos)
     return _with_per(original, folded, base) if base else None
@@ -229,8 +228,7 @@ def _with_per(original: str, folded: str, reading: UnitReading) -> UnitReading:
     unit = f"{reading.unit}/{written}"
     end = start + len(written)
     second = match.group(2)
-    if second and second[1:] in ("nam", "ha", "nguoi", "thang") and match.group(1).split()[0:1]:
-        if match.end(1) == end:
-            unit += original[end : end + len(second)]
-            end += len(second)
+    if second and second[1:] in ("nam", "ha", "nguoi", "thang") and match.end(1) == end:
+        unit += original[end : end + len(second)]
+        end += len(second)
     return UnitReading(unit, reading.scale, end)

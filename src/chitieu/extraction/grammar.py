@@ -14,16 +14,17 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
+from chitieu._periods import parse_period
 from chitieu._text import fold_keeping_offsets
 from chitieu.extraction._catalogue import unit_for
 from chitieu.extraction._exclusions import excluded_spans
 from chitieu.extraction._indicators import Hit, choose, hits_in
-from chitieu.extraction._lexicon import QUALIFIERS
+from chitieu.extraction._lexicon import LOWER, QUALIFIERS, UPPER
 from chitieu.extraction._numbers import NUMBER, number_from_words, parse_number
 from chitieu.extraction._periods_text import PeriodMention, find_periods
 from chitieu.extraction._structure import Section, sections, sentences
+from chitieu.extraction._tables import table_figures
 from chitieu.extraction._units import UnitReading, read_scale, read_unit, skip_space
-from chitieu._periods import parse_period
 from chitieu.extraction.records import DocumentContext, Figure
 
 
@@ -41,6 +42,7 @@ class _Raw:
     rank_of: int | None = None
     per_year: bool = False
     unit_end: int = 0
+    relative: bool = False
 
 
 _LEFT_WORDS = re.compile(r"([a-z%]+)\s*$")
@@ -109,7 +111,8 @@ def _measure(folded: str, start: int, unit_end: int, unit: str) -> tuple[str, fl
     if re.search(r"(?:giam|tang|ha)\s+con$|(?:^|\s)con$|giam\s+xuong$|tang\s+len$", tail):
         return "level", 1.0, 0.0
     verb = re.search(
-        r"(tang|giam)(?:\s+them)?(?:\s+(?:khoang|gan|tren|hon|duoi|xap xi|toi|den|duoc|lan luot))?$",
+        r"(tang|giam)(?:\s+them)?"
+        r"(?:\s+(?:khoang|gan|tren|hon|duoi|xap xi|toi|den|duoc|lan luot))?$",
         tail,
     )
     if verb is None:
@@ -129,7 +132,12 @@ def _range_end(folded: str, start: int, end: int) -> tuple[re.Match[str], float]
     match = _RANGE.match(folded, after_scale)
     if match is None:
         return None
-    if match.group(1) is None and not re.search(r"(?<![a-z])tu\s*$", _left(folded, start, 15)):
+    if (
+        match.group(1) is None
+        and not re.search(r"(?<![a-z])tu\s*$", _left(folded, start, 15))
+        and scale == 1.0
+    ):
+        # "đến" makes a range after "từ", or between scaled amounts ("700 triệu đến 1 tỷ").
         return None
     return match, scale
 
@@ -172,6 +180,8 @@ def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) ->
         _qualifier(folded, signed_start),
         per_year=unit.per_year,
         unit_end=unit.end,
+        relative=unit.unit == "%"
+        and bool(re.search(r"(?<![a-z])bang\s*$", _left_clause(folded, start))),
     )
 
 
@@ -214,9 +224,11 @@ def _word_figures(original: str, folded: str) -> Iterator[_Raw]:
             )
 
 
-def raw_figures(original: str, folded: str, periods: list[PeriodMention]) -> list[_Raw]:
+def raw_figures(
+    original: str, folded: str, periods: list[PeriodMention], taken: list[tuple[int, int]]
+) -> list[_Raw]:
     skip = [False] * (len(original) + 1)
-    for start, end in excluded_spans(original, folded):
+    for start, end in [*excluded_spans(original, folded), *taken]:
         skip[start:end] = [True] * (end - start)
     for mention in periods:
         skip[mention.start : mention.end] = [True] * (mention.end - mention.start)
@@ -227,17 +239,27 @@ def raw_figures(original: str, folded: str, periods: list[PeriodMention]) -> lis
         raw = _read(original, folded, match, skip)
         if raw is not None:
             found.append(raw)
-    taken = {(r.start, r.end) for r in found}
+    spans = {(r.start, r.end) for r in found}
     found += [
         r
         for r in _word_figures(original, folded)
-        if not any(s < r.end and r.start < e for s, e in taken)
+        if not any(s < r.end and r.start < e for s, e in spans)
     ]
     return sorted(found, key=lambda r: r.start)
 
 
+_DATED = re.compile(
+    r"ngay\s+\d{1,2}\s*(?:/|thang\s+)\s*\d{1,2}\s*(?:/|\s+nam\s+)\s*((?:19|20)\d{2})(?!\d)"
+)
+
+
 def infer_year(folded: str) -> int | None:
-    """The year a document is about: the one it names most (the later one on a tie)."""
+    """The year a document was written: its date near the top, else the year it names most."""
+    # The document's own date is the latest of the dates at its top ("Căn cứ" lines cite
+    # older ones).
+    dated = [int(y) for y in _DATED.findall(folded[:1500])]
+    if dated:
+        return max(dated)
     years = Counter(int(y) for y in re.findall(r"(?<![\d/])((?:19|20)\d{2})(?![\d/])", folded))
     if not years:
         return None
@@ -250,9 +272,12 @@ def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
     periods = find_periods(folded)
     year = context.year or (context.issued_on.year if context.issued_on else None)
     year = year or infer_year(folded)
-    raws = raw_figures(text, folded, periods)
-    setting = _Setting(context, year, _year_to_date(periods, year))
-    return list(_attribute(text, folded, raws, periods, setting))
+    tables = table_figures(text, folded, doc=context.name, region=context.region, year=year)
+    in_tables = [(f.start, f.end) for f in tables]
+    raws = raw_figures(text, folded, periods, in_tables)
+    setting = _Setting(context, year, _year_to_date(periods, year), _is_plan(folded))
+    prose = list(_attribute(text, folded, raws, periods, setting))
+    return sorted(prose + tables, key=lambda figure: figure.start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,18 +287,31 @@ class _Setting:
     context: DocumentContext
     year: int | None
     year_to_date: str | None
+    plan: bool = False
+
+
+def _is_plan(folded: str) -> bool:
+    """A decision issuing a plan or scheme: its figures are targets unless dated in the past."""
+    head = " ".join(folded[:1500].split())
+    return "quyet dinh" in head and bool(
+        re.search(
+            r"ban hanh (?:de an|ke hoach|chuong trinh|chien luoc)|phe duyet (?:de an|ke hoach|"
+            r"quy hoach|chuong trinh)",
+            head,
+        )
+    )
 
 
 def _year_to_date(periods: list[PeriodMention], year: int | None) -> str | None:
     """The part of its year a document reports on ("2023-H1"), when it was written mid-year."""
     if year is None:
         return None
-    partial = Counter(
-        m.resolve(year)
-        for m in periods
-        if re.fullmatch(rf"(?:{year}|\{{y\}})-(?:H1|Q[1-3]|\d{{1,2}}M)", m.code)
-    )
-    partial.pop(None, None)
+    pattern = re.compile(rf"(?:{year}|\{{y\}})-(?:H1|Q[1-3]|\d{{1,2}}M)")
+    partial: Counter[str] = Counter()
+    for mention in periods:
+        code = mention.resolve(year) if pattern.fullmatch(mention.code) else None
+        if code is not None:
+            partial[code] += 1
     if not partial:
         return None
     return max(partial, key=lambda code: (partial[code], parse_period(code).end))
@@ -284,20 +322,29 @@ def _attribute(
 ) -> Iterator[Figure]:
     section_of = sections(folded)
     bounds = sentences(folded)
-    previous: Figure | None = None
+    previous: tuple[_Raw, Figure] | None = None
     sentence_index = 0
     for raw in raws:
         while sentence_index + 1 < len(bounds) and bounds[sentence_index + 1][0] <= raw.start:
             sentence_index += 1
-        sentence_start, sentence_end = bounds[sentence_index]
-        if previous is not None and previous.start < sentence_start:
+        sentence_start = bounds[sentence_index][0]
+        if previous is not None and previous[0].start < sentence_start:
             previous = None
-        section = section_of(raw.start)
         figure = _figure(
-            text, folded, raw, periods, setting, section, (sentence_start, sentence_end), previous
+            text, folded, raw, periods, setting, section_of(raw.start), sentence_start, previous
         )
-        previous = figure
+        previous = (raw, figure)
         yield figure
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where a figure stands: its sentence, and the end of the figure before it in it."""
+
+    sentence_start: int
+    since: int
+    previous: Figure | None
+    gap: str
 
 
 def _figure(
@@ -307,17 +354,18 @@ def _figure(
     periods: list[PeriodMention],
     setting: _Setting,
     section: Section,
-    sentence: tuple[int, int],
-    previous: Figure | None,
+    sentence_start: int,
+    previous: tuple[_Raw, Figure] | None,
 ) -> Figure:
-    sentence_start, _ = sentence
-    context = setting.context
-    since = previous.end if previous is not None else sentence_start
-    period = _period(folded, raw, periods, sentence_start, section, setting)
-    status = _status(text, folded, raw, since, previous, period, section, setting)
-    indicator = _indicator(text, folded, raw, since, sentence_start, previous)
+    since = max(previous[0].end, previous[0].unit_end) if previous else sentence_start
+    place = _Place(
+        sentence_start, since, previous[1] if previous else None, folded[since : raw.start]
+    )
+    period, explicit = _period(folded, raw, periods, sentence_start, section, setting)
+    status = _status(text, folded, raw, place, period, explicit, section, setting)
+    indicator = _indicator(text, folded, raw, place)
     figure = Figure(
-        doc=context.name,
+        doc=setting.context.name,
         start=raw.start,
         end=raw.end,
         text=text[raw.start : raw.end],
@@ -328,7 +376,7 @@ def _figure(
         status=status,
         measure=raw.measure,
         indicator=indicator,
-        region=_region(text, folded, raw, sentence_start, context),
+        region=_region(text, folded, raw, sentence_start, setting.context),
         rank_of=raw.rank_of,
         qualifier=raw.qualifier,
     )
@@ -344,14 +392,16 @@ def _period(
     sentence_start: int,
     section: Section,
     setting: _Setting,
-) -> str | None:
+) -> tuple[str | None, bool]:
+    """The figure's period, and whether the text named it (rather than the document's year)."""
     year = setting.year
     own = [m for m in periods if not m.comparison]
     after = [
         m
         for m in own
-        if raw.end <= m.start <= raw.end + 25
-        and not re.search(r"[,;:(.]", folded[raw.end : m.start])
+        if raw.unit_end <= m.start <= raw.unit_end + 25
+        and not re.search(r"[,;:(.]", folded[raw.unit_end : m.start])
+        and raw.measure not in ("change_pct", "change_abs", "plan_pct")
     ]
     before = [m for m in own if sentence_start <= m.start and m.end <= raw.start]
     recent = [
@@ -360,10 +410,10 @@ def _period(
     chosen = after[:1] or before[-1:] or recent[-1:]
     if chosen:
         context_year = _year_before(own, chosen[0].start, sentence_start - 300) or year
-        return chosen[0].resolve(context_year, setting.year_to_date)
+        return chosen[0].resolve(context_year, setting.year_to_date), True
     if section.period is not None:
-        return section.period
-    return str(year) if year else None
+        return section.period, True
+    return (str(year) if year else None), False
 
 
 def _year_before(periods: list[PeriodMention], position: int, since: int) -> int | None:
@@ -374,36 +424,53 @@ def _year_before(periods: list[PeriodMention], position: int, since: int) -> int
     return None
 
 
+_PARAGRAPH = re.compile(rf"\n[ \t]*\n[ \t]*(?=[{UPPER}(*+\-•])")
+
+
+def _paragraph_start(text: str, position: int) -> int:
+    """Where the paragraph holding ``position`` begins (a blank line before a capital)."""
+    starts = [m.end() for m in _PARAGRAPH.finditer(text, max(0, position - 3000), position)]
+    return starts[-1] if starts else max(0, position - 3000)
+
+
 _ESTIMATE = re.compile(r"(?<![a-z])(?:uoc|du\s+kien|du\s+bao|du\s+tinh|tam\s+tinh)(?![a-z])")
 _TARGET = re.compile(
     r"(?<![a-z])(?:phan\s+dau|muc\s+tieu|chi\s+tieu|dinh\s+huong|yeu\s+cau"
     r"|ke\s+hoach\s+nam|ke\s+hoach\s+giao)(?![a-z])"
 )
+_DONE = re.compile(r"(?<![^\W\d_])[đĐ]ã(?![^\W\d_])")
 
 
 def _status(
     text: str,
     folded: str,
     raw: _Raw,
-    since: int,
-    previous: Figure | None,
+    place: _Place,
     period: str | None,
+    explicit: bool,
     section: Section,
     setting: _Setting,
 ) -> str:
-    between = folded[since : raw.start]
-    if _ESTIMATE.search(between):
+    if _ESTIMATE.search(place.gap):
         return "estimate"
-    if _TARGET.search(between):
+    if _TARGET.search(place.gap):
         return "target"
-    if re.search(r"(?<![^\W\d_])[đĐ]ã(?![^\W\d_])", text[since : raw.start]):
+    if _DONE.search(text[place.since : raw.start]):
         return "actual"
-    if previous is not None:
-        return previous.status
-    if section.status in ("target", "estimate"):
-        return section.status
     year = setting.year
-    if period is not None and year is not None and int(period[:4]) > year:
+    future = explicit and period is not None and year is not None and int(period[:4]) > year
+    if future or section.status == "target":
+        # In a plan's sections, a forecast ("dự báo", "dự kiến") holds for its paragraph.
+        back = folded[max(section.start, _paragraph_start(text, raw.start)) : raw.start]
+        if section.status in ("target", "estimate") and _ESTIMATE.search(back):
+            return "estimate"
+        if future or place.previous is None:
+            return "estimate" if section.status == "estimate" else "target"
+    if place.previous is not None:
+        return place.previous.status
+    if section.status == "estimate":
+        return "estimate"
+    if not explicit and setting.plan:
         return "target"
     if period == str(year) and setting.year_to_date is not None:
         # A mid-year report's figures for the whole year can only be estimates.
@@ -411,26 +478,31 @@ def _status(
     return "actual"
 
 
-def _indicator(
-    text: str, folded: str, raw: _Raw, since: int, sentence_start: int, previous: Figure | None
-) -> str | None:
+def _indicator(text: str, folded: str, raw: _Raw, place: _Place) -> str | None:
+    sentence_start, since, previous = place.sentence_start, place.since, place.previous
     sentence_text = folded[sentence_start : raw.start]
     share_context = bool(re.search(r"co cau|ty trong|chiem", sentence_text))
+
+    # "bằng 83,4% năm 2023" compares with another year: about any indicator, whatever its unit.
+    measure = "plan_pct" if raw.relative else raw.measure
 
     def pick(start: int, end: int, context: str) -> tuple[str, Hit] | None:
         return choose(
             hits_in(folded, start, end),
             sentence=context,
             unit=raw.unit,
-            measure=raw.measure,
+            measure=measure,
             share_context=share_context,
         )
 
     fresh = pick(since, raw.start, sentence_text)
+    # "đạt 100,2% kế hoạch", ", tăng 13%": right after a figure, about the same thing.
     if fresh is None and previous is not None and not hits_in(folded, since, raw.start):
-        if raw.measure == "rank":
-            return _RANK_OF.get(previous.indicator or "")
-        if raw.measure in ("plan_pct", "change_pct", "multiple", "change_abs"):
+        if raw.measure == "rank" and previous.indicator is not None:
+            return _RANK_OF.get(previous.indicator)
+        if raw.measure in ("plan_pct", "change_pct", "change_abs") or raw.relative:
+            return previous.indicator
+        if raw.measure == "multiple" and previous.indicator is not None:
             return previous.indicator
     chosen = fresh
     if chosen is None and _is_count(raw.unit):
@@ -472,7 +544,7 @@ def _names_one(text: str, end: int) -> bool:
     """'KCN Tân Hưng': a phrase followed by a proper name is about one park, not all."""
     return bool(
         re.match(
-            r"[ \t]+(?:mở rộng[ \t]+)?[A-ZĐÀÁẠẢÃÂẦẤẬẨẪĂẰẮẶẲẴÈÉẸẺẼÊỀẾỆỂỄÌÍỊỈĨÒÓỌỎÕÔỒỐỘỔỖƠỜỚỢỞỠÙÚỤỦŨƯỪỨỰỬỮỲÝỴỶỸ][a-zđàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹ]",
+            rf"[ \t]+(?:mở rộng[ \t]+)?[{UPPER}][{LOWER}]",
             text[end : end + 20],
         )
     )
