@@ -54,6 +54,8 @@ _DOCX_RATIO_FROM = 1024 * 1024
 # carriage return are text). Above this share a file is binary, not text.
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), 0x7F])
 _MAX_CONTROL_SHARE = 0.01
+# A PDF ends with %%EOF, give or take some bytes a mail or web server appended.
+_PDF_TAIL = 4096
 
 
 def read_document(path: Path) -> DocumentText:
@@ -64,7 +66,7 @@ def read_document(path: Path) -> DocumentText:
     """
     data = _read_bytes(path)
     name = path.name
-    if not data.strip():
+    if not data or data.isspace():
         what = "0 byte" if not data else "chỉ có khoảng trắng"
         raise InputError(f"{name}: tệp rỗng ({what}), không có chữ để đọc")
     claimed = _KIND_BY_SUFFIX.get(path.suffix.lower())
@@ -124,8 +126,11 @@ _ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
 def _sniff(name: str, data: bytes) -> str | None:
     """The kind the first bytes prove, or None when they prove nothing."""
-    # PDF readers accept up to 1 KiB of junk before the header, so do we.
-    if b"%PDF-" in data[:1024]:
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    # PDF readers accept up to 1 KiB of junk before the header; a text that
+    # merely mentions "%PDF-" does not also end like a PDF.
+    if b"%PDF-" in data[:1024] and b"%%EOF" in data[-_PDF_TAIL:]:
         return "pdf"
     if data.startswith(_ZIP_SIGNATURES):
         return "docx"
@@ -494,7 +499,7 @@ def _grid_value(properties: Any, name: str) -> int:
 def _read_pdf(name: str, data: bytes) -> tuple[str, list[str]]:
     # pdfminer rebuilds what it can of a truncated file and would return the
     # first pages as if they were all: a complete PDF ends with %%EOF.
-    if b"%%EOF" not in data[-4096:]:
+    if b"%%EOF" not in data[-_PDF_TAIL:]:
         raise InputError(
             f"{name}: PDF bị cắt cụt (không có dấu kết thúc %%EOF); hãy tải lại tệp đầy đủ"
         )
