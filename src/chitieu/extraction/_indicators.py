@@ -9,6 +9,7 @@ same place beats a shorter one ("giá trị sản xuất công nghiệp" beats
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -62,6 +63,8 @@ _GRDP = (
     "quy mo grdp",
     "toc do tang grdp",
     "toc do tang truong grdp",
+    "tang truong grdp",
+    "toc do tang truong",
 )
 _SHARE_CUES = ("co cau", "ty trong", "chiem")
 _LABOUR = ("lao dong", "co cau lao dong")
@@ -133,7 +136,8 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("GRDP_GROWTH_PRODUCT_TAX", _T, _PCT, growth=True),
     Rule("GRDP_CONTRIBUTION_PRODUCT_TAX", _T, ("điểm %",), needs=("dong gop",)),
-    # GRDP itself.
+    # GRDP itself; growth first, so that "GRDP tăng 13%" is growth, not a change in đồng.
+    Rule("GRDP_GROWTH", _GRDP, _PCT, growth=True),
     Rule(
         "GRDP_PER_CAPITA_USD",
         ("binh quan dau nguoi", "dau nguoi", "thu nhap binh quan", "binh quan/nguoi"),
@@ -154,7 +158,6 @@ RULES: tuple[Rule, ...] = (
     Rule("GRDP_CONSTANT", _GRDP, ("VND",), needs=("gia so sanh",)),
     Rule("GRDP_CURRENT", _GRDP, ("VND",)),
     Rule("GRDP_CURRENT_USD", _GRDP, ("USD",)),
-    Rule("GRDP_GROWTH", _GRDP, _PCT, growth=True),
     Rule("TFP_CONTRIBUTION", ("tfp", "nang suat cac nhan to tong hop"), _PCT),
     Rule("ICOR", ("icor", "he so icor"), ("lần", "")),
     Rule("LABOUR_PRODUCTIVITY_GROWTH", ("nang suat lao dong",), _PCT, growth=True),
@@ -337,21 +340,8 @@ def _phrase_pattern(phrase: str) -> str:
     # parenthesis: "giá trị sản xuất (GTSX) công nghiệp".
     gap = r"[\s,]+(?:\([^()]{1,25}\)[\s,]+)?"
     joined = gap.join(parts).replace(r"\-", r"\s*[-–]\s*")
-    before = r"(?<![a-z0-9])" if phrase[0].isalnum() else ""
     after = r"(?![a-z0-9])" if phrase[-1].isalnum() else ""
-    return before + joined + after
-
-
-@dataclass(frozen=True)
-class _Compiled:
-    rule: Rule
-    pattern: re.Pattern[str]
-
-
-_COMPILED: tuple[_Compiled, ...] = tuple(
-    _Compiled(rule, re.compile("|".join(_phrase_pattern(p) for p in rule.phrases)))
-    for rule in RULES
-)
+    return joined + after
 
 
 @dataclass(frozen=True)
@@ -359,16 +349,69 @@ class Hit:
     rule: Rule
     start: int
     end: int
+    order: int = 0
+
+
+def _phrase_rules() -> dict[str, list[tuple[int, Rule]]]:
+    by_phrase: dict[str, list[tuple[int, Rule]]] = {}
+    for order, rule in enumerate(RULES):
+        for phrase in rule.phrases:
+            by_phrase.setdefault(phrase, []).append((order, rule))
+    return by_phrase
+
+
+_BY_PHRASE = _phrase_rules()
+# One pattern per phrase, starting with its first letters so the regex engine can
+# jump to candidates; word boundaries before it are checked by hand.
+_PATTERNS = {phrase: re.compile(_phrase_pattern(phrase)) for phrase in _BY_PHRASE}
+_WORDS = re.compile(r"(?<![a-z0-9])[a-z0-9]+")
+_BY_FIRST_WORD: dict[str, list[str]] = {}
+for _phrase in _BY_PHRASE:
+    if _phrase[0].isalnum():
+        _BY_FIRST_WORD.setdefault(re.split(r"[^a-z0-9]", _phrase)[0], []).append(_phrase)
+_UNWORDED = [phrase for phrase in _BY_PHRASE if not phrase[0].isalnum()]
+
+
+class PhraseIndex:
+    """Every rule phrase in a folded document, found once, looked up by position."""
+
+    def __init__(self, folded: str) -> None:
+        hits: list[Hit] = []
+        # Try phrases only where a word they start with stands: one pass over the words.
+        for word in _WORDS.finditer(folded):
+            for phrase in _BY_FIRST_WORD.get(word.group(), ()):
+                match = _PATTERNS[phrase].match(folded, word.start())
+                if match is not None:
+                    hits.extend(
+                        Hit(rule, match.start(), match.end(), order)
+                        for order, rule in _BY_PHRASE[phrase]
+                    )
+        for phrase in _UNWORDED:
+            for match in _PATTERNS[phrase].finditer(folded):
+                hits.extend(
+                    Hit(rule, match.start(), match.end(), order)
+                    for order, rule in _BY_PHRASE[phrase]
+                )
+        hits.sort(key=lambda h: (h.start, h.order))
+        self._hits = hits
+        self._starts = [h.start for h in hits]
+
+    def shifted(self, offset: int) -> list[Hit]:
+        shifted = [Hit(h.rule, h.start + offset, h.end + offset, h.order) for h in self._hits]
+        return sorted(shifted, key=lambda h: (h.order, h.start))
+
+    def within(self, start: int, end: int) -> list[Hit]:
+        """The hits lying wholly inside ``[start, end)``, in document then rule order."""
+        first = bisect.bisect_left(self._starts, start)
+        last = bisect.bisect_left(self._starts, end)
+        return sorted(
+            (h for h in self._hits[first:last] if h.end <= end), key=lambda h: (h.order, h.start)
+        )
 
 
 def hits_in(folded: str, start: int, end: int) -> list[Hit]:
-    """Every rule phrase found in ``folded[start:end]``, with absolute offsets."""
-    window = folded[start:end]
-    found = []
-    for compiled in _COMPILED:
-        for match in compiled.pattern.finditer(window):
-            found.append(Hit(compiled.rule, start + match.start(), start + match.end()))
-    return found
+    """Every rule phrase found in ``folded[start:end]`` (for one-off look-ups)."""
+    return PhraseIndex(folded[start:end]).shifted(start)
 
 
 def choose(
@@ -429,10 +472,16 @@ def _fits(rule: Rule, sentence: str, unit: str, measure: str, share_context: boo
 
 
 def _unit_fits(rule: Rule, unit: str, measure: str, share_context: bool) -> bool:
+    if measure == "rank" or "hạng" in rule.units:
+        return measure == "rank" and "hạng" in rule.units
+    if "điểm %" in rule.units and unit != "điểm %" and "%" not in rule.units:
+        return False
     if measure == "share_pct":
         return rule.share or (unit in rule.units and not rule.growth)
     if measure == "change_pct":
         return rule.growth or (not rule.share and "%" not in rule.units)
+    if measure in ("multiple", "change_abs") and rule.growth:
+        return False
     if measure in ("plan_pct", "multiple", "change_abs"):
         return (
             "hạng" not in rule.units

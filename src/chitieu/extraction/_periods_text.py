@@ -32,19 +32,23 @@ _SEP_YEAR = rf"(?:\s*/\s*|\s+(?:nam\s+)?)({_YEAR})"
 # span an earlier one matched.
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (
-        re.compile(rf"(?:tinh\s+)?den\s+(?:het\s+)?(?:ngay\s+)?(\d{{1,2}})/(\d{{1,2}})/({_YEAR})"),
+        re.compile(rf"den\s+(?:het\s+)?(?:ngay\s+)?(\d{{1,2}})/(\d{{1,2}})/({_YEAR})"),
         "point",
     ),
     (re.compile(rf"giai\s+doan\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
-    (re.compile(rf"(?:thoi\s+ky|binh\s+quan|nhiem\s+ky)\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
+    (re.compile(rf"thoi\s+ky\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
+    (re.compile(rf"binh\s+quan\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
+    (re.compile(rf"nhiem\s+ky\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
     (re.compile(rf"6\s+thang\s+dau\s+(?:nam\s*)?({_YEAR})?"), "H1"),
     (re.compile(rf"6\s+thang\s+cuoi\s+(?:nam\s*)?({_YEAR})?"), "H2"),
     (re.compile(rf"(\d{{1,2}})\s+thang\s+(?:dau\s+)?(?:nam\s+)?({_YEAR})?"), "months"),
     (re.compile(rf"quy\s+(iv|iii|ii|i|[1-4])(?:{_SEP_YEAR})?"), "quarter"),
     (re.compile(rf"thang\s+(\d{{1,2}})(?:{_SEP_YEAR})?"), "month"),
-    (re.compile(rf"(?:ca\s+)?nam\s+({_YEAR})"), "year"),
-    (re.compile(r"ca\s+nam|nam\s+nay"), "this_year"),
-    (re.compile(r"tu\s+dau\s+nam(?:\s+(?:den|toi)\s+nay)?|(?:luy\s+ke\s+)?den\s+nay"), "ytd"),
+    (re.compile(rf"nam\s+({_YEAR})"), "year"),
+    (re.compile(r"ca\s+nam"), "this_year"),
+    (re.compile(r"nam\s+nay"), "this_year"),
+    (re.compile(r"tu\s+dau\s+nam(?:\s+(?:den|toi)\s+nay)?"), "ytd"),
+    (re.compile(r"den\s+nay"), "ytd"),
     (re.compile(rf"({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
 ]
 
@@ -58,20 +62,20 @@ _COMPARISON = re.compile(
 
 def find_periods(folded: str) -> list[PeriodMention]:
     """Every period the text names, in order, with comparisons ("so với năm 2022") marked."""
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(folded) + 1)
     found: list[PeriodMention] = []
     for pattern, kind in _PATTERNS:
         for match in pattern.finditer(folded):
             if not _word_start(folded, match.start()):
                 continue
-            if any(s < match.end() and match.start() < e for s, e in taken):
+            if any(taken[match.start() : match.end()]):
                 continue
             code = _code(kind, match)
             if code is None:
                 continue
             before = folded[max(0, match.start() - 25) : match.start()]
             comparison = bool(_COMPARISON.search(before))
-            taken.append((match.start(), match.end()))
+            taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
             found.append(PeriodMention(match.start(), match.end(), code, comparison))
     return sorted(found, key=lambda m: m.start)
 

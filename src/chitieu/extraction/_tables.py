@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from chitieu._text import fold, fold_keeping_offsets
 from chitieu.extraction._catalogue import unit_for
-from chitieu.extraction._indicators import choose, hits_in, subject_end
+from chitieu.extraction._indicators import PhraseIndex, choose, subject_end
 from chitieu.extraction._numbers import parse_number
 from chitieu.extraction._periods_text import find_periods
 from chitieu.extraction._units import read_unit
@@ -145,38 +145,51 @@ def _averaged(
     return period
 
 
+@dataclass(frozen=True)
+class _Document:
+    """What every cell of a document's tables is read against."""
+
+    text: str
+    folded: str
+    name: str
+    region: str | None
+    year: int | None
+    index: PhraseIndex
+    notes: dict[int, list[tuple[int, int]]]
+
+
 def table_figures(
-    text: str, folded: str, *, doc: str, region: str | None, year: int | None
-) -> list[Figure]:
-    """Figures of every table in ``text`` whose header names its value columns."""
-    notes = _footnotes(folded)
-    found: list[Figure] = []
-    for block in _blocks(text):
-        found.extend(_block_figures(block, text, folded, doc, region, year, notes))
-    return found
-
-
-def _block_figures(
-    block: list[list[_Cell]],
     text: str,
     folded: str,
+    *,
     doc: str,
     region: str | None,
     year: int | None,
-    notes: dict[int, list[tuple[int, int]]],
-) -> Iterator[Figure]:
+    index: PhraseIndex,
+) -> list[Figure]:
+    """Figures of every table in ``text`` whose header names its value columns."""
+    document = _Document(text, folded, doc, region, year, index, _footnotes(folded))
+    found: list[Figure] = []
+    for block in _blocks(text):
+        found.extend(_block_figures(block, document))
+    return found
+
+
+def _block_figures(block: list[list[_Cell]], document: _Document) -> Iterator[Figure]:
     first_data = next((i for i, row in enumerate(block) if _is_data(row)), None)
     if not first_data:
         return
     width = max(len(row) for row in block)
     headings = [" ".join(fold(h).split()) for h in _header_texts(block[:first_data], width)]
     unit_column = next((i for i, h in enumerate(headings) if re.search(r"don vi|dvt", h)), None)
-    columns = {i: _column(h, year) for i, h in enumerate(headings) if i > (unit_column or 1)}
+    columns = {
+        i: _column(h, document.year) for i, h in enumerate(headings) if i > (unit_column or 1)
+    }
     group = ""
     group_cell: _Cell | None = None
     for row in block[first_data:]:
         label_cell = row[1] if len(row) > 1 else row[0]
-        label = " ".join(_TAG.sub("", folded[label_cell.start : label_cell.end]).split())
+        label = " ".join(_TAG.sub("", document.folded[label_cell.start : label_cell.end]).split())
         if row[0].text.strip() and label:
             group, group_cell = label, label_cell
         context = label if label == group else f"{group} {label}"
@@ -184,12 +197,10 @@ def _block_figures(
         unit_text = (
             row[unit_column].text if unit_column is not None and unit_column < len(row) else ""
         )
-        for index, column in columns.items():
-            if column is None or index >= len(row):
+        for position, column in columns.items():
+            if column is None or position >= len(row):
                 continue
-            figure = _cell_figure(
-                row[index], labels, context, unit_text, column, text, folded, doc, region, notes
-            )
+            figure = _cell_figure(row[position], labels, context, unit_text, column, document)
             if figure is not None:
                 yield figure
 
@@ -200,12 +211,9 @@ def _cell_figure(
     context: str,
     unit_text: str,
     column: _Column,
-    text: str,
-    folded: str,
-    doc: str,
-    region: str | None,
-    notes: dict[int, list[tuple[int, int]]],
+    document: _Document,
 ) -> Figure | None:
+    text, folded, index = document.text, document.folded, document.index
     raw = text[cell.start : cell.end]
     bare = _MARKER.sub("", _TAG.sub("", raw))
     match = _VALUE.fullmatch(bare)
@@ -224,7 +232,7 @@ def _cell_figure(
     measure = "share_pct" if share and unit == "%" else "level"
     chosen = None
     for label_cell in labels:
-        hits = hits_in(folded, label_cell.start, label_cell.end)
+        hits = index.within(label_cell.start, label_cell.end)
         chosen = choose(
             hits,
             sentence=context,
@@ -238,18 +246,18 @@ def _cell_figure(
     indicator = chosen[0] or None if chosen else None
     stars = _stars(raw) or _stars(text[labels[0].start : labels[0].end])
     return Figure(
-        doc=doc,
+        doc=document.name,
         start=start,
         end=end,
         text=text[start:end],
         value=low * scale,
         value_max=high * scale if high is not None else None,
         unit=unit_for(indicator, unit),
-        period=_averaged(column.period, stars, notes),
+        period=_averaged(column.period, stars, document.notes),
         status=column.status or "actual",
         measure=measure,
         indicator=indicator,
-        region=region,
+        region=document.region,
     )
 
 

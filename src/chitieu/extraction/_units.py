@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from chitieu.extraction._lexicon import COUNT_NOUNS, CURRENCIES, MEASURES, NOT_COUNT_NOUNS, SCALES
 
@@ -24,23 +25,25 @@ def skip_space(folded: str, pos: int) -> int:
     return match.end() if match else pos
 
 
+@cache
+def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a word list, longest phrase first, each ending at a word boundary."""
+    ordered = sorted(phrases, key=len, reverse=True)
+    choices = "|".join(r"\s+".join(re.escape(w) for w in phrase.split()) for phrase in ordered)
+    return re.compile(rf"(?:{choices})(?![^\W_])")
+
+
 def _phrase_at(folded: str, pos: int, phrases: dict[str, object]) -> str | None:
     """The longest phrase of ``phrases`` starting at ``pos`` and ending at a word boundary."""
-    for phrase in sorted(phrases, key=len, reverse=True):
-        pattern = r"[\s]+".join(re.escape(w) for w in phrase.split())
-        match = re.compile(pattern).match(folded, pos)
-        if match and (match.end() == len(folded) or not folded[match.end()].isalnum()):
-            return folded[pos : match.end()]
-    return None
+    match = _alternation(tuple(phrases)).match(folded, pos)
+    return folded[pos : match.end()] if match else None
 
 
 def _scale_at(folded: str, pos: int) -> tuple[float, int] | None:
-    for word in sorted(SCALES, key=len, reverse=True):
-        pattern = r"\s+".join(word.split())
-        match = re.compile(pattern).match(folded, pos)
-        if match and (match.end() == len(folded) or not folded[match.end()].isalnum()):
-            return SCALES[word], match.end()
-    return None
+    match = _alternation(tuple(SCALES)).match(folded, pos)
+    if match is None:
+        return None
+    return SCALES[" ".join(match.group().split())], match.end()
 
 
 def read_scale(folded: str, pos: int) -> tuple[float, int]:

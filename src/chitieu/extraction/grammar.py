@@ -9,6 +9,7 @@ region from its sentence, the sentences before it and the section headings.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -17,8 +18,8 @@ from dataclasses import dataclass, replace
 from chitieu._periods import parse_period
 from chitieu._text import fold_keeping_offsets
 from chitieu.extraction._catalogue import unit_for
-from chitieu.extraction._exclusions import excluded_spans
-from chitieu.extraction._indicators import Hit, choose, hits_in
+from chitieu.extraction._exclusions import not_a_figure
+from chitieu.extraction._indicators import Hit, PhraseIndex, choose
 from chitieu.extraction._lexicon import LOWER, QUALIFIERS, UPPER
 from chitieu.extraction._numbers import NUMBER, number_from_words, parse_number
 from chitieu.extraction._periods_text import PeriodMention, find_periods
@@ -72,12 +73,19 @@ def _sign(text: str, start: int) -> tuple[int, float]:
     return start, 1.0
 
 
+_VERBS_BEFORE = re.compile(r"(?:\s*(?:dat|uoc dat|uoc|la|con|muc|o muc|vao|len|xuong))+\s*$")
+_QUALIFIER_AT_END = re.compile(
+    r"(?<![a-z])("
+    + "|".join(re.escape(w) for w in sorted(QUALIFIERS, key=len, reverse=True))
+    + r")\s*$"
+)
+
+
 def _qualifier(folded: str, start: int) -> str | None:
-    left = _left(folded, start, 30)
-    left = re.sub(r"(?:\s*(?:dat|uoc dat|uoc|la|con|muc|o muc|vao|len|xuong))+\s*$", "", left)
-    for word, shown in sorted(QUALIFIERS.items(), key=lambda kv: -len(kv[0])):
-        if re.search(rf"(?<![a-z]){word}\s*$", left):
-            return shown
+    left = _VERBS_BEFORE.sub("", _left(folded, start, 30))
+    found = _QUALIFIER_AT_END.search(left)
+    if found:
+        return QUALIFIERS[found.group(1)]
     if re.search(r"(?<![a-z])tu\s*$", _left(folded, start, 10)) and re.search(
         r"^\s*[^.;]{0,30}tro len", folded[start : start + 40]
     ):
@@ -151,6 +159,8 @@ def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) ->
     if rank is not None and not original[start - 1 : start].isalpha():
         return _Raw(start, end, value, None, "hạng", "rank", None, rank_of=rank[1])
     if skip[start] or not _free_standing(original, start, end):
+        return None
+    if not_a_figure(original, folded, start, end):
         return None
     low_scale = 1.0
     value_max: float | None = None
@@ -228,7 +238,7 @@ def raw_figures(
     original: str, folded: str, periods: list[PeriodMention], taken: list[tuple[int, int]]
 ) -> list[_Raw]:
     skip = [False] * (len(original) + 1)
-    for start, end in [*excluded_spans(original, folded), *taken]:
+    for start, end in taken:
         skip[start:end] = [True] * (end - start)
     for mention in periods:
         skip[mention.start : mention.end] = [True] * (mention.end - mention.start)
@@ -272,10 +282,15 @@ def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
     periods = find_periods(folded)
     year = context.year or (context.issued_on.year if context.issued_on else None)
     year = year or infer_year(folded)
-    tables = table_figures(text, folded, doc=context.name, region=context.region, year=year)
+    index = PhraseIndex(folded)
+    tables = table_figures(
+        text, folded, doc=context.name, region=context.region, year=year, index=index
+    )
     in_tables = [(f.start, f.end) for f in tables]
     raws = raw_figures(text, folded, periods, in_tables)
-    setting = _Setting(context, year, _year_to_date(periods, year), _is_plan(folded))
+    setting = _Setting(
+        context, year, _year_to_date(periods, year), _is_plan(folded), index, _Mentions(periods)
+    )
     prose = list(_attribute(text, folded, raws, periods, setting))
     return sorted(prose + tables, key=lambda figure: figure.start)
 
@@ -287,7 +302,9 @@ class _Setting:
     context: DocumentContext
     year: int | None
     year_to_date: str | None
-    plan: bool = False
+    plan: bool
+    index: PhraseIndex
+    mentions: _Mentions
 
 
 def _is_plan(folded: str) -> bool:
@@ -361,9 +378,9 @@ def _figure(
     place = _Place(
         sentence_start, since, previous[1] if previous else None, folded[since : raw.start]
     )
-    period, explicit = _period(folded, raw, periods, sentence_start, section, setting)
+    period, explicit = _period(folded, raw, setting.mentions, sentence_start, section, setting)
     status = _status(text, folded, raw, place, period, explicit, section, setting)
-    indicator = _indicator(text, folded, raw, place)
+    indicator = _indicator(text, folded, raw, place, setting.index)
     figure = Figure(
         doc=setting.context.name,
         start=raw.start,
@@ -385,41 +402,51 @@ def _figure(
     return figure
 
 
+class _Mentions:
+    """A document's own period mentions (not comparisons), looked up by position."""
+
+    def __init__(self, periods: list[PeriodMention]) -> None:
+        self.items = [m for m in periods if not m.comparison]
+        self.starts = [m.start for m in self.items]
+
+    def between(self, start: int, end: int) -> list[PeriodMention]:
+        """Mentions starting in ``[start, end)``."""
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_left(self.starts, end)
+        return self.items[first:last]
+
+
 def _period(
     folded: str,
     raw: _Raw,
-    periods: list[PeriodMention],
+    mentions: _Mentions,
     sentence_start: int,
     section: Section,
     setting: _Setting,
 ) -> tuple[str | None, bool]:
     """The figure's period, and whether the text named it (rather than the document's year)."""
     year = setting.year
-    own = [m for m in periods if not m.comparison]
     after = [
         m
-        for m in own
-        if raw.unit_end <= m.start <= raw.unit_end + 25
-        and not re.search(r"[,;:(.]", folded[raw.unit_end : m.start])
+        for m in mentions.between(raw.unit_end, raw.unit_end + 26)
+        if not re.search(r"[,;:(.]", folded[raw.unit_end : m.start])
         and raw.measure not in ("change_pct", "change_abs", "plan_pct")
     ]
-    before = [m for m in own if sentence_start <= m.start and m.end <= raw.start]
-    recent = [
-        m for m in own if raw.start - 400 <= m.start < sentence_start and m.start >= section.start
-    ]
+    before = [m for m in mentions.between(sentence_start, raw.start) if m.end <= raw.start]
+    recent = mentions.between(max(raw.start - 400, section.start), sentence_start)
     chosen = after[:1] or before[-1:] or recent[-1:]
     if chosen:
-        context_year = _year_before(own, chosen[0].start, sentence_start - 300) or year
+        context_year = _year_before(mentions, chosen[0].start, sentence_start - 300) or year
         return chosen[0].resolve(context_year, setting.year_to_date), True
     if section.period is not None:
         return section.period, True
     return (str(year) if year else None), False
 
 
-def _year_before(periods: list[PeriodMention], position: int, since: int) -> int | None:
+def _year_before(mentions: _Mentions, position: int, since: int) -> int | None:
     """The year named nearest before ``position`` (not a multi-year range), back to ``since``."""
-    for mention in reversed(periods):
-        if since <= mention.start < position and re.match(r"\d{4}(?:-|$)", mention.code):
+    for mention in reversed(mentions.between(since, position)):
+        if re.match(r"\d{4}(?:-|$)", mention.code):
             return int(mention.code[:4])
     return None
 
@@ -478,7 +505,7 @@ def _status(
     return "actual"
 
 
-def _indicator(text: str, folded: str, raw: _Raw, place: _Place) -> str | None:
+def _indicator(text: str, folded: str, raw: _Raw, place: _Place, index: PhraseIndex) -> str | None:
     sentence_start, since, previous = place.sentence_start, place.since, place.previous
     sentence_text = folded[sentence_start : raw.start]
     share_context = bool(re.search(r"co cau|ty trong|chiem", sentence_text))
@@ -488,7 +515,7 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place) -> str | None:
 
     def pick(start: int, end: int, context: str) -> tuple[str, Hit] | None:
         return choose(
-            hits_in(folded, start, end),
+            index.within(start, end),
             sentence=context,
             unit=raw.unit,
             measure=measure,
@@ -497,7 +524,7 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place) -> str | None:
 
     fresh = pick(since, raw.start, sentence_text)
     # "đạt 100,2% kế hoạch", ", tăng 13%": right after a figure, about the same thing.
-    if fresh is None and previous is not None and not hits_in(folded, since, raw.start):
+    if fresh is None and previous is not None and not index.within(since, raw.start):
         if raw.measure == "rank" and previous.indicator is not None:
             return _RANK_OF.get(previous.indicator)
         if raw.measure in ("plan_pct", "change_pct", "change_abs") or raw.relative:
