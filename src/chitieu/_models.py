@@ -3,6 +3,7 @@
 from chitieu._orm import Base
 from chitieu.agency.models import Agency, AgencySuccession
 from chitieu.document.models import SourceDocument
+from chitieu.extraction.models import ConflictChoice, ExtractedFigure
 from chitieu.indicator.models import Indicator
 from chitieu.observation.models import ImportBatch, Observation
 from chitieu.plan.models import Plan, Target
@@ -13,6 +14,8 @@ __all__ = [
     "Agency",
     "AgencySuccession",
     "Base",
+    "ConflictChoice",
+    "ExtractedFigure",
     "ImportBatch",
     "Indicator",
     "Observation",

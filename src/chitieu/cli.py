@@ -24,6 +24,7 @@ BUILT_IN = (
     "chitieu.task.cli",
     "chitieu.submission.cli",
     "chitieu.export.cli",
+    "chitieu.extraction.cli",
     "chitieu.catalogue_cli",
 )
 

@@ -1,0 +1,496 @@
+"""``chitieu extract``, ``chitieu ingest`` and ``chitieu review``."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from chitieu import _format
+from chitieu._context import app_context
+from chitieu._database import transaction
+from chitieu._errors import ChitieuError
+from chitieu._labels import tr, word
+from chitieu._output import OutputFormat, emit
+from chitieu._periods import parse_period
+from chitieu.extraction.models import ExtractedFigure
+from chitieu.extraction.records import Figure
+from chitieu.extraction.service import (
+    Conflict,
+    ConflictMember,
+    accept_figure,
+    choose,
+    conflicts,
+    extract_file,
+    ingest_file,
+    pending_figures,
+    reject_figure,
+)
+
+# The record of ``../shared/spec/extraction.md``, in its order, and nothing else.
+CONTRACT_FIELDS = (
+    "doc",
+    "start",
+    "end",
+    "text",
+    "value",
+    "value_max",
+    "unit",
+    "period",
+    "status",
+    "measure",
+    "indicator",
+    "region",
+    "rank_of",
+    "qualifier",
+)
+
+_WORDS = {
+    "target": ("mục tiêu", "target"),
+    "level": ("mức", "level"),
+    "change_pct": ("tăng/giảm %", "change %"),
+    "change_abs": ("tăng/giảm", "change"),
+    "multiple": ("gấp (lần)", "multiple"),
+    "share_pct": ("tỷ trọng %", "share %"),
+    "plan_pct": ("% kế hoạch", "% of plan"),
+    "rank": ("xếp hạng", "rank"),
+}
+
+
+class ExtractFormat(StrEnum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("extract")(extract)
+    app.command("ingest")(ingest)
+    review_app = typer.Typer(
+        help="Duyệt số liệu trích từ văn bản và các số liệu mâu thuẫn "
+        "(review extracted figures and conflicts).",
+        invoke_without_command=True,
+        no_args_is_help=False,
+    )
+    review_app.callback()(review)
+    review_app.command("accept")(accept)
+    review_app.command("reject")(reject)
+    review_app.command("choose")(choose_figure)
+    app.add_typer(review_app, name="review")
+
+
+def _label(key: str | None, lang: str) -> str:
+    if key in _WORDS:
+        vi, en = _WORDS[key]
+        return tr(lang, vi, en)
+    return word(key, lang)
+
+
+def _report_failure(path: Path, exc: ChitieuError) -> None:
+    """One line on stderr: "Lỗi: <file>: <reason>"."""
+    reason = " ".join(str(exc).split())
+    for prefix in (f"{path}: ", f"{path.name}: "):
+        if reason.startswith(prefix):
+            reason = reason.removeprefix(prefix)
+            break
+    line = Text.assemble(("Lỗi:", "bold red"), f" {path}: {reason}")
+    Console(stderr=True, highlight=False, soft_wrap=True).print(line)
+
+
+# --- chitieu extract ------------------------------------------------------------------
+
+
+def extract(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Tệp TXT, DOCX, PDF hoặc HTML.")],
+    output: Annotated[ExtractFormat, typer.Option("--format")] = ExtractFormat.table,
+    region: Annotated[
+        str | None,
+        typer.Option(help="Địa bàn văn bản nói tới, cho số liệu không ghi địa bàn."),
+    ] = None,
+) -> None:
+    """Tìm số liệu trong văn bản, không ghi vào cơ sở dữ liệu (find figures in documents)."""
+    lang = app_context(ctx).lang
+    failed = False
+    figures: list[Figure] = []
+    for path in files:
+        try:
+            _document, found = extract_file(path, region=region)
+        except ChitieuError as exc:
+            _report_failure(path, exc)
+            failed = True
+            continue
+        if output is ExtractFormat.jsonl:
+            for figure in found:
+                record = figure.record()
+                line = {name: record[name] for name in CONTRACT_FIELDS}
+                sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        else:
+            figures += found
+    if output is ExtractFormat.table:
+        _print_figures(figures, lang)
+    if failed:
+        raise typer.Exit(1)
+
+
+def _print_figures(figures: list[Figure], lang: str) -> None:
+    table = Table(header_style="bold")
+    headers = [
+        tr(lang, "Tệp", "File"),
+        tr(lang, "Vị trí", "Span"),
+        tr(lang, "Văn bản", "Text"),
+        tr(lang, "Giá trị", "Value"),
+        tr(lang, "Đơn vị", "Unit"),
+        tr(lang, "Kỳ", "Period"),
+        tr(lang, "Loại số", "Status"),
+        tr(lang, "Phép đo", "Measure"),
+        tr(lang, "Chỉ tiêu", "Indicator"),
+        tr(lang, "Địa bàn", "Region"),
+    ]
+    for header in headers:
+        table.add_column(header, overflow="fold")
+    for figure in figures:
+        table.add_row(
+            figure.doc,
+            f"{figure.start}–{figure.end}",
+            figure.text,
+            _value(figure.value, figure.value_max, figure.unit, figure.qualifier, lang),
+            figure.unit,
+            _period_label(figure.period, lang),
+            _label(figure.status, lang),
+            _label(figure.measure, lang)
+            + (f" /{figure.rank_of}" if figure.rank_of is not None else ""),
+            figure.indicator or "",
+            figure.region or "",
+        )
+    Console().print(table)
+
+
+def _value(
+    value: float, value_max: float | None, unit: str, qualifier: str | None, lang: str
+) -> str:
+    """'khoảng 8,6 tỷ USD', '12–13%': the figure as a person reads it."""
+    shown = _format.value_with_unit(value, unit, lang)
+    if value_max is not None:
+        upper = _format.value_with_unit(value_max, unit, lang)
+        lower = _format.number(value, lang) if unit == "%" else shown
+        shown = f"{lower}–{upper}"
+    return f"{qualifier} {shown}" if qualifier else shown
+
+
+def _period_label(code: str | None, lang: str) -> str:
+    if code is None:
+        return ""
+    try:
+        return parse_period(code).label(lang)
+    except ChitieuError:
+        return code
+
+
+# --- chitieu ingest --------------------------------------------------------------------
+
+
+def ingest(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Tệp TXT, DOCX, PDF hoặc HTML.")],
+    region: Annotated[
+        str | None,
+        typer.Option(help="Địa bàn văn bản nói tới, cho số liệu không ghi địa bàn."),
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Người nạp.")] = None,
+) -> None:
+    """Lưu văn bản và số liệu trích được để duyệt; mỗi tệp một giao dịch (store for review)."""
+    context = app_context(ctx)
+    engine = context.engine()
+    recorded_by = by or getpass.getuser()
+    console = Console(highlight=False)
+    failed = False
+    for path in files:
+        try:
+            with transaction(engine) as session:
+                report = ingest_file(session, path=path, recorded_by=recorded_by, region=region)
+        except ChitieuError as exc:
+            _report_failure(path, exc)
+            failed = True
+            continue
+        document = report.document + (
+            tr(context.lang, ", mới", ", new") if report.document_new else ""
+        )
+        console.print(
+            tr(
+                context.lang,
+                f"{path}: {report.found} số liệu, {report.new} mới (tài liệu {document})",
+                f"{path}: {report.found} figures, {report.new} new (document {document})",
+            ),
+            markup=False,
+        )
+        for note in report.notes:
+            console.print(f"  {tr(context.lang, 'ghi chú', 'note')}: {note}", markup=False)
+        for reason in report.skipped:
+            console.print(f"  {tr(context.lang, 'bỏ qua', 'skipped')}: {reason}", markup=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+# --- chitieu review ---------------------------------------------------------------------
+
+
+def review(
+    ctx: typer.Context,
+    output: Annotated[ListFormat, typer.Option("--format")] = ListFormat.table,
+) -> None:
+    """Số liệu chờ duyệt và các số liệu mâu thuẫn (pending figures and conflicts)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    context = app_context(ctx)
+    lang = context.lang
+    with transaction(context.engine()) as session:
+        pending = [_pending_record(figure, lang) for figure in pending_figures(session)]
+        disputes = [_conflict_record(conflict, lang) for conflict in conflicts(session)]
+    if output is ListFormat.json:
+        for record in pending:
+            for key in ("value_shown", "period_shown", "status_shown"):
+                record.pop(key)
+        json.dump(
+            {"pending": pending, "conflicts": disputes},
+            sys.stdout,
+            ensure_ascii=False,
+            indent=2,
+            default=str,
+        )
+        sys.stdout.write("\n")
+        return
+    emit(
+        pending,
+        output=OutputFormat.table,
+        title=tr(lang, "Số liệu chờ duyệt", "Figures awaiting review"),
+        columns=[
+            ("id", "#"),
+            ("document", tr(lang, "Tài liệu", "Document")),
+            ("quote", tr(lang, "Trích dẫn", "Quote")),
+            ("value_shown", tr(lang, "Giá trị", "Value")),
+            ("unit", tr(lang, "Đơn vị", "Unit")),
+            ("period_shown", tr(lang, "Kỳ", "Period")),
+            ("status_shown", tr(lang, "Loại số", "Status")),
+            ("indicator", tr(lang, "Chỉ tiêu", "Indicator")),
+        ],
+    )
+    _print_conflicts(disputes, lang)
+
+
+def _pending_record(figure: ExtractedFigure, lang: str) -> dict[str, Any]:
+    document = figure.source_document
+    return {
+        "id": figure.id,
+        "document": document.key,
+        "document_title": document.title,
+        "start": figure.span_start,
+        "end": figure.span_end,
+        "text": figure.text,
+        "quote": document.quote(figure.span_start, figure.span_end, context=40),
+        "value": figure.value,
+        "value_max": figure.value_max,
+        "unit": figure.unit,
+        "period": figure.period,
+        "status": figure.status,
+        "measure": figure.measure,
+        "indicator": figure.indicator_code,
+        "region": figure.region_name,
+        "qualifier": figure.qualifier,
+        "rank_of": figure.rank_of,
+        "value_shown": _value(figure.value, figure.value_max, figure.unit, figure.qualifier, lang),
+        "period_shown": _period_label(figure.period, lang),
+        "status_shown": _label(figure.status, lang),
+    }
+
+
+def _conflict_record(conflict: Conflict, lang: str) -> dict[str, Any]:
+    choice = conflict.choice
+    return {
+        "indicator": conflict.indicator,
+        "region": conflict.region,
+        "region_name": conflict.region_name,
+        "period": conflict.period,
+        "status": conflict.status,
+        "chosen": None
+        if choice is None
+        else {
+            "observation_id": choice.observation_id,
+            "chosen_by": choice.chosen_by,
+            "chosen_at": choice.chosen_at.isoformat(timespec="seconds"),
+            "reason": choice.reason,
+        },
+        "members": [_member_record(member, lang) for member in conflict.members],
+    }
+
+
+def _member_record(member: ConflictMember, lang: str) -> dict[str, Any]:
+    return {
+        "observation_id": member.observation_id,
+        "figure_id": member.figure_id,
+        "state": member.state,
+        "value": member.value,
+        "unit": member.unit,
+        "value_shown": _format.value_with_unit(member.value, member.unit, lang),
+        "source": member.source,
+        "source_title": member.source_title,
+        "quote": member.quote,
+        "chosen": member.chosen,
+    }
+
+
+def _print_conflicts(disputes: list[dict[str, Any]], lang: str) -> None:
+    console = Console()
+    if not disputes:
+        console.print(tr(lang, "Không có số liệu mâu thuẫn.", "No conflicting figures."))
+        return
+    for dispute in disputes:
+        title = " · ".join(
+            part
+            for part in (
+                dispute["indicator"],
+                dispute["region_name"] or tr(lang, "(không rõ địa bàn)", "(region unknown)"),
+                _period_label(dispute["period"], lang),
+                _label(dispute["status"], lang),
+            )
+            if part
+        )
+        table = Table(
+            title=tr(lang, "Mâu thuẫn: ", "Conflict: ") + title,
+            header_style="bold",
+            title_justify="left",
+        )
+        for header in (
+            tr(lang, "Chọn", "Chosen"),
+            "#",
+            tr(lang, "Giá trị", "Value"),
+            tr(lang, "Nguồn", "Source"),
+            tr(lang, "Trích dẫn", "Quote"),
+        ):
+            table.add_column(header, overflow="fold")
+        for member in dispute["members"]:
+            number = (
+                str(member["observation_id"])
+                if member["observation_id"] is not None
+                else tr(lang, f"trích {member['figure_id']}", f"figure {member['figure_id']}")
+            )
+            table.add_row(
+                "✔" if member["chosen"] else "",
+                number,
+                member["value_shown"],
+                member["source"],
+                member["quote"] or "",
+            )
+        chosen = dispute["chosen"]
+        if chosen is not None:
+            table.caption = tr(
+                lang,
+                f"Đã chọn #{chosen['observation_id']} ({chosen['chosen_by']}, "
+                f"{chosen['chosen_at']}): {chosen['reason']}",
+                f"Chosen #{chosen['observation_id']} ({chosen['chosen_by']}, "
+                f"{chosen['chosen_at']}): {chosen['reason']}",
+            )
+        console.print(table)
+
+
+def accept(
+    ctx: typer.Context,
+    figure_id: Annotated[int, typer.Argument(help="Số thứ tự (#) của số liệu trích.")],
+    value: Annotated[float | None, typer.Option(help="Giá trị đúng, nếu đọc sai.")] = None,
+    indicator: Annotated[str | None, typer.Option(help="Mã hoặc tên chỉ tiêu.")] = None,
+    period: Annotated[str | None, typer.Option(help="Kỳ: 2023, 2023-H1, 2024-9M…")] = None,
+    status: Annotated[str | None, typer.Option(help="actual, estimate, preliminary.")] = None,
+    region: Annotated[str | None, typer.Option(help="Mã hoặc tên địa bàn.")] = None,
+    note: Annotated[str | None, typer.Option(help="Ghi chú của người duyệt.")] = None,
+    by: Annotated[str | None, typer.Option(help="Người duyệt.")] = None,
+) -> None:
+    """Chấp nhận một số liệu trích thành số liệu quan sát, có thể sửa (accept a figure)."""
+    context = app_context(ctx)
+    lang = context.lang
+    with transaction(context.engine()) as session:
+        observation = accept_figure(
+            session,
+            figure_id=figure_id,
+            recorded_by=by or getpass.getuser(),
+            value=value,
+            indicator=indicator,
+            period=period,
+            status=status,
+            region=region,
+            note=note,
+        )
+        shown = _format.value_with_unit(observation.value, observation.unit, lang)
+        where = (
+            f"{observation.indicator_code}, {observation.region.name}, "
+            f"{_period_label(observation.period, lang)}, {_label(observation.status, lang)}"
+        )
+        observation_id = observation.id
+    Console(highlight=False).print(
+        tr(
+            lang,
+            f"Đã chấp nhận số liệu trích #{figure_id}: "
+            f"số liệu #{observation_id} ({where}) = {shown}",
+            f"Accepted figure #{figure_id} as observation #{observation_id} ({where}) = {shown}",
+        ),
+        markup=False,
+    )
+
+
+def reject(
+    ctx: typer.Context,
+    figure_id: Annotated[int, typer.Argument(help="Số thứ tự (#) của số liệu trích.")],
+    reason: Annotated[str, typer.Option(help="Lý do loại.")],
+    by: Annotated[str | None, typer.Option(help="Người duyệt.")] = None,
+) -> None:
+    """Loại một số liệu trích (reject a figure)."""
+    context = app_context(ctx)
+    with transaction(context.engine()) as session:
+        reject_figure(
+            session, figure_id=figure_id, recorded_by=by or getpass.getuser(), reason=reason
+        )
+    Console(highlight=False).print(
+        tr(context.lang, f"Đã loại số liệu trích #{figure_id}", f"Rejected figure #{figure_id}"),
+        markup=False,
+    )
+
+
+def choose_figure(
+    ctx: typer.Context,
+    observation_id: Annotated[int, typer.Argument(help="Số thứ tự (#) của số liệu được chọn.")],
+    reason: Annotated[str, typer.Option(help="Lý do chọn số liệu này.")],
+    by: Annotated[str | None, typer.Option(help="Người chọn.")] = None,
+) -> None:
+    """Chọn số liệu dùng khi các nguồn nói khác nhau (choose between conflicting figures)."""
+    context = app_context(ctx)
+    lang = context.lang
+    with transaction(context.engine()) as session:
+        choice = choose(
+            session, observation_id=observation_id, chosen_by=by or getpass.getuser(), reason=reason
+        )
+        observation = choice.observation
+        shown = _format.value_with_unit(observation.value, observation.unit, lang)
+        where = (
+            f"{observation.indicator_code}, {observation.region.name}, "
+            f"{_period_label(observation.period, lang)}, {_label(observation.status, lang)}"
+        )
+    Console(highlight=False).print(
+        tr(
+            lang,
+            f"Đã chọn số liệu #{observation_id} = {shown} cho {where}: {choice.reason}",
+            f"Chose observation #{observation_id} = {shown} for {where}: {choice.reason}",
+        ),
+        markup=False,
+    )
