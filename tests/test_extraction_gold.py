@@ -35,6 +35,24 @@ def scored(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return _scorer().score(str(gold), predictions)
 
 
+@pytest.fixture(scope="module")
+def scored_stress() -> dict:
+    stress = ROOT / "tests" / "stress"
+    predictions = []
+    for path in sorted((stress / "corpus").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        context = DocumentContext(name=path.name, region=None)
+        predictions += [figure.record() for figure in extract_figures(text, context)]
+    return _scorer().score(str(stress / "gold"), predictions)
+
+
+def test_the_held_out_texts_hold_their_floor(scored_stress):
+    assert len(scored_stress["documents"]) == 6
+    assert scored_stress["overall"]["f1"] >= 0.97
+    for attribute in ("period", "status", "measure", "indicator"):
+        assert scored_stress["attributes"][attribute] >= 0.93, attribute
+
+
 def test_every_gold_document_is_scored(scored):
     assert len(scored["documents"]) == 5
 

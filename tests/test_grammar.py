@@ -204,3 +204,45 @@ def test_another_region_named_in_the_sentence():
 )
 def test_things_that_are_not_figures(text):
     assert [f.text for f in figures(text) if f.unit not in ("năm",)] == []
+
+
+def test_a_rate_that_falls_changes_the_rate_itself():
+    figure = only("Tỷ lệ hộ nghèo giảm 0,8% so với năm trước.")
+    assert (figure.value, figure.measure, figure.indicator) == (-0.8, "change_pct", "POVERTY_RATE")
+
+
+def test_counts_out_of_a_whole():
+    figure = only("Đạt 16/21 chỉ tiêu chủ yếu.")
+    assert (figure.value, figure.unit, figure.extras) == (16, "chỉ tiêu", {"of": 21})
+
+
+@pytest.mark.parametrize(
+    "text", ["Kỳ họp thứ 24 khóa XVIII.", "Là năm thứ 9 liên tiếp tỉnh tăng trưởng cao."]
+)
+def test_ordinals_are_no_ranks(text):
+    assert figures(text) == []
+
+
+def test_a_rank_within_a_region_is_no_national_rank():
+    found = figures("Tăng trưởng GRDP đạt 6,27%, xếp thứ 3/5 tỉnh khu vực Tây Nguyên.")
+    assert (found[1].measure, found[1].rank_of, found[1].indicator) == ("rank", 5, None)
+
+
+def test_a_table_reads_its_columns_and_comparisons():
+    table = (
+        "STT\tChỉ tiêu\tĐơn vị tính\tThực hiện 2023\tKế hoạch 2024\tƯớc thực hiện 2024"
+        "\tSo sánh (%)\t\n"
+        "\t\t\t\t\t\tƯTH/KH\tƯTH 2024/TH 2023\n"
+        "1\tQuy mô GRDP (giá hiện hành)\tTỷ đồng\t128.457\t141.500\t140.230\t99,1\t109,2\n"
+        "2\tSố xã đạt chuẩn nông thôn mới\tXã\t107\t110\t110\t100,0\t102,8\n"
+    )
+    found = {
+        (f.text, f.period, f.status, f.measure, f.unit, f.indicator): f.value
+        for f in figures(table, 2024)
+    }
+    assert found[("128.457", "2023", "actual", "level", "VND", "GRDP_CURRENT")] == 128457e9
+    assert found[("141.500", "2024", "target", "level", "VND", "GRDP_CURRENT")] == 141500e9
+    assert found[("140.230", "2024", "estimate", "level", "VND", "GRDP_CURRENT")] == 140230e9
+    assert found[("99,1", "2024", "estimate", "plan_pct", "%", "GRDP_CURRENT")] == 99.1
+    assert found[("109,2", "2024", "estimate", "ratio_pct", "%", "GRDP_CURRENT")] == 109.2
+    assert found[("110", "2024", "target", "level", "xã", "NEW_RURAL_COMMUNES")] == 110

@@ -33,7 +33,8 @@ _LEFT_FOLDED = [
         r"(?:\d+[a-z]?\s*(?:,|va)\s*)*$"
     ),
     # Ordinals and parts of texts: "lần thứ 32", "Điều 3", "khoản 2", "mục 1", "số 08".
-    re.compile(r"(?:lan|khoa|ky hop|phien)\s+thu\s+$"),
+    # Ordinals that are no ranks: "lần thứ 32", "kỳ họp thứ 24", "năm thứ 9 liên tiếp".
+    re.compile(r"(?<![a-z])thu\s+$"),
     re.compile(
         r"(?<![a-z])(?:dieu|khoan|muc|chuong|phan|phu luc|bieu|so|tuyen|to"
         r"|tieu muc|muc do|quy chuan)\s+$"

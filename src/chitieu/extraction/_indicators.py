@@ -65,6 +65,7 @@ _GRDP = (
     "toc do tang truong grdp",
     "tang truong grdp",
     "toc do tang truong",
+    "tang truong",
 )
 _SHARE_CUES = ("co cau", "ty trong", "chiem")
 _LABOUR = ("lao dong", "co cau lao dong")
@@ -110,8 +111,33 @@ _NARROWER = (
     "trong trot",
 )
 
+# Phrases naming a part or a kind of something the catalogue counts as a whole.
+_PARTS = (
+    "thu tu hoat dong xuat nhap khau",
+    "thu thue xuat nhap khau",
+    "thu tu dau",
+    "con hieu luc",
+    "quay tro lai hoat dong",
+    "tam ngung",
+    "giai the",
+    "doanh nghiep dang hoat dong",
+    "cham dut hoat dong",
+    "xuat khau lao dong",
+    "lam viec o nuoc ngoai",
+    "nhom hang",
+    "nhom giao thong",
+    "an uong",
+    "luong thuc",
+    "thuc pham",
+    "giai ngan",
+    "dau tu cong",
+    "nong thon moi nang cao",
+    "nong thon moi kieu mau",
+)
+
 RULES: tuple[Rule, ...] = (
     Rule("", _NARROWER, (), blocks=True),
+    Rule("", _PARTS, (), blocks=True),
     # Sectors: growth, share of GRDP, share of employment, contribution.
     *(
         rule
@@ -143,6 +169,14 @@ RULES: tuple[Rule, ...] = (
         ("binh quan dau nguoi", "dau nguoi", "thu nhap binh quan", "binh quan/nguoi"),
         ("USD", "USD/người"),
     ),
+    # Per head in đồng is no catalogue indicator; it must not pass for total GRDP.
+    Rule(
+        "",
+        ("binh quan dau nguoi", "dau nguoi", "thu nhap binh quan", "binh quan/nguoi"),
+        ("VND", "VND/người"),
+    ),
+    # Product taxes have no share indicator; "thuế sản phẩm chiếm 9,2%" is no sector's share.
+    Rule("", _T, _PCT, share=True),
     Rule(
         "GRDP_GROWTH_RANK",
         (
@@ -176,6 +210,7 @@ RULES: tuple[Rule, ...] = (
             "gia tri san xuat toan nganh cong nghiep",
         ),
         ("VND",),
+        avoid=("gia so sanh",),
     ),
     Rule("STATE_BUDGET_DOMESTIC_REVENUE", ("thu noi dia",), ("VND",)),
     Rule(
@@ -214,30 +249,44 @@ RULES: tuple[Rule, ...] = (
         ("dieu chinh", "tang von", "tang them"),
         ("USD",),
         needs=("fdi", "nuoc ngoai"),
+        avoid=("luy ke",),
     ),
     Rule(
         "FDI_PROJECTS_NEW",
         ("fdi", "du an fdi", "dau tu truc tiep nuoc ngoai", "von dau tu nuoc ngoai", "cap moi"),
         ("dự án",),
         needs=("fdi", "nuoc ngoai"),
+        avoid=("luy ke",),
     ),
     Rule(
         "FDI_CAPITAL_NEW",
         ("fdi", "von dang ky", "dau tu truc tiep nuoc ngoai", "von dau tu nuoc ngoai", "cap moi"),
         ("USD",),
         needs=("fdi", "nuoc ngoai"),
+        avoid=("luy ke",),
     ),
     Rule(
         "INVESTMENT_ATTRACTED_USD",
         ("von dau tu quy doi", "thu hut", "tong von dau tu", "thu hut dau tu", "von dau tu"),
         ("USD",),
+        avoid=("luy ke",),
     ),
     Rule(
         "TRADE_VALUE", ("xuat nhap khau", "xuat, nhap khau", "kim ngach xuat nhap khau"), ("USD",)
     ),
     Rule("EXPORT_VALUE", ("xuat khau", "kim ngach xuat khau"), ("USD",)),
     Rule("IMPORT_VALUE", ("nhap khau", "kim ngach nhap khau"), ("USD",)),
-    Rule("RETAIL_SALES", ("tong muc ban le", "ban le hang hoa"), ("VND",)),
+    Rule(
+        "RETAIL_SALES",
+        (
+            "tong muc ban le",
+            "ban le hang hoa",
+            "tong muc ban le hang hoa va doanh thu dich vu tieu dung",
+            "ban le hang hoa va doanh thu dich vu tieu dung",
+            "doanh thu dich vu tieu dung",
+        ),
+        ("VND",),
+    ),
     Rule(
         "TOURISTS",
         ("khach du lich", "du khach", "luot khach", "don khach"),
@@ -269,15 +318,15 @@ RULES: tuple[Rule, ...] = (
     Rule("INDUSTRIAL_PARKS", ("khu cong nghiep", "kcn"), ("khu",)),
     Rule("INDUSTRIAL_CLUSTERS", ("cum cong nghiep", "ccn"), ("cụm",)),
     Rule(
+        "NEW_ENTERPRISES",
+        ("thanh lap moi", "dang ky thanh lap", "doanh nghiep thanh lap"),
+        ("doanh nghiệp",),
+    ),
+    Rule(
         "NEW_ENTERPRISES_CAPITAL",
         ("thanh lap moi", "dang ky thanh lap", "von dang ky"),
         ("VND",),
         needs=("doanh nghiep", "dn"),
-    ),
-    Rule(
-        "NEW_ENTERPRISES",
-        ("thanh lap moi", "dang ky thanh lap", "doanh nghiep thanh lap"),
-        ("doanh nghiệp",),
     ),
     Rule("HDI", ("hdi", "chi so phat trien con nguoi"), ("", "chỉ số", "lần")),
     Rule("LIFE_EXPECTANCY", ("tuoi tho",), ("năm",)),
@@ -330,7 +379,8 @@ RULES: tuple[Rule, ...] = (
     Rule("WASTE_COLLECTED_TREATED", ("chat thai ran", "rac thai"), _PCT),
     Rule("SERIOUS_POLLUTERS_TREATED", ("o nhiem moi truong nghiem trong",), _PCT),
     Rule("ELECTRICITY_INTENSITY_REDUCTION", ("tieu hao nang luong", "nang luong dien"), _PCT),
-    Rule("CPI", ("cpi", "chi so gia tieu dung"), _PCT),
+    # CPI figures are changes of the price index: a growth indicator in all but name.
+    Rule("CPI", ("cpi", "chi so gia tieu dung"), _PCT, growth=True),
 )
 
 
@@ -445,8 +495,36 @@ def choose(
             continue
         code = _fits(hit.rule, sentence, unit, measure, share_context)
         if code is not None:
-            return code, hit
+            return _more_specific(ranked, hit, sentence, unit, measure, share_context) or (
+                code,
+                hit,
+            )
         longest_at.setdefault(hit.end, hit.end - hit.start)
+    return None
+
+
+def _more_specific(
+    ranked: list[Hit], chosen: Hit, sentence: str, unit: str, measure: str, share_context: bool
+) -> tuple[str, Hit] | None:
+    """A rule that needs more words, named close before the chosen phrase, is the better fit.
+
+    "Tỷ lệ dân số nông thôn được sử dụng nước sinh hoạt": "nước sinh hoạt" is nearer the
+    figure, but "nông thôn" with water in the sentence names the rural rate.
+    """
+    if chosen.rule.needs or chosen.rule.also or not chosen.rule.code:
+        return None
+    for hit in ranked:
+        if (
+            hit.start == chosen.start
+            or hit.rule.phrases == chosen.rule.phrases
+            or chosen.end - hit.end > 60
+            or hit.end > chosen.end
+        ):
+            continue
+        if (hit.rule.needs or hit.rule.also) and not hit.rule.blocks:
+            code = _fits(hit.rule, sentence, unit, measure, share_context)
+            if code:
+                return code, hit
     return None
 
 
@@ -468,10 +546,10 @@ def _fits(rule: Rule, sentence: str, unit: str, measure: str, share_context: boo
         return None
     if rule.avoid and any(word in sentence for word in rule.avoid):
         return None
-    return rule.code if _unit_fits(rule, unit, measure, share_context) else None
+    return rule.code if _unit_fits(rule, unit, measure, share_context, sentence) else None
 
 
-def _unit_fits(rule: Rule, unit: str, measure: str, share_context: bool) -> bool:
+def _unit_fits(rule: Rule, unit: str, measure: str, share_context: bool, sentence: str) -> bool:
     if measure == "rank" or "hạng" in rule.units:
         return measure == "rank" and "hạng" in rule.units
     if "điểm %" in rule.units and unit != "điểm %" and "%" not in rule.units:
@@ -479,7 +557,8 @@ def _unit_fits(rule: Rule, unit: str, measure: str, share_context: bool) -> bool
     if measure == "share_pct":
         return rule.share or (unit in rule.units and not rule.growth)
     if measure == "change_pct":
-        return rule.growth or (not rule.share and "%" not in rule.units)
+        # "Tỷ lệ hộ nghèo giảm 0,8%" is a change of the rate itself (a rate is a "tỷ lệ").
+        return rule.growth or (not rule.share and ("%" not in rule.units or "ty le" in sentence))
     if measure in ("multiple", "change_abs") and rule.growth:
         return False
     if measure in ("plan_pct", "multiple", "change_abs"):

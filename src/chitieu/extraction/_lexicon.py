@@ -193,7 +193,6 @@ NOT_COUNT_NOUNS = frozenset(
         "khoan",
         "chuong",
         "phan",
-        "nhom",
         "loai",
         "cap",
         "kieu",

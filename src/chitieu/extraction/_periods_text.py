@@ -55,7 +55,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 # "so với năm 2022" names what a figure is compared with; "chuẩn giai đoạn 2021-2025"
 # names a standard; neither is the figure's own period.
 _COMPARISON = re.compile(
-    r"so\s+(?:voi\s+)?(?:cung\s+ky\s+)?(?:nam\s+)?$|cung\s+ky\s+$|chuan\s+(?:ngheo\s+)?$"
+    r"so\s+(?:voi\s+)?(?:cung\s+ky\s+)?(?:cuoi\s+|dau\s+)?(?:nam\s+)?$|cung\s+ky\s+$"
+    r"|chuan(?:\s+ngheo)?(?:\s+da\s+chieu)?\s+$"
     r"|(?:bang|tang|giam|gap)\s+(?:khoang\s+)?[\d.,]+\s*(?:%|lan)?\s*$"
 )
 

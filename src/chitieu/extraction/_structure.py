@@ -40,7 +40,7 @@ class Section:
 
 _HEADING = re.compile(
     r"(?m)^[ \t#*]*"
-    r"(?:(phan thu \w+|phan [ivx]+)|([ivx]+)\.|(\d+(?:\.\d+)*)\.|([a-z])\))[ \t*]+(.*)$"
+    r"(?:(phan thu \w+|phan [ivx]+|dieu \d+\.?)|([ivx]+)\.|(\d+(?:\.\d+)*)\.|([a-z])\))[ \t*]+(.*)$"
 )
 
 

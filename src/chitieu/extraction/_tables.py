@@ -36,6 +36,8 @@ class _Cell:
 class _Column:
     period: str | None
     status: str | None
+    # Set for comparison columns ("So sánh (%)", "ƯTH/KH"): a percentage, whatever the row counts.
+    measure: str | None
 
 
 def _lines(text: str) -> Iterator[tuple[int, str]]:
@@ -97,22 +99,39 @@ def _header_texts(header: list[list[_Cell]], width: int) -> list[str]:
     return texts
 
 
-def _column(folded_header: str, year: int | None) -> _Column | None:
-    mentions = [m for m in find_periods(folded_header) if "{" not in m.code]
-    bare_year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", folded_header)
+def _status_of(words: str) -> str | None:
+    """What a column heading says its figures are ("ƯTH" is an estimate of the year)."""
+    if re.search(r"(?<![a-z])(?:uoc|uth|du kien|du bao)(?![a-z])", words):
+        return "estimate"
+    if re.search(r"(?<![a-z])(?:thuc hien|thuc te|th)(?![a-z])", words):
+        return "actual"
+    if re.search(r"(?<![a-z])(?:muc tieu|ke hoach|kh|chi tieu|den nam|phan dau)(?![a-z])", words):
+        return "target"
+    return None
+
+
+_RATIO = re.compile(r"so sanh|\(%\)|%|(?<![a-z0-9])[a-z0-9 ]{1,20}/[a-z0-9 ]{1,20}(?![a-z0-9])")
+
+
+def _column(folded_header: str, year: int | None, latest: str | None) -> _Column | None:
+    """A value column's meaning from its heading; None for a column that holds no figures."""
+    ratio = bool(_RATIO.search(folded_header))
+    # "ƯTH 2024/TH 2023": the figure belongs to what stands before the slash.
+    numerator = folded_header.split("/")[0] if ratio else folded_header
+    mentions = [m for m in find_periods(numerator) if "{" not in m.code]
+    bare_year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", numerator)
     period = mentions[-1].code if mentions else bare_year.group(1) if bare_year else None
-    status = None
-    if re.search(r"thuc hien|thuc te", folded_header):
-        status = "actual"
-    elif re.search(r"uoc|du kien|du bao", folded_header):
-        status = "estimate"
-    elif re.search(r"muc tieu|ke hoach|chi tieu|den nam|phan dau", folded_header):
-        status = "target"
+    status = _status_of(numerator.split("%")[-1] if ratio else numerator)
+    if ratio:
+        measure = (
+            "plan_pct" if re.search(r"/\s*(?:kh|ke hoach|ctkh)", folded_header) else "ratio_pct"
+        )
+        return _Column(period or latest, status, measure)
     if period is None and status is None:
         return None
     if status is None and period is not None and year is not None:
         status = "target" if int(period[:4]) > year else "actual"
-    return _Column(period, status)
+    return _Column(period, status, None)
 
 
 def _footnotes(folded: str) -> dict[int, list[tuple[int, int]]]:
@@ -182,12 +201,16 @@ def _block_figures(block: list[list[_Cell]], document: _Document) -> Iterator[Fi
     width = max(len(row) for row in block)
     headings = [" ".join(fold(h).split()) for h in _header_texts(block[:first_data], width)]
     unit_column = next((i for i, h in enumerate(headings) if re.search(r"don vi|dvt", h)), None)
+    rows = block[first_data:]
+    latest = _latest_year(headings)
     columns = {
-        i: _column(h, document.year) for i, h in enumerate(headings) if i > (unit_column or 1)
+        i: _column(h, document.year, latest)
+        for i, h in enumerate(headings)
+        if i > (unit_column or 1) and _mostly_numbers(rows, i)
     }
     group = ""
     group_cell: _Cell | None = None
-    for row in block[first_data:]:
+    for row in rows:
         label_cell = row[1] if len(row) > 1 else row[0]
         label = " ".join(_TAG.sub("", document.folded[label_cell.start : label_cell.end]).split())
         if row[0].text.strip() and label:
@@ -227,7 +250,10 @@ def _cell_figure(
         return None
     start = cell.start + raw.index(match.group(1))
     end = start + len(match.group(0).strip())
-    unit, scale = _unit(unit_text)
+    read = _unit(unit_text)
+    if read is None:
+        return None
+    unit, scale = read
     share = bool(re.search(r"co cau|ty trong", context))
     measure = "share_pct" if share and unit == "%" else "level"
     chosen = None
@@ -244,6 +270,10 @@ def _cell_figure(
         if chosen is not None:
             break
     indicator = chosen[0] or None if chosen else None
+    if column.measure is not None:
+        # A comparison column ("So sánh (%)") holds percentages about the row's indicator,
+        # chosen above from the row's own unit.
+        unit, scale, measure = "%", 1.0, column.measure
     stars = _stars(raw) or _stars(text[labels[0].start : labels[0].end])
     return Figure(
         doc=document.name,
@@ -261,12 +291,28 @@ def _cell_figure(
     )
 
 
-def _unit(unit_text: str) -> tuple[str, float]:
-    """A unit column's cell as (unit, scale): "tỷ đồng" → ("VND", 1e9), "Tuổi" → ("năm", 1)."""
+def _latest_year(headings: list[str]) -> str | None:
+    years = re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", " ".join(headings))
+    return max(years) if years else None
+
+
+def _mostly_numbers(rows: list[list[_Cell]], column: int) -> bool:
+    """A column of figures: at least half its cells are numbers or dashes."""
+    cells = [row[column] for row in rows if column < len(row) and row[column].text.strip()]
+    return bool(cells) and sum(_is_value(cell) for cell in cells) * 2 >= len(cells)
+
+
+def _unit(unit_text: str) -> tuple[str, float] | None:
+    """A unit column's cell as (unit, scale): "Tỷ đồng" → ("VND", 1e9), "Tuổi" → ("năm", 1).
+
+    None when the cell is no unit at all (a sentence in a column taken for units).
+    """
     written = " ".join(_TAG.sub("", unit_text).split())
     if not written:
         return "", 1.0
-    reading = read_unit(written.lower(), fold_keeping_offsets(written.lower()), 0)
-    if reading is None:
-        return written, 1.0
-    return reading.unit, reading.scale
+    # A leading space lets a lone count noun ("Xã", "Người") read as a counted noun.
+    lowered = " " + written.lower()
+    reading = read_unit(lowered, fold_keeping_offsets(lowered), 0)
+    if reading is not None:
+        return reading.unit, reading.scale
+    return (written.lower(), 1.0) if len(written) <= 25 and len(written.split()) <= 3 else None

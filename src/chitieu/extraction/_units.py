@@ -207,6 +207,13 @@ _PER_WORDS = (
     "con",
     "xa",
     "huyen",
+    "kg",
+    "lit",
+    "m3",
+    "chiec",
+    "tan/nam",
+    "doanh nghiep",
+    "du an",
 )
 
 

@@ -44,6 +44,7 @@ class _Raw:
     per_year: bool = False
     unit_end: int = 0
     relative: bool = False
+    whole: int | None = None
 
 
 _LEFT_WORDS = re.compile(r"([a-z%]+)\s*$")
@@ -93,18 +94,25 @@ def _qualifier(folded: str, start: int) -> str | None:
     return None
 
 
-_RANK_LEFT = re.compile(r"(?<![a-z])(?:hang\s+)?thu\s*$")
-_NOT_RANK = re.compile(r"(?:lan|khoa|ky|phien|hoi nghi|dai hoi|ngay|buoc)\s+thu\s*$")
+# "đứng thứ 2", "xếp thứ 9", "duy trì vị trí thứ 12", "xếp hạng thứ 3" — but not
+# "kỳ họp thứ 24" or "năm thứ 9 liên tiếp", which are ordinals.
+_RANK_LEFT = re.compile(
+    r"(?<![a-z])(?:xep|dung|vuon\s+len|tut\s+xuong|len|xuong|vi\s+tri|hang|giu|o)"
+    r"(?:\s+(?:hang|o|tai|vi\s+tri|len))*\s+thu\s*$"
+)
+_NOT_RANK = re.compile(r"(?:lan|khoa|ky|phien|hoi nghi|dai hoi|ngay|buoc|hop|nam)\s+thu\s*$")
 _PLAN_RIGHT = re.compile(
     r"^\s*(?:so\s+(?:voi\s+)?)?(?:ke\s+hoach|kh\b|du\s+toan|chi\s+tieu|muc\s+tieu|nghi\s+quyet)"
+    r"(?:\s+(?:nam|de\s+ra|giao|tinh\s+giao|trung\s+uong\s+giao))*(?:\s+(?:19|20)\d{2})?"
 )
 
 
 def _rank(folded: str, start: int, end: int) -> tuple[int, int | None] | None:
     left = _left(folded, start, 30)
-    if not _RANK_LEFT.search(left) or _NOT_RANK.search(left):
-        return None
     of = re.match(r"/\s*(\d{1,3})(?!\d)", folded[end:])
+    ranked = _RANK_LEFT.search(left) or (of and re.search(r"(?<![a-z])thu\s*$", left))
+    if not ranked or _NOT_RANK.search(left):
+        return None
     return (end + of.end(), int(of.group(1))) if of else (end, None)
 
 
@@ -131,6 +139,7 @@ def _measure(folded: str, start: int, unit_end: int, unit: str) -> tuple[str, fl
     return ("change_pct" if unit == "%" else "change_abs"), sign, 0.0
 
 
+_FRACTION = re.compile(r"/(\d{1,4})(?![\d/.,])")
 _RANGE = re.compile(r"\s*(?:([-–—÷~])|\s+den\s+)\s*(\d+(?:[.,]\d+)*)")
 
 
@@ -158,6 +167,22 @@ def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) ->
     rank = _rank(folded, start, end)
     if rank is not None and not original[start - 1 : start].isalpha():
         return _Raw(start, end, value, None, "hạng", "rank", None, rank_of=rank[1])
+    of = _FRACTION.match(original, end)
+    if of is not None and not skip[start] and not not_a_figure(original, folded, start, of.end()):
+        # "16/21 chỉ tiêu", "94/151 xã": the count, out of a whole.
+        counted = read_unit(original, folded, of.end())
+        if counted is not None and counted.unit not in ("%", "VND", "USD"):
+            return _Raw(
+                start,
+                end,
+                value,
+                None,
+                counted.unit,
+                "level",
+                None,
+                unit_end=counted.end,
+                whole=int(of.group(1)),
+            )
     if skip[start] or not _free_standing(original, start, end):
         return None
     if not_a_figure(original, folded, start, end):
@@ -189,10 +214,16 @@ def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) ->
         measure,
         _qualifier(folded, signed_start),
         per_year=unit.per_year,
-        unit_end=unit.end,
+        unit_end=_plan_words_end(folded, unit.end) if measure == "plan_pct" else unit.end,
         relative=unit.unit == "%"
         and bool(re.search(r"(?<![a-z])bang\s*$", _left_clause(folded, start))),
     )
+
+
+def _plan_words_end(folded: str, position: int) -> int:
+    """Past "kế hoạch năm" after a share of plan, so the next figure does not read it as a cue."""
+    found = _PLAN_RIGHT.match(folded[position : position + 60])
+    return position + found.end() if found else position
 
 
 def _year_like(token: str, unit: UnitReading) -> bool:
@@ -289,7 +320,14 @@ def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
     in_tables = [(f.start, f.end) for f in tables]
     raws = raw_figures(text, folded, periods, in_tables)
     setting = _Setting(
-        context, year, _year_to_date(periods, year), _is_plan(folded), index, _Mentions(periods)
+        context,
+        year,
+        _year_to_date(periods, year),
+        _is_plan(folded),
+        index,
+        _Mentions(periods),
+        text,
+        [start for start, _ in sentences(folded)],
     )
     prose = list(_attribute(text, folded, raws, periods, setting))
     return sorted(prose + tables, key=lambda figure: figure.start)
@@ -305,6 +343,8 @@ class _Setting:
     plan: bool
     index: PhraseIndex
     mentions: _Mentions
+    text: str
+    sentence_starts: list[int]
 
 
 def _is_plan(folded: str) -> bool:
@@ -397,8 +437,13 @@ def _figure(
         rank_of=raw.rank_of,
         qualifier=raw.qualifier,
     )
+    extras: dict[str, object] = {}
     if raw.per_year:
-        figure = replace(figure, extras={"per_year": True})
+        extras["per_year"] = True
+    if raw.whole is not None:
+        extras["of"] = raw.whole
+    if extras:
+        figure = replace(figure, extras=extras)
     return figure
 
 
@@ -433,7 +478,14 @@ def _period(
         and raw.measure not in ("change_pct", "change_abs", "plan_pct")
     ]
     before = [m for m in mentions.between(sentence_start, raw.start) if m.end <= raw.start]
-    recent = mentions.between(max(raw.start - 400, section.start), sentence_start)
+    recent = [
+        m
+        for m in mentions.between(
+            max(_paragraph_start(setting.text, raw.start), raw.start - 1500, section.start),
+            sentence_start,
+        )
+        if _frames(m, setting) and "/" not in m.code
+    ]
     chosen = after[:1] or before[-1:] or recent[-1:]
     if chosen:
         context_year = _year_before(mentions, chosen[0].start, sentence_start - 300) or year
@@ -441,6 +493,18 @@ def _period(
     if section.period is not None:
         return section.period, True
     return (str(year) if year else None), False
+
+
+def _frames(mention: PeriodMention, setting: _Setting) -> bool:
+    """A period that frames what follows: a reporting period, or one opening its sentence.
+
+    "9 tháng năm 2024" carries into the next sentences; "cuối tháng 11" in the middle of
+    a sentence about prices does not.
+    """
+    if re.search(r"-(?:H\d|Q\d|\d{1,2}M)$|\{ytd\}", mention.code):
+        return True
+    index = bisect.bisect_right(setting.sentence_starts, mention.start) - 1
+    return mention.start - setting.sentence_starts[max(index, 0)] <= 60
 
 
 def _year_before(mentions: _Mentions, position: int, since: int) -> int | None:
@@ -508,14 +572,24 @@ def _status(
 def _indicator(text: str, folded: str, raw: _Raw, place: _Place, index: PhraseIndex) -> str | None:
     sentence_start, since, previous = place.sentence_start, place.since, place.previous
     sentence_text = folded[sentence_start : raw.start]
-    share_context = bool(re.search(r"co cau|ty trong|chiem", sentence_text))
+    share_context = bool(re.search(r"co cau|ty trong|chiem", sentence_text)) or (
+        # "Cơ cấu kinh tế: nông… 14,5%; dịch vụ 37,2%": a list split over lines.
+        not re.search(r"tang|toc do", sentence_text)
+        and "co cau" in folded[_paragraph_start(text, raw.start) : sentence_start]
+    )
 
     # "bằng 83,4% năm 2023" compares with another year: about any indicator, whatever its unit.
     measure = "plan_pct" if raw.relative else raw.measure
 
     def pick(start: int, end: int, context: str) -> tuple[str, Hit] | None:
+        # "(TFP) vào tăng trưởng đạt 31,5%": a phrase after "vào", "cho", "để" is a complement.
+        hits = [
+            h
+            for h in index.within(start, end)
+            if not _COMPLEMENT_BEFORE.search(folded, max(0, h.start - 8), h.start)
+        ]
         return choose(
-            index.within(start, end),
+            hits,
             sentence=context,
             unit=raw.unit,
             measure=measure,
@@ -526,7 +600,7 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place, index: PhraseIn
     # "đạt 100,2% kế hoạch", ", tăng 13%": right after a figure, about the same thing.
     if fresh is None and previous is not None and not index.within(since, raw.start):
         if raw.measure == "rank" and previous.indicator is not None:
-            return _RANK_OF.get(previous.indicator)
+            return _RANK_OF.get(previous.indicator) if _national(raw) else None
         if raw.measure in ("plan_pct", "change_pct", "change_abs") or raw.relative:
             return previous.indicator
         if raw.measure == "multiple" and previous.indicator is not None:
@@ -536,10 +610,13 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place, index: PhraseIn
         # "66 dự án FDI", "11 khu công nghiệp": the counted noun names the indicator.
         right = re.split(r"[,;.()]", folded[raw.end : raw.unit_end + 40])[0]
         named = pick(raw.end, raw.end + len(right), sentence_text + right)
-        if (
-            named is not None
-            and named[0].startswith(("INDUSTRIAL_PARK", "INDUSTRIAL_CLUSTER"))
-            and _SUBSET.search(folded[raw.unit_end : raw.end + len(right)])
+        after_noun = folded[raw.unit_end : raw.end + len(right)]
+        if named is not None and (
+            (
+                named[0].startswith(("INDUSTRIAL_PARK", "INDUSTRIAL_CLUSTER"))
+                and _SUBSET.search(after_noun)
+            )
+            or (named[0].startswith("NEW_RURAL") and _HIGHER_STANDARD.search(after_noun))
         ):
             return None
         chosen = named
@@ -554,7 +631,17 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place, index: PhraseIn
     code, hit = chosen
     if code.startswith(("INDUSTRIAL_PARK", "INDUSTRIAL_CLUSTER")) and _names_one(text, hit.end):
         return None
+    if raw.measure == "rank" and not _national(raw):
+        return None
     return code
+
+
+_COMPLEMENT_BEFORE = re.compile(r"(?<![a-z])(?:vao|cho|de|doi voi)\s+$")
+
+
+def _national(raw: _Raw) -> bool:
+    """A rank among all provinces (63, or 34 after the 2025 mergers), not within a region."""
+    return raw.rank_of is None or raw.rank_of in (63, 64, 34)
 
 
 _RANK_OF = {
@@ -582,6 +669,8 @@ _SUBSET = re.compile(
     r"(?<![a-z])(?:moi|mo rong|dang\s+(?:lap|trinh|xay dung|trien khai|hoan thien|de nghi|cho)"
     r"|duoc\s+phe\s+duyet|trinh|du\s+kien|chua)(?![a-z])"
 )
+# New-rural communes "nâng cao" or "kiểu mẫu" are a higher standard, counted apart.
+_HIGHER_STANDARD = re.compile(r"(?<![a-z])(?:nang\s+cao|kieu\s+mau)(?![a-z])")
 _NOT_COUNTS = frozenset(
     {
         "%",
