@@ -185,6 +185,18 @@ def test_abbreviations_and_missing_diacritics_link_indicators():
 def test_another_region_named_in_the_sentence():
     assert only("GRDP cả nước tăng 5,05%.").region == "cả nước"
     assert only("GRDP tăng 14,5%.").region == "Bắc Giang"
+    found = figures(
+        "Dẫn đầu là Bắc Giang với 13,45%, tiếp đến là Hải Phòng (10,34%); "
+        "thấp hơn bình quân chung cả nước (5,05%) như Bình Dương tăng 5,92%."
+    )
+    assert [f.region for f in found] == ["Bắc Giang", "Hải Phòng", "cả nước", "Bình Dương"]
+    assert only("Là điểm sáng của cả nước, năm 2023 đạt 13,1%.").region == "Bắc Giang"
+
+
+def test_the_document_province_is_inferred_when_not_given():
+    text = "Tỉnh Quảng Ninh: GRDP năm 2023 của Quảng Ninh tăng 10,03%."
+    (figure,) = extract_figures(text, DocumentContext(name="t.txt"))
+    assert figure.region == "Quảng Ninh"
 
 
 @pytest.mark.parametrize(

@@ -12,19 +12,31 @@ from chitieu.extraction._periods_text import find_periods
 
 # A sentence ends at . ! ? followed by space, or at a line break before a capital,
 # a bullet or a numbered item; a line wrapped inside a sentence continues it.
+# A sentence ends at . ! ? followed by space, at a period glued to a capital
+# ("nước.Về"), at ";" closing a line, and where a line opens a list item. A line
+# break inside a sentence (PDF text wraps lines mid-sentence) continues it,
+# unless the line before is a heading.
 _BOUNDARY = re.compile(
-    rf"[.!?…]+[\"”’)]*\s+|(?<=[{LOWER}])\.(?=[{UPPER}])|;\s*\n|\n\s*(?=[{UPPER}\-+•*–]|\(?\d+[.)]\s|\(?[a-zđ]\)\s)"
+    rf"[.!?…]+[\"”’)]*\s+|(?<=[{LOWER}])\.(?=[{UPPER}])|;\s*\n"
+    rf"|\n\s*(?=[\-+•*–]\s|\(?\d+[.)]\s|\(?[a-zđ]\)\s)"
+)
+_HEADING_LINE = re.compile(
+    rf"(?m)^[ \t#*]*(?:[IVX]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|Phần|Điều \d+)[^\n]{{0,120}}$"
+    rf"|^[ \t#*]*[{UPPER}0-9 ,\-–]{{6,}}[ \t*]*$"
 )
 
 
-def sentences(folded_or_text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence, covering the whole text in order."""
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of the original text, covering it in order."""
+    cuts = {match.end() for match in _BOUNDARY.finditer(text)}
+    cuts |= {match.end() for match in _HEADING_LINE.finditer(text)}
     bounds: list[tuple[int, int]] = []
     start = 0
-    for match in _BOUNDARY.finditer(folded_or_text):
-        bounds.append((start, match.end()))
-        start = match.end()
-    bounds.append((start, len(folded_or_text)))
+    for cut in sorted(cuts):
+        if cut > start:
+            bounds.append((start, cut))
+            start = cut
+    bounds.append((start, len(text)))
     return bounds
 
 

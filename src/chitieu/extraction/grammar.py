@@ -16,16 +16,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from chitieu._periods import parse_period
-from chitieu._text import fold_keeping_offsets
+from chitieu._text import fold, fold_keeping_offsets
 from chitieu.extraction._catalogue import unit_for
 from chitieu.extraction._exclusions import not_a_figure
 from chitieu.extraction._indicators import Hit, PhraseIndex, choose
-from chitieu.extraction._lexicon import LOWER, QUALIFIERS, UPPER
+from chitieu.extraction._lexicon import LOWER, PROVINCES, QUALIFIERS, UPPER
 from chitieu.extraction._numbers import NUMBER, number_from_words, parse_number
 from chitieu.extraction._periods_text import PeriodMention, find_periods
 from chitieu.extraction._structure import Section, sections, sentences
 from chitieu.extraction._tables import table_figures
-from chitieu.extraction._units import UnitReading, read_scale, read_unit, skip_space
+from chitieu.extraction._units import UnitReading, read_scale, read_unit
 from chitieu.extraction.records import DocumentContext, Figure
 
 
@@ -324,10 +324,11 @@ def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
         year,
         _year_to_date(periods, year),
         _is_plan(folded),
+        context.region or infer_region(folded),
         index,
         _Mentions(periods),
         text,
-        [start for start, _ in sentences(folded)],
+        [start for start, _ in sentences(text)],
     )
     prose = list(_attribute(text, folded, raws, periods, setting))
     return sorted(prose + tables, key=lambda figure: figure.start)
@@ -341,6 +342,7 @@ class _Setting:
     year: int | None
     year_to_date: str | None
     plan: bool
+    region: str | None
     index: PhraseIndex
     mentions: _Mentions
     text: str
@@ -378,7 +380,7 @@ def _attribute(
     text: str, folded: str, raws: list[_Raw], periods: list[PeriodMention], setting: _Setting
 ) -> Iterator[Figure]:
     section_of = sections(folded)
-    bounds = sentences(folded)
+    bounds = sentences(text)
     previous: tuple[_Raw, Figure] | None = None
     sentence_index = 0
     for raw in raws:
@@ -433,7 +435,7 @@ def _figure(
         status=status,
         measure=raw.measure,
         indicator=indicator,
-        region=_region(text, folded, raw, sentence_start, setting.context),
+        region=_region(folded, raw, place, setting.region),
         rank_of=raw.rank_of,
         qualifier=raw.qualifier,
     )
@@ -700,16 +702,31 @@ def _is_count(unit: str) -> bool:
     return unit.split("/")[0] not in _NOT_COUNTS
 
 
-def _region(
-    text: str, folded: str, raw: _Raw, sentence_start: int, context: DocumentContext
-) -> str | None:
-    left = folded[sentence_start : raw.start]
-    if re.search(r"(?<![a-z])(?:ca nuoc|toan quoc)(?![a-z])", left[-60:]) and not re.search(
-        r"(?:dung|xep|thu)[^,;]*(?:ca nuoc|toan quoc)", left[-60:]
-    ):
+_PROVINCE_NAMES = {fold(name): name for name in PROVINCES}
+_PROVINCE = re.compile(
+    r"(?<![a-z])(?:tp\.?\s+|thanh pho\s+|tinh\s+)?("
+    + "|".join(re.escape(n) for n in sorted(_PROVINCE_NAMES, key=len, reverse=True))
+    + r")(?![a-z])"
+)
+_NATION_BEFORE = re.compile(r"(?<![a-z])(?:ca nuoc|toan quoc)(?![a-z])")
+
+
+def infer_region(folded: str) -> str | None:
+    """The province a document is about: the one it names most."""
+    names = Counter(_PROVINCE_NAMES[m.group(1)] for m in _PROVINCE.finditer(folded))
+    return names.most_common(1)[0][0] if names else None
+
+
+def _region(folded: str, raw: _Raw, place: _Place, region: str | None) -> str | None:
+    """The document's province, unless the clause before the figure names another or the nation."""
+    # Only the clause the figure stands in: "…của cả nước, năm 2023 đạt 13,1%" is no
+    # national figure; "Hải Phòng (10,34%)" names its province just before the bracket.
+    before = folded[max(place.sentence_start, place.since) : raw.start].rstrip(" (")
+    clause = re.split(r"[,;:]", before)[-1]
+    named = list(_PROVINCE.finditer(clause))
+    nation = list(_NATION_BEFORE.finditer(clause))
+    if named and (not nation or named[-1].start() > nation[-1].start()):
+        return _PROVINCE_NAMES[named[-1].group(1)]
+    if nation and not re.search(r"(?:dung|xep|thu)[^,;]*$", clause[: nation[-1].start()]):
         return "cả nước"
-    return context.region
-
-
-def skip_space_after(folded: str, pos: int) -> int:
-    return skip_space(folded, pos)
+    return region
