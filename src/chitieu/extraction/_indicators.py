@@ -415,10 +415,18 @@ _BY_PHRASE = _phrase_rules()
 # jump to candidates; word boundaries before it are checked by hand.
 _PATTERNS = {phrase: re.compile(_phrase_pattern(phrase)) for phrase in _BY_PHRASE}
 _WORDS = re.compile(r"(?<![a-z0-9])[a-z0-9]+")
-_BY_FIRST_WORD: dict[str, list[str]] = {}
+# Phrases keyed by their first two words (or their only word), so that a word of the
+# text tries only the phrases that can start there.
+_BY_FIRST_WORDS: dict[tuple[str, ...], list[str]] = {}
 for _phrase in _BY_PHRASE:
     if _phrase[0].isalnum():
-        _BY_FIRST_WORD.setdefault(re.split(r"[^a-z0-9]", _phrase)[0], []).append(_phrase)
+        _BY_FIRST_WORDS.setdefault(tuple(_WORDS.findall(_phrase)[:2]), []).append(_phrase)
+_FIRST_WORDS = re.compile(
+    r"(?<![a-z0-9])(?:"
+    + "|".join(sorted({re.escape(k[0]) for k in _BY_FIRST_WORDS}, key=len, reverse=True))
+    + r")(?![a-z0-9])"
+)
+_NEXT_WORD = re.compile(r"[^a-z0-9]{1,4}([a-z0-9]+)")
 _UNWORDED = [phrase for phrase in _BY_PHRASE if not phrase[0].isalnum()]
 
 
@@ -427,15 +435,21 @@ class PhraseIndex:
 
     def __init__(self, folded: str) -> None:
         hits: list[Hit] = []
-        # Try phrases only where a word they start with stands: one pass over the words.
-        for word in _WORDS.finditer(folded):
-            for phrase in _BY_FIRST_WORD.get(word.group(), ()):
-                match = _PATTERNS[phrase].match(folded, word.start())
-                if match is not None:
-                    hits.extend(
-                        Hit(rule, match.start(), match.end(), order)
-                        for order, rule in _BY_PHRASE[phrase]
-                    )
+        # Try phrases only where their first two words stand; one pattern finds the
+        # first words, so Python only sees the few candidates.
+        by_first = _BY_FIRST_WORDS
+        for word in _FIRST_WORDS.finditer(folded):
+            first = word.group()
+            following = _NEXT_WORD.match(folded, word.end())
+            keys = ((first,), (first, following.group(1))) if following else ((first,),)
+            for key in keys:
+                for phrase in by_first.get(key, ()):
+                    match = _PATTERNS[phrase].match(folded, word.start())
+                    if match is not None:
+                        hits.extend(
+                            Hit(rule, match.start(), match.end(), order)
+                            for order, rule in _BY_PHRASE[phrase]
+                        )
         for phrase in _UNWORDED:
             for match in _PATTERNS[phrase].finditer(folded):
                 hits.extend(

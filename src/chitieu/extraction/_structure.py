@@ -21,15 +21,20 @@ _BOUNDARY = re.compile(
     rf"|\n\s*(?=[\-+•*–]\s|\(?\d+[.)]\s|\(?[a-zđ]\)\s)"
 )
 _HEADING_LINE = re.compile(
-    rf"(?m)^[ \t#*]*(?:[IVX]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|Phần|Điều \d+)[^\n]{{0,120}}$"
-    rf"|^[ \t#*]*[{UPPER}0-9 ,\-–]{{6,}}[ \t*]*$"
+    rf"^[ \t#*]*(?:[IVX]+\.|\d+(?:\.\d+)*\.|[a-zđ]\)|Phần|Điều \d+)[^\n]{{0,120}}$"
+    rf"|[ \t#*]*[{UPPER}0-9 ,\-–]{{6,}}[ \t*]*$"
 )
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of the original text, covering it in order."""
     cuts = {match.end() for match in _BOUNDARY.finditer(text)}
-    cuts |= {match.end() for match in _HEADING_LINE.finditer(text)}
+    offset = 0
+    for line in text.split("\n"):
+        # Only short lines can be headings; testing each keeps this linear and quick.
+        if len(line) <= 160 and _HEADING_LINE.match(line):
+            cuts.add(offset + len(line))
+        offset += len(line) + 1
     bounds: list[tuple[int, int]] = []
     start = 0
     for cut in sorted(cuts):

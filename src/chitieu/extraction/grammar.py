@@ -109,6 +109,8 @@ _PLAN_RIGHT = re.compile(
 
 def _rank(folded: str, start: int, end: int) -> tuple[int, int | None] | None:
     left = _left(folded, start, 30)
+    if "thu" not in left:
+        return None
     of = re.match(r"/\s*(\d{1,3})(?!\d)", folded[end:])
     ranked = _RANK_LEFT.search(left) or (of and re.search(r"(?<![a-z])thu\s*$", left))
     if not ranked or _NOT_RANK.search(left):
@@ -319,6 +321,7 @@ def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
     )
     in_tables = [(f.start, f.end) for f in tables]
     raws = raw_figures(text, folded, periods, in_tables)
+    bounds = sentences(text)
     setting = _Setting(
         context,
         year,
@@ -328,7 +331,9 @@ def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
         index,
         _Mentions(periods),
         text,
-        [start for start, _ in sentences(text)],
+        bounds,
+        [start for start, _ in bounds],
+        [0, *(m.end() for m in _PARAGRAPH.finditer(text))],
     )
     prose = list(_attribute(text, folded, raws, periods, setting))
     return sorted(prose + tables, key=lambda figure: figure.start)
@@ -346,7 +351,9 @@ class _Setting:
     index: PhraseIndex
     mentions: _Mentions
     text: str
+    sentence_bounds: list[tuple[int, int]]
     sentence_starts: list[int]
+    paragraph_starts: list[int]
 
 
 def _is_plan(folded: str) -> bool:
@@ -380,7 +387,7 @@ def _attribute(
     text: str, folded: str, raws: list[_Raw], periods: list[PeriodMention], setting: _Setting
 ) -> Iterator[Figure]:
     section_of = sections(folded)
-    bounds = sentences(text)
+    bounds = setting.sentence_bounds
     previous: tuple[_Raw, Figure] | None = None
     sentence_index = 0
     for raw in raws:
@@ -422,7 +429,7 @@ def _figure(
     )
     period, explicit = _period(folded, raw, setting.mentions, sentence_start, section, setting)
     status = _status(text, folded, raw, place, period, explicit, section, setting)
-    indicator = _indicator(text, folded, raw, place, setting.index)
+    indicator = _indicator(text, folded, raw, place, setting)
     figure = Figure(
         doc=setting.context.name,
         start=raw.start,
@@ -483,7 +490,7 @@ def _period(
     recent = [
         m
         for m in mentions.between(
-            max(_paragraph_start(setting.text, raw.start), raw.start - 1500, section.start),
+            max(_paragraph_start(setting, raw.start), raw.start - 1500, section.start),
             sentence_start,
         )
         if _frames(m, setting) and "/" not in m.code
@@ -520,10 +527,11 @@ def _year_before(mentions: _Mentions, position: int, since: int) -> int | None:
 _PARAGRAPH = re.compile(rf"\n[ \t]*\n[ \t]*(?=[{UPPER}(*+\-•])")
 
 
-def _paragraph_start(text: str, position: int) -> int:
+def _paragraph_start(setting: _Setting, position: int) -> int:
     """Where the paragraph holding ``position`` begins (a blank line before a capital)."""
-    starts = [m.end() for m in _PARAGRAPH.finditer(text, max(0, position - 3000), position)]
-    return starts[-1] if starts else max(0, position - 3000)
+    starts = setting.paragraph_starts
+    found = starts[bisect.bisect_right(starts, position) - 1]
+    return max(found, position - 3000)
 
 
 _ESTIMATE = re.compile(r"(?<![a-z])(?:uoc|du\s+kien|du\s+bao|du\s+tinh|tam\s+tinh)(?![a-z])")
@@ -554,7 +562,7 @@ def _status(
     future = explicit and period is not None and year is not None and int(period[:4]) > year
     if future or section.status == "target":
         # In a plan's sections, a forecast ("dự báo", "dự kiến") holds for its paragraph.
-        back = folded[max(section.start, _paragraph_start(text, raw.start)) : raw.start]
+        back = folded[max(section.start, _paragraph_start(setting, raw.start)) : raw.start]
         if section.status in ("target", "estimate") and _ESTIMATE.search(back):
             return "estimate"
         if future or place.previous is None:
@@ -571,13 +579,14 @@ def _status(
     return "actual"
 
 
-def _indicator(text: str, folded: str, raw: _Raw, place: _Place, index: PhraseIndex) -> str | None:
+def _indicator(text: str, folded: str, raw: _Raw, place: _Place, setting: _Setting) -> str | None:
+    index = setting.index
     sentence_start, since, previous = place.sentence_start, place.since, place.previous
     sentence_text = folded[sentence_start : raw.start]
     share_context = bool(re.search(r"co cau|ty trong|chiem", sentence_text)) or (
         # "Cơ cấu kinh tế: nông… 14,5%; dịch vụ 37,2%": a list split over lines.
         not re.search(r"tang|toc do", sentence_text)
-        and "co cau" in folded[_paragraph_start(text, raw.start) : sentence_start]
+        and "co cau" in folded[_paragraph_start(setting, raw.start) : sentence_start]
     )
 
     # "bằng 83,4% năm 2023" compares with another year: about any indicator, whatever its unit.
@@ -713,7 +722,8 @@ _NATION_BEFORE = re.compile(r"(?<![a-z])(?:ca nuoc|toan quoc)(?![a-z])")
 
 def infer_region(folded: str) -> str | None:
     """The province a document is about: the one it names most."""
-    names = Counter(_PROVINCE_NAMES[m.group(1)] for m in _PROVINCE.finditer(folded))
+    # The opening pages say whose document it is; reading them is enough and quick.
+    names = Counter(_PROVINCE_NAMES[m.group(1)] for m in _PROVINCE.finditer(folded[:20000]))
     return names.most_common(1)[0][0] if names else None
 
 
