@@ -20,6 +20,7 @@ from chitieu._errors import (
 from chitieu._periods import Period, PeriodKind, parse_period, read_period
 from chitieu._settings import database_url
 from chitieu.agency.service import get_agency, resolve_agency
+from chitieu.assessment.service import Assessment, assess, assess_target
 from chitieu.dataset.service import EMBEDDED, load_folder
 from chitieu.indicator.service import get_indicator, list_indicators
 from chitieu.observation.service import (
@@ -53,6 +54,7 @@ def open_database(location: str) -> Engine:
 
 __all__ = [
     "EMBEDDED",
+    "Assessment",
     "ChitieuError",
     "DatabaseError",
     "InputError",
@@ -63,6 +65,8 @@ __all__ = [
     "RowsRejectedError",
     "Source",
     "add_task_update",
+    "assess",
+    "assess_target",
     "correct_observation",
     "derived_values",
     "disagreements",

@@ -26,6 +26,8 @@ BUILT_IN = (
     "chitieu.export.cli",
     "chitieu.extraction.cli",
     "chitieu.catalogue_cli",
+    "chitieu.assessment.cli",
+    "chitieu.analytics.cli",
 )
 
 

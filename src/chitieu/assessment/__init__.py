@@ -1,0 +1,1 @@
+"""Assessing progress towards plan targets."""

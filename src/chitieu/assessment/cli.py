@@ -1,0 +1,144 @@
+"""``chitieu assess`` (every target of a plan) and ``chitieu progress`` (Open SDG's measure)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from chitieu import _format
+from chitieu._context import app_context
+from chitieu._database import transaction
+from chitieu._errors import InputError
+from chitieu._labels import tr
+from chitieu._output import OutputFormat, emit
+from chitieu.assessment.open_sdg import Case, progress
+from chitieu.assessment.service import assess
+from chitieu.plan.service import get_plan
+from chitieu.region.service import get_region
+
+METHODS = ("open-sdg",)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("assess")(assess_command)
+    app.command("progress")(progress_command)
+
+
+_STATUS_WORDS = {
+    "achieved": ("[green]đạt[/]", "[green]achieved[/]"),
+    "on_track": ("[green]đúng tiến độ[/]", "[green]on track[/]"),
+    "needs_acceleration": ("[yellow]cần tăng tốc[/]", "[yellow]needs acceleration[/]"),
+    "off_track": ("[red]chệch hướng[/]", "[red]off track[/]"),
+    "deteriorating": ("[red]đi lùi[/]", "[red]deteriorating[/]"),
+    "insufficient_data": ("[dim]thiếu số liệu[/]", "[dim]insufficient data[/]"),
+}
+
+
+def assess_command(
+    ctx: typer.Context,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Ngày đánh giá, YYYY-MM-DD (mặc định hôm nay).")
+    ] = None,
+    plan: Annotated[str | None, typer.Option(help="Mã hoặc số hiệu kế hoạch.")] = None,
+    region: Annotated[str | None, typer.Option(help="Mã hoặc tên địa bàn.")] = None,
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+) -> None:
+    """Đánh giá từng mục tiêu của kế hoạch với số liệu đến một ngày (assess every target)."""
+    context = app_context(ctx)
+    lang = context.lang
+    day = date.fromisoformat(as_of) if as_of else date.today()
+    with transaction(context.engine()) as session:
+        records = [
+            item.record()
+            for item in assess(
+                session,
+                as_of=day,
+                plan=get_plan(session, code_or_number=plan) if plan else None,
+                region=get_region(session, code_or_name=region) if region else None,
+                lang=lang,
+            )
+        ]
+    if output is OutputFormat.table:
+        for record in records:
+            record["status_shown"] = _STATUS_WORDS[record["status"]][lang != "vi"]
+            record["target_shown"] = _format.bounds(record["min"], record["max"], lang)
+            record["latest_shown"] = (
+                f"{_format.number(record['latest_value'], lang)} ({record['latest_period']})"
+                if record["latest_value"] is not None
+                else "—"
+            )
+            record["pace_shown"] = " → ".join(
+                _format.number(record[key], lang, 2)
+                for key in ("observed_pace", "required_pace")
+                if record[key] is not None
+            )
+    emit(
+        records,
+        output=output,
+        title=tr(
+            lang,
+            f"Đánh giá mục tiêu đến {_format.day(day)}",
+            f"Targets assessed as of {_format.day(day)}",
+        ),
+        columns=[
+            ("plan_document", tr(lang, "Kế hoạch", "Plan")),
+            ("row", tr(lang, "Dòng", "Row")),
+            ("label", tr(lang, "Chỉ tiêu", "Target")),
+            ("period", tr(lang, "Kỳ", "Period")),
+            ("target_shown", tr(lang, "Mục tiêu", "Target value")),
+            ("latest_shown", tr(lang, "Số mới nhất", "Latest")),
+            ("pace_shown", tr(lang, "Tốc độ: đạt → cần", "Pace: observed → needed")),
+            ("status_shown", tr(lang, "Đánh giá", "Status")),
+            ("note", tr(lang, "Ghi chú", "Note")),
+        ],
+    )
+
+
+def progress_command(
+    cases: Annotated[
+        Path,
+        typer.Argument(
+            metavar="CASES.jsonl",
+            help='Mỗi dòng một chuỗi số liệu: {"id", "years", "values", "config"}.',
+        ),
+    ],
+    method: Annotated[
+        str, typer.Option("--method", help="Phương pháp đánh giá: open-sdg.")
+    ] = "open-sdg",
+) -> None:
+    """Đánh giá tiến độ từng chuỗi số liệu, mỗi chuỗi một dòng JSON (progress per series)."""
+    if method not in METHODS:
+        raise InputError(f"không có phương pháp '{method}' (các phương pháp: {', '.join(METHODS)})")
+    parsed = read_cases(cases)
+    out = sys.stdout
+    for result in progress(parsed):
+        out.write(json.dumps(result.record(), ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def read_cases(path: Path) -> list[Case]:
+    """Every non-blank line as a :class:`Case`; the first bad line stops with its number."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: không có tệp này") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: không đọc được tệp ({exc})") from exc
+    parsed: list[Case] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path}: dòng {number}: không đọc được JSON ({exc.msg})") from exc
+        try:
+            parsed.append(Case.from_record(record))
+        except ValueError as exc:
+            raise InputError(f"{path}: dòng {number}: {exc}") from exc
+    return parsed

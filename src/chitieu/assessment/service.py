@@ -1,0 +1,411 @@
+"""Judging every target of a plan at a date, with the numbers behind each judgement.
+
+Statuses: ``achieved``, ``on_track``, ``needs_acceleration``, ``off_track``,
+``deteriorating``, ``insufficient_data``.
+
+Default method, by the target's measure (docs/assessment.md says more):
+
+- ``level``: the observed pace from the baseline to the latest yearly figure is
+  projected to the target year — in points per year for rates and shares (a
+  unit of ``%`` or points), compounded for amounts (đồng, USD, counts). The
+  completion ratio CR = (projected − baseline) / (target − baseline) gives *on
+  track* at CR ≥ 0.95 and *needs acceleration* from 0.10, else *off track*
+  (UNSD Progress Chart 2023); moving away from the target is *deteriorating*.
+  A range is achieved inside it; past its far bound it counts by the
+  indicator's direction (above an urbanisation range is no failure, above an
+  ICOR range is). Indicators with no direction are judged against the range.
+- ``average_growth``: the geometric mean of the yearly growth figures so far,
+  and the growth the remaining years need to land in the range; on track when
+  the average so far already does it, needs acceleration when the need is no
+  more than the best year so far, off track beyond that.
+- ``change_per_year``: the average yearly change of the underlying rate (from a
+  derived indicator such as ``prev(POVERTY_RATE) - POVERTY_RATE``) against the
+  range.
+- A target whose year is under way or just ended without a yearly figure is
+  judged on the latest part of that year (first half, nine months): a growth
+  or rate figure against the target, an amount against the share of the year
+  elapsed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from chitieu import _format
+from chitieu._periods import parse_period
+from chitieu.assessment.series import Point, latest_partial, yearly
+from chitieu.indicator.models import Indicator
+from chitieu.observation.service import derived_values
+from chitieu.plan.models import Plan, Target
+from chitieu.plan.service import list_targets
+from chitieu.region.models import Region
+
+STATUSES = (
+    "achieved",
+    "on_track",
+    "needs_acceleration",
+    "off_track",
+    "deteriorating",
+    "insufficient_data",
+)
+ON_TRACK = 0.95
+NEEDS_ACCELERATION = 0.10
+_AMOUNT_UNITS = ("VND", "USD")
+
+
+@dataclass
+class Assessment:
+    """A target's status and the numbers it rests on."""
+
+    target: Target
+    status: str
+    method: str
+    latest: Point | None = None
+    baseline_period: str | None = None
+    baseline_value: float | None = None
+    observed_pace: float | None = None
+    required_pace: float | None = None
+    projected_value: float | None = None
+    progress_ratio: float | None = None
+    gap: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def record(self) -> dict[str, Any]:
+        target = self.target
+        return {
+            "plan": target.plan.code,
+            "plan_document": target.plan.document_number or target.plan.code,
+            "row": target.row,
+            "label": target.label_vi,
+            "indicator": target.indicator_code,
+            "region": target.region.code,
+            "period": target.period,
+            "measure": target.measure,
+            "min": target.minimum,
+            "max": target.maximum,
+            "unit": target.unit,
+            "status": self.status,
+            "method": self.method,
+            "latest_value": self.latest.value if self.latest else None,
+            "latest_period": self.latest.period if self.latest else None,
+            "latest_status": self.latest.status if self.latest else None,
+            "baseline_period": self.baseline_period,
+            "baseline_value": self.baseline_value,
+            "observed_pace": _rounded(self.observed_pace),
+            "required_pace": _rounded(self.required_pace),
+            "projected_value": _rounded(self.projected_value),
+            "progress_ratio": _rounded(self.progress_ratio),
+            "gap": _rounded(self.gap),
+            "note": "; ".join(self.notes) or None,
+        }
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 6)
+
+
+def assess(
+    session: Session,
+    *,
+    as_of: date,
+    plan: Plan | None = None,
+    region: Region | None = None,
+    lang: str = "vi",
+) -> list[Assessment]:
+    """Every target of ``plan`` (or of all plans), judged on what was known by ``as_of``."""
+    return [
+        assess_target(session, target=target, as_of=as_of, lang=lang)
+        for target in list_targets(session, plan=plan, region=region)
+    ]
+
+
+def assess_target(session: Session, *, target: Target, as_of: date, lang: str = "vi") -> Assessment:
+    if target.measure == "average_growth":
+        return _average_growth(session, target, as_of, lang)
+    if target.measure == "change_per_year":
+        return _change_per_year(session, target, as_of, lang)
+    return _level(session, target, as_of, lang)
+
+
+# --- bounds and direction -------------------------------------------------------------
+
+
+def _threshold(target: Target, direction: str) -> float | None:
+    """The value to reach: a range's near bound in the good direction."""
+    low, high = target.minimum, target.maximum
+    if direction == "lower":
+        return high if high is not None else low
+    return low if low is not None else high
+
+
+def _meets(value: float, target: Target, direction: str) -> bool:
+    low, high = target.minimum, target.maximum
+    if direction == "higher":
+        return low is None or value >= low - 1e-9
+    if direction == "lower":
+        return high is None or value <= high + 1e-9
+    return (low is None or value >= low - 1e-9) and (high is None or value <= high + 1e-9)
+
+
+def _side(value: float, target: Target, lang: str) -> str | None:
+    """Which side of a range a value misses on, in words."""
+    low, high = target.minimum, target.maximum
+    if low is not None and value < low:
+        return f"dưới mức {_format.number(low, lang)}"
+    if high is not None and value > high:
+        return f"trên mức {_format.number(high, lang)}"
+    return None
+
+
+def _band(ratio: float) -> str:
+    if ratio >= ON_TRACK:
+        return "on_track"
+    return "needs_acceleration" if ratio >= NEEDS_ACCELERATION else "off_track"
+
+
+# --- level targets --------------------------------------------------------------------
+
+
+def _flow(indicator: Indicator) -> bool:
+    """A figure of one period's activity (growth, revenue, arrivals), not a standing level."""
+    code = indicator.code
+    return indicator.merge_rule == "sum" or any(
+        word in code for word in ("GROWTH", "CONTRIBUTION", "REDUCTION", "IIP", "CPI")
+    )
+
+
+def _has_pace(target: Target, known: dict[int, Point]) -> bool:
+    """Whether a multi-year plan has two years to project a pace from."""
+    return target.plan.horizon_end - target.plan.horizon_start > 1 and len(known) >= 2
+
+
+def _baseline(target: Target, series: dict[int, Point]) -> tuple[int, float, str] | None:
+    """The plan's baseline when it gives one for a single year, else the first figure."""
+    if target.baseline_value is not None and target.baseline_period:
+        period = parse_period(target.baseline_period)
+        if period.start.year == period.end.year:
+            return period.year, target.baseline_value, target.baseline_period
+    plan_start = target.plan.horizon_start
+    before = [year for year in series if year <= plan_start]
+    first = max(before) if before else (min(series) if series else None)
+    if first is None:
+        return None
+    return first, series[first].value, series[first].period
+
+
+def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessment:
+    indicator = target.indicator
+    direction = indicator.direction
+    year = parse_period(target.period).year
+    series = yearly(session, indicator=indicator, region=target.region, as_of=as_of, lang=lang)
+    result = Assessment(target, "insufficient_data", "level")
+    known = {y: p for y, p in series.items() if y <= year}
+    if not known or max(known) < year:
+        partial = latest_partial(
+            session, indicator=indicator, region=target.region, year=year, as_of=as_of
+        )
+        if partial is not None:
+            return _partial_year(result, partial, target, direction, lang)
+    if not known:
+        result.notes.append("chưa có số liệu năm nào")
+        return result
+    last = max(known)
+    latest = known[last]
+    result.latest = latest
+    result.notes.extend(latest.notes)
+    if last < target.plan.horizon_start - 1:
+        result.notes.append(f"số mới nhất ({last}) có trước khi kế hoạch bắt đầu")
+        return result
+    if _flow(indicator) and last < year and not _has_pace(target, known):
+        # A year's growth or amount says nothing of another year's.
+        result.notes.append(f"chưa có số của năm {year}")
+        return result
+    threshold = _threshold(target, direction)
+    if threshold is None:
+        result.notes.append("mục tiêu không có giá trị")
+        return result
+    base = _baseline(target, known)
+    if base is not None:
+        result.baseline_period, result.baseline_value = base[2], base[1]
+    result.gap = threshold - latest.value
+    if last == year and threshold:
+        share = latest.value / threshold if direction != "lower" else threshold / latest.value
+        result.notes.append(f"đạt {_format.number(share * 100, lang, 1)}% kế hoạch")
+    if _meets(latest.value, target, direction) and (
+        last == year or (direction != "none" and not _flow(indicator))
+    ):
+        result.status = "achieved"
+        if direction != "none" and (side := _side(latest.value, target, lang)):
+            result.notes.append(f"đã vượt mục tiêu ({side})")
+        return result
+    if last >= year:
+        side = _side(latest.value, target, lang)
+        result.status = "off_track"
+        result.notes.append(f"hết kỳ, chưa đạt ({side})" if side else "hết kỳ, chưa đạt")
+        return result
+    if base is None or base[0] >= last:
+        result.notes.append("cần ít nhất hai năm số liệu để tính tốc độ")
+        return result
+    _project(result, target, direction, (base[0], base[1]), (last, latest.value), year, threshold)
+    return result
+
+
+def _project(
+    result: Assessment,
+    target: Target,
+    direction: str,
+    base: tuple[int, float],
+    latest: tuple[int, float],
+    year: int,
+    threshold: float,
+) -> None:
+    (base_year, base_value), (last, value) = base, latest
+    compound = target.indicator.unit.split("/")[0] in _AMOUNT_UNITS and base_value > 0 and value > 0
+    if compound:
+        result.method = "level-compound"
+        rate = (value / base_value) ** (1 / (last - base_year)) - 1
+        result.observed_pace = rate * 100
+        result.projected_value = value * (1 + rate) ** (year - last)
+        if threshold > 0:
+            result.required_pace = ((threshold / value) ** (1 / (year - last)) - 1) * 100
+    else:
+        result.method = "level-linear"
+        pace = (value - base_value) / (last - base_year)
+        result.observed_pace = pace
+        result.projected_value = value + pace * (year - last)
+        result.required_pace = (threshold - value) / (year - last)
+    projected = result.projected_value
+    if direction == "none":
+        inside = _meets(projected, target, direction)
+        result.status = "on_track" if inside else "off_track"
+        if not inside and (side := _side(projected, target, "vi")):
+            result.notes.append(f"dự báo đến {year} {side}")
+        return
+    if math.isclose(threshold, base_value):
+        result.status = "on_track" if _meets(projected, target, direction) else "off_track"
+        return
+    ratio = (projected - base_value) / (threshold - base_value)
+    result.progress_ratio = ratio
+    moving_away = (value - base_value) * (threshold - base_value) < 0
+    result.status = "deteriorating" if moving_away else _band(ratio)
+
+
+def _partial_year(
+    result: Assessment, partial: Point, target: Target, direction: str, lang: str
+) -> Assessment:
+    """A year under way, judged on its latest part."""
+    result.latest = partial
+    result.method = "partial-year"
+    result.notes.extend(partial.notes)
+    period = parse_period(partial.period)
+    threshold = _threshold(target, direction)
+    if threshold is None:
+        return result
+    elapsed = period.months / 12
+    amount = target.indicator.merge_rule == "sum"
+    if amount and threshold:
+        share = partial.value / threshold
+        result.progress_ratio = share / elapsed
+        result.status = _band(share / elapsed)
+        result.notes.append(
+            f"{period.label(lang)} đạt {_format.number(share * 100, lang, 1)}% mục tiêu năm, "
+            f"đã qua {_format.number(elapsed * 100, lang, 0)}% thời gian (chưa tính mùa vụ)"
+        )
+        return result
+    result.gap = threshold - partial.value
+    result.status = "on_track" if _meets(partial.value, target, direction) else "needs_acceleration"
+    result.notes.append(f"dựa trên số {period.label(lang)}")
+    return result
+
+
+# --- growth over a period -------------------------------------------------------------
+
+
+def _average_growth(session: Session, target: Target, as_of: date, lang: str) -> Assessment:
+    period = parse_period(target.period)
+    first, last_year = period.start.year, period.end.year
+    series = yearly(
+        session, indicator=target.indicator, region=target.region, as_of=as_of, lang=lang
+    )
+    inside = {y: p for y, p in series.items() if first <= y <= last_year}
+    result = Assessment(target, "insufficient_data", "average-growth")
+    if not inside:
+        result.notes.append(f"chưa có số tăng trưởng năm nào trong {period.label(lang)}")
+        return result
+    for point in inside.values():
+        result.notes.extend(point.notes)
+    growth = [inside[y].value / 100 for y in sorted(inside)]
+    observed = math.prod(1 + g for g in growth) ** (1 / len(growth)) - 1
+    result.observed_pace = observed * 100
+    result.latest = inside[max(inside)]
+    missing = [y for y in range(first, max(inside) + 1) if y not in inside]
+    if missing:
+        result.notes.append(
+            "thiếu số các năm " + ", ".join(map(str, missing)) + " (coi như bằng bình quân)"
+        )
+    years = last_year - first + 1
+    remaining = last_year - max(inside)
+    low = target.minimum if target.minimum is not None else target.maximum
+    assert low is not None
+    result.projected_value = observed * 100
+    if remaining == 0:
+        met = _meets(observed * 100, target, target.indicator.direction)
+        side = _side(observed * 100, target, lang)
+        result.status = "achieved" if met else "off_track"
+        if side and not met:
+            result.notes.append(f"bình quân cả kỳ {side}")
+        return result
+    done = (1 + observed) ** (years - remaining)
+    needed = ((1 + low / 100) ** years / done) ** (1 / remaining) - 1
+    result.required_pace = needed * 100
+    result.gap = low - observed * 100
+    best = max(growth)
+    if observed * 100 >= low - 1e-9 and needed <= observed + 1e-12:
+        result.status = "on_track"
+    elif needed <= best:
+        result.status = "needs_acceleration"
+    else:
+        result.status = "off_track"
+    if target.maximum is not None and observed * 100 > target.maximum:
+        result.notes.append(f"bình quân đến nay trên mức {_format.number(target.maximum, lang)}")
+    return result
+
+
+def _change_per_year(session: Session, target: Target, as_of: date, lang: str) -> Assessment:
+    """Points per year, from the derived indicator's yearly values within the period."""
+    indicator: Indicator = target.indicator
+    result = Assessment(target, "insufficient_data", "points-per-year")
+    if not indicator.formula:
+        result.notes.append("chỉ tiêu không có công thức để tính mức thay đổi hằng năm")
+        return result
+    period = parse_period(target.period)
+    changes = {
+        int(value.period): value.value
+        for value in derived_values(session, indicator=indicator, region=target.region)
+        if value.period.isdigit()
+        and period.start.year <= int(value.period) <= period.end.year
+        and int(value.period) <= as_of.year
+    }
+    if not changes:
+        result.notes.append(f"chưa đủ số liệu để tính {indicator.formula} trong kỳ")
+        return result
+    average = sum(changes.values()) / len(changes)
+    result.observed_pace = average
+    result.projected_value = average
+    threshold = _threshold(target, indicator.direction)
+    if threshold is not None:
+        result.gap = threshold - average
+    met = _meets(average, target, indicator.direction)
+    done = max(changes) >= period.end.year
+    result.status = (
+        ("achieved" if done else "on_track")
+        if met
+        else ("off_track" if done or average <= 0 else "needs_acceleration")
+    )
+    result.notes.append(f"bình quân {len(changes)} năm có số liệu")
+    return result
