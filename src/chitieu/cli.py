@@ -28,6 +28,7 @@ BUILT_IN = (
     "chitieu.catalogue_cli",
     "chitieu.assessment.cli",
     "chitieu.analytics.cli",
+    "chitieu.scenario.cli",
 )
 
 
