@@ -69,7 +69,7 @@ def not_a_figure(original: str, folded: str, start: int, end: int) -> bool:
         return True
     line_start = original.rfind("\n", 0, start) + 1
     if not original[line_start:start].strip():
-        line = original[line_start:]
+        line = original[line_start : line_start + 200]
         if (
             _LINE_START_SECTION.match(line)
             or _LINE_START_ITEM.match(line)

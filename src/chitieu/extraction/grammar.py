@@ -107,15 +107,19 @@ _PLAN_RIGHT = re.compile(
 )
 
 
+_RANK_OF_RIGHT = re.compile(r"/\s*(\d{1,3})(?!\d)")
+
+
 def _rank(folded: str, start: int, end: int) -> tuple[int, int | None] | None:
     left = _left(folded, start, 30)
     if "thu" not in left:
         return None
-    of = re.match(r"/\s*(\d{1,3})(?!\d)", folded[end:])
+    # Matched in place: a slice to the end would copy the rest of a long document.
+    of = _RANK_OF_RIGHT.match(folded, end)
     ranked = _RANK_LEFT.search(left) or (of and re.search(r"(?<![a-z])thu\s*$", left))
     if not ranked or _NOT_RANK.search(left):
         return None
-    return (end + of.end(), int(of.group(1))) if of else (end, None)
+    return (of.end(), int(of.group(1))) if of else (end, None)
 
 
 def _measure(folded: str, start: int, unit_end: int, unit: str) -> tuple[str, float, float]:
