@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from chitieu import _format
 from chitieu._periods import parse_period
+from chitieu.assessment import bounds
 from chitieu.assessment.series import Point, latest_partial, yearly
 from chitieu.indicator.models import Indicator
 from chitieu.observation.service import derived_values
@@ -96,17 +97,13 @@ class Assessment:
             "latest_status": self.latest.status if self.latest else None,
             "baseline_period": self.baseline_period,
             "baseline_value": self.baseline_value,
-            "observed_pace": _rounded(self.observed_pace),
-            "required_pace": _rounded(self.required_pace),
-            "projected_value": _rounded(self.projected_value),
-            "progress_ratio": _rounded(self.progress_ratio),
-            "gap": _rounded(self.gap),
+            "observed_pace": bounds.rounded(self.observed_pace),
+            "required_pace": bounds.rounded(self.required_pace),
+            "projected_value": bounds.rounded(self.projected_value),
+            "progress_ratio": bounds.rounded(self.progress_ratio),
+            "gap": bounds.rounded(self.gap),
             "note": "; ".join(self.notes) or None,
         }
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
 
 
 def assess(
@@ -135,33 +132,6 @@ def assess_target(session: Session, *, target: Target, as_of: date, lang: str = 
 # --- bounds and direction -------------------------------------------------------------
 
 
-def _threshold(target: Target, direction: str) -> float | None:
-    """The value to reach: a range's near bound in the good direction."""
-    low, high = target.minimum, target.maximum
-    if direction == "lower":
-        return high if high is not None else low
-    return low if low is not None else high
-
-
-def _meets(value: float, target: Target, direction: str) -> bool:
-    low, high = target.minimum, target.maximum
-    if direction == "higher":
-        return low is None or value >= low - 1e-9
-    if direction == "lower":
-        return high is None or value <= high + 1e-9
-    return (low is None or value >= low - 1e-9) and (high is None or value <= high + 1e-9)
-
-
-def _side(value: float, target: Target, lang: str) -> str | None:
-    """Which side of a range a value misses on, in words."""
-    low, high = target.minimum, target.maximum
-    if low is not None and value < low:
-        return f"dưới mức {_format.number(low, lang)}"
-    if high is not None and value > high:
-        return f"trên mức {_format.number(high, lang)}"
-    return None
-
-
 def _band(ratio: float) -> str:
     if ratio >= ON_TRACK:
         return "on_track"
@@ -169,14 +139,6 @@ def _band(ratio: float) -> str:
 
 
 # --- level targets --------------------------------------------------------------------
-
-
-def _flow(indicator: Indicator) -> bool:
-    """A figure of one period's activity (growth, revenue, arrivals), not a standing level."""
-    code = indicator.code
-    return indicator.merge_rule == "sum" or any(
-        word in code for word in ("GROWTH", "CONTRIBUTION", "REDUCTION", "IIP", "CPI")
-    )
 
 
 def _has_pace(target: Target, known: dict[int, Point]) -> bool:
@@ -221,11 +183,11 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
     if last < target.plan.horizon_start - 1:
         result.notes.append(f"số mới nhất ({last}) có trước khi kế hoạch bắt đầu")
         return result
-    if _flow(indicator) and last < year and not _has_pace(target, known):
+    if bounds.is_flow(indicator) and last < year and not _has_pace(target, known):
         # A year's growth or amount says nothing of another year's.
         result.notes.append(f"chưa có số của năm {year}")
         return result
-    threshold = _threshold(target, direction)
+    threshold = bounds.threshold(target, direction)
     if threshold is None:
         result.notes.append("mục tiêu không có giá trị")
         return result
@@ -236,15 +198,15 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
     if last == year and threshold:
         share = latest.value / threshold if direction != "lower" else threshold / latest.value
         result.notes.append(f"đạt {_format.number(share * 100, lang, 1)}% kế hoạch")
-    if _meets(latest.value, target, direction) and (
-        last == year or (direction != "none" and not _flow(indicator))
+    if bounds.meets(latest.value, target, direction) and (
+        last == year or (direction != "none" and not bounds.is_flow(indicator))
     ):
         result.status = "achieved"
-        if direction != "none" and (side := _side(latest.value, target, lang)):
+        if direction != "none" and (side := bounds.side(latest.value, target, lang)):
             result.notes.append(f"đã vượt mục tiêu ({side})")
         return result
     if last >= year:
-        side = _side(latest.value, target, lang)
+        side = bounds.side(latest.value, target, lang)
         result.status = "off_track"
         result.notes.append(f"hết kỳ, chưa đạt ({side})" if side else "hết kỳ, chưa đạt")
         return result
@@ -281,13 +243,13 @@ def _project(
         result.required_pace = (threshold - value) / (year - last)
     projected = result.projected_value
     if direction == "none":
-        inside = _meets(projected, target, direction)
+        inside = bounds.meets(projected, target, direction)
         result.status = "on_track" if inside else "off_track"
-        if not inside and (side := _side(projected, target, "vi")):
+        if not inside and (side := bounds.side(projected, target, "vi")):
             result.notes.append(f"dự báo đến {year} {side}")
         return
     if math.isclose(threshold, base_value):
-        result.status = "on_track" if _meets(projected, target, direction) else "off_track"
+        result.status = "on_track" if bounds.meets(projected, target, direction) else "off_track"
         return
     ratio = (projected - base_value) / (threshold - base_value)
     result.progress_ratio = ratio
@@ -303,7 +265,7 @@ def _partial_year(
     result.method = "partial-year"
     result.notes.extend(partial.notes)
     period = parse_period(partial.period)
-    threshold = _threshold(target, direction)
+    threshold = bounds.threshold(target, direction)
     if threshold is None:
         return result
     elapsed = period.months / 12
@@ -318,7 +280,9 @@ def _partial_year(
         )
         return result
     result.gap = threshold - partial.value
-    result.status = "on_track" if _meets(partial.value, target, direction) else "needs_acceleration"
+    result.status = (
+        "on_track" if bounds.meets(partial.value, target, direction) else "needs_acceleration"
+    )
     result.notes.append(f"dựa trên số {period.label(lang)}")
     return result
 
@@ -354,8 +318,8 @@ def _average_growth(session: Session, target: Target, as_of: date, lang: str) ->
     assert low is not None
     result.projected_value = observed * 100
     if remaining == 0:
-        met = _meets(observed * 100, target, target.indicator.direction)
-        side = _side(observed * 100, target, lang)
+        met = bounds.meets(observed * 100, target, target.indicator.direction)
+        side = bounds.side(observed * 100, target, lang)
         result.status = "achieved" if met else "off_track"
         if side and not met:
             result.notes.append(f"bình quân cả kỳ {side}")
@@ -397,10 +361,10 @@ def _change_per_year(session: Session, target: Target, as_of: date, lang: str) -
     average = sum(changes.values()) / len(changes)
     result.observed_pace = average
     result.projected_value = average
-    threshold = _threshold(target, indicator.direction)
+    threshold = bounds.threshold(target, indicator.direction)
     if threshold is not None:
         result.gap = threshold - average
-    met = _meets(average, target, indicator.direction)
+    met = bounds.meets(average, target, indicator.direction)
     done = max(changes) >= period.end.year
     result.status = (
         ("achieved" if done else "on_track")

@@ -66,8 +66,8 @@ from sqlalchemy.orm import Session
 
 from chitieu._errors import InputError
 from chitieu._periods import PeriodKind, parse_period
+from chitieu.assessment import bounds
 from chitieu.assessment.series import yearly
-from chitieu.assessment.service import _flow, _meets, _side, _threshold
 from chitieu.indicator.models import Indicator
 from chitieu.plan.models import Plan, Target
 from chitieu.plan.service import list_targets
@@ -423,8 +423,8 @@ def check_targets(
                 session, target, scenario, by_year, value_of, as_of or date.today(), lang
             )
         if check.value is not None:
-            check.met = _meets(check.value, target, target.indicator.direction)
-            if not check.met and (side := _side(check.value, target, lang)):
+            check.met = bounds.meets(check.value, target, target.indicator.direction)
+            if not check.met and (side := bounds.side(check.value, target, lang)):
                 check.notes.append(f"chưa đạt ({side})")
         checks.append(check)
     return checks
@@ -507,24 +507,20 @@ class Odds:
             **_target_fields(self.target),
             "status": self.status,
             "method": self.method,
-            "probability": _rounded(self.probability),
+            "probability": bounds.rounded(self.probability),
             "history_years": sorted(self.history),
-            "history_mean": _rounded(self.mean),
-            "history_sd": _rounded(self.sd),
+            "history_mean": bounds.rounded(self.mean),
+            "history_sd": bounds.rounded(self.sd),
             "observed": [{"year": y, "value": v} for y, v in sorted(self.observed.items())],
             "fan": [
-                {"year": year, **{k: _rounded(v) for k, v in q.items()}}
+                {"year": year, **{k: bounds.rounded(v) for k, v in q.items()}}
                 for year, q in sorted(self.fan.items())
             ],
-            "outcome": {k: _rounded(v) for k, v in self.outcome.items()},
+            "outcome": {k: bounds.rounded(v) for k, v in self.outcome.items()},
             "runs": self.runs,
             "seed": self.seed,
             "note": "; ".join(self.notes) or None,
         }
-
-
-def _rounded(value: float | None) -> float | None:
-    return None if value is None else round(value, 6)
 
 
 def odds(
@@ -582,7 +578,7 @@ def compounds(indicator: Indicator, values: Sequence[float]) -> bool:
 
 def _kind(indicator: Indicator, values: Sequence[float]) -> str:
     """How the indicator's years are drawn: independently, or as a walk (on logs for amounts)."""
-    if _flow(indicator) and indicator.merge_rule != "sum":
+    if bounds.is_flow(indicator) and indicator.merge_rule != "sum":
         return "iid-normal"
     return "random-walk-log" if compounds(indicator, values) else "random-walk"
 
@@ -599,7 +595,7 @@ def _growth_odds(
     if not unknown:
         result.status, result.method = "decided", "observed"
         result.outcome = dict.fromkeys(_keys(), _geometric_mean(list(known.values())))
-        result.probability = float(_meets(result.outcome["p50"], target, _direction(target)))
+        result.probability = float(bounds.meets(result.outcome["p50"], target, _direction(target)))
         return result
     drawn = _iid(list(history.values()), len(unknown), rng, runs, result)
     if drawn is None:
@@ -621,14 +617,14 @@ def _level_odds(
     year = parse_period(target.period).year
     kind = _kind(target.indicator, list(history.values()))
     result = Odds(target, "insufficient_data", kind, history=history, seed=seed)
-    if _threshold(target, _direction(target)) is None:
+    if bounds.threshold(target, _direction(target)) is None:
         result.notes.append("mục tiêu không có giá trị")
         return result
     if year in history:
         result.status, result.method = "decided", "observed"
         result.observed = {year: history[year]}
         result.outcome = dict.fromkeys(_keys(), history[year])
-        result.probability = float(_meets(history[year], target, _direction(target)))
+        result.probability = float(bounds.meets(history[year], target, _direction(target)))
         return result
     if any(known > year for known in history):
         result.notes.append(f"có số các năm sau nhưng không có số năm {year}")
@@ -724,7 +720,9 @@ def _summarise(
     result: Odds, target: Target, outcome: Array, paths: Mapping[int, Array], runs: int
 ) -> None:
     direction = _direction(target)
-    met = np.fromiter((_meets(float(v), target, direction) for v in outcome), bool, len(outcome))
+    met = np.fromiter(
+        (bounds.meets(float(v), target, direction) for v in outcome), bool, len(outcome)
+    )
     result.status = "simulated"
     result.runs = runs
     result.probability = float(met.mean())
