@@ -43,7 +43,7 @@ from chitieu.assessment.series import Point, latest_partial, yearly
 from chitieu.indicator.models import Indicator
 from chitieu.observation.service import derived_values
 from chitieu.plan.models import Plan, Target
-from chitieu.plan.service import list_targets
+from chitieu.plan.service import list_targets, target_summary
 from chitieu.region.models import Region
 
 STATUSES = (
@@ -77,19 +77,8 @@ class Assessment:
     notes: list[str] = field(default_factory=list)
 
     def record(self) -> dict[str, Any]:
-        target = self.target
         return {
-            "plan": target.plan.code,
-            "plan_document": target.plan.document_number or target.plan.code,
-            "row": target.row,
-            "label": target.label_vi,
-            "indicator": target.indicator_code,
-            "region": target.region.code,
-            "period": target.period,
-            "measure": target.measure,
-            "min": target.minimum,
-            "max": target.maximum,
-            "unit": target.unit,
+            **target_summary(self.target),
             "status": self.status,
             "method": self.method,
             "latest_value": self.latest.value if self.latest else None,

@@ -460,10 +460,6 @@ class PhraseIndex:
         self._hits = hits
         self._starts = [h.start for h in hits]
 
-    def shifted(self, offset: int) -> list[Hit]:
-        shifted = [Hit(h.rule, h.start + offset, h.end + offset, h.order) for h in self._hits]
-        return sorted(shifted, key=lambda h: (h.order, h.start))
-
     def within(self, start: int, end: int) -> list[Hit]:
         """The hits lying wholly inside ``[start, end)``, in document then rule order."""
         first = bisect.bisect_left(self._starts, start)
@@ -471,11 +467,6 @@ class PhraseIndex:
         return sorted(
             (h for h in self._hits[first:last] if h.end <= end), key=lambda h: (h.order, h.start)
         )
-
-
-def hits_in(folded: str, start: int, end: int) -> list[Hit]:
-    """Every rule phrase found in ``folded[start:end]`` (for one-off look-ups)."""
-    return PhraseIndex(folded[start:end]).shifted(start)
 
 
 def choose(

@@ -36,15 +36,6 @@ def parse_number(token: str) -> float | None:
     return None
 
 
-def decimals(token: str) -> int:
-    """How many decimals the writer gave, to keep values like 13,85 exact."""
-    value = parse_number(token)
-    if value is None:
-        return 0
-    text = f"{value:.10f}".rstrip("0")
-    return len(text.split(".")[1]) if "." in text else 0
-
-
 def number_from_words(words: list[str]) -> float | None:
     """'hai', 'mười lăm', 'hai mươi', 'đôi' (folded) → the number, else None."""
     if not words or any(w not in NUMBER_WORDS and w not in ("lam", "mot", "tu") for w in words):

@@ -44,6 +44,23 @@ def list_targets(
     return list(session.scalars(query))
 
 
+def target_summary(target: Target) -> dict[str, Any]:
+    """What names a target in a result about it (an assessment, a scenario's check)."""
+    return {
+        "plan": target.plan.code,
+        "plan_document": target.plan.document_number or target.plan.code,
+        "row": target.row,
+        "label": target.label_vi,
+        "indicator": target.indicator_code,
+        "region": target.region.code,
+        "period": target.period,
+        "measure": target.measure,
+        "min": target.minimum,
+        "max": target.maximum,
+        "unit": target.unit,
+    }
+
+
 def target_record(target: Target) -> dict[str, Any]:
     """A target as plain data, for JSON and CSV output."""
     plan = target.plan

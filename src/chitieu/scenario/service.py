@@ -70,7 +70,7 @@ from chitieu.assessment import bounds
 from chitieu.assessment.series import yearly
 from chitieu.indicator.models import Indicator
 from chitieu.plan.models import Plan, Target
-from chitieu.plan.service import list_targets
+from chitieu.plan.service import list_targets, target_summary
 from chitieu.region.models import Region
 
 EXAMPLE = Path(__file__).with_name("examples") / "bac_giang_2025_2030.yaml"
@@ -370,28 +370,12 @@ class TargetCheck:
     def record(self) -> dict[str, Any]:
         target = self.target
         return {
-            **_target_fields(target),
+            **target_summary(target),
             "value": self.value,
             "met": self.met,
             "basis": self.basis,
             "note": "; ".join(self.notes) or None,
         }
-
-
-def _target_fields(target: Target) -> dict[str, Any]:
-    return {
-        "plan": target.plan.code,
-        "plan_document": target.plan.document_number or target.plan.code,
-        "row": target.row,
-        "label": target.label_vi,
-        "indicator": target.indicator_code,
-        "region": target.region.code,
-        "period": target.period,
-        "measure": target.measure,
-        "min": target.minimum,
-        "max": target.maximum,
-        "unit": target.unit,
-    }
 
 
 def check_targets(
@@ -504,7 +488,7 @@ class Odds:
 
     def record(self) -> dict[str, Any]:
         return {
-            **_target_fields(self.target),
+            **target_summary(self.target),
             "status": self.status,
             "method": self.method,
             "probability": bounds.rounded(self.probability),
