@@ -112,3 +112,5 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 _hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 _hypothesis_settings.register_profile("dev", deadline=None)
 _hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+from tests.webkit import web  # noqa: E402,F401  (a fixture shared by the web tests)

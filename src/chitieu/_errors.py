@@ -44,3 +44,11 @@ class RowsRejectedError(InputError):
         shown = "; ".join(str(p) for p in problems[:20])
         more = f"; … và {len(problems) - 20} dòng khác" if len(problems) > 20 else ""
         super().__init__(f"{source}: {len(problems)} dòng lỗi, không ghi dòng nào: {shown}{more}")
+
+
+class PermissionDeniedError(ChitieuError):
+    """A person whose role or agency does not allow what they asked for."""
+
+
+class ValidationBlockedError(InputError):
+    """A figure that breaks a validation rule configured to block; nothing was written."""

@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_FILE = "chitieu.db"
+# Good enough on a laptop; `chitieu serve` refuses it outside development mode.
+DEVELOPMENT_SECRET = "chitieu-development-secret-do-not-use-in-production"
 
 
 class Settings(BaseSettings):
@@ -21,6 +23,14 @@ class Settings(BaseSettings):
 
     database_url: str = DEFAULT_DATABASE_FILE
     lang: Literal["vi", "en"] = "vi"
+    # The web application's; see docs/web.md.
+    mode: Literal["development", "production"] = "development"
+    secret_key: str = DEVELOPMENT_SECRET
+    public: bool = False
+    max_upload_bytes: int = 20 * 1024 * 1024
+    session_hours: int = 12
+    login_attempts: int = 5
+    login_window_seconds: int = 300
 
 
 def database_url(value: str) -> str:

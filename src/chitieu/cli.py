@@ -29,6 +29,8 @@ BUILT_IN = (
     "chitieu.assessment.cli",
     "chitieu.analytics.cli",
     "chitieu.scenario.cli",
+    "chitieu.user.cli",
+    "chitieu.web.cli",
 )
 
 

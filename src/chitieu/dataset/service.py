@@ -24,7 +24,7 @@ from chitieu._periods import parse_period
 from chitieu.agency.models import Agency, AgencySuccession
 from chitieu.document.models import SourceDocument
 from chitieu.document.service import attach_texts
-from chitieu.indicator.models import DIRECTIONS, Indicator
+from chitieu.indicator.models import DIRECTIONS, Indicator, IndicatorAgency
 from chitieu.observation.models import STATUSES
 from chitieu.observation.service import Source, record_observation
 from chitieu.plan.models import MEASURES, Plan, Target
@@ -107,6 +107,7 @@ def load_folder(
         _load_region_successions,
         _load_agencies,
         _load_agency_successions,
+        _load_indicator_agencies,
         _load_plans,
     ]
     for step in steps:
@@ -584,3 +585,21 @@ def _load_tasks(session: Session, folder: Path, problems: _Problems, report: Loa
         "end",
     )
     _load_table(session, folder, problems, report, stem="tasks", columns=columns, build=build)
+
+
+def _load_indicator_agencies(
+    session: Session, folder: Path, problems: _Problems, report: LoadReport
+) -> None:
+    lookup = _Lookup(session)
+    columns = ("indicator", "agency")
+
+    def build(row: dict[str, str]) -> _Built:
+        code = row["indicator"]
+        _required(session.get(Indicator, code), "chỉ tiêu", code)
+        agency = _required(lookup.agency(row["agency"]), "cơ quan", row["agency"])
+        existing = session.get(IndicatorAgency, (code, agency.id))
+        return existing, IndicatorAgency, {"indicator_code": code, "agency_id": agency.id}
+
+    _load_table(
+        session, folder, problems, report, stem="indicator_agencies", columns=columns, build=build
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chitieu._orm import Base, one_of
@@ -30,3 +30,12 @@ class Indicator(Base):
 
     def name(self, lang: str = "vi") -> str:
         return self.name_vi if lang == "vi" else self.name_en
+
+
+class IndicatorAgency(Base):
+    """An agency that reports an indicator: its editors may submit figures for it."""
+
+    __tablename__ = "indicator_agency"
+
+    indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"), primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), primary_key=True)

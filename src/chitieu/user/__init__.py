@@ -1,0 +1,1 @@
+"""People who use chitieu, their roles and their API tokens."""

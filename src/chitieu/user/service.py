@@ -1,0 +1,246 @@
+"""Creating people, checking passwords and tokens, and what each role may do."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from pwdlib import PasswordHash
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chitieu._errors import InputError, NotFoundError
+from chitieu._orm import utcnow
+from chitieu.agency.models import Agency
+from chitieu.audit.service import record_change
+from chitieu.indicator.models import IndicatorAgency
+from chitieu.task.models import Task
+from chitieu.user.models import ROLES, ApiToken, User
+
+_HASHER = PasswordHash.recommended()
+# Verifying against this when the user is unknown keeps the response time the
+# same, so that timing does not tell which usernames exist.
+_DUMMY_HASH = _HASHER.hash("chitieu-no-such-user")
+MIN_PASSWORD_LENGTH = 8
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is asking: a signed-in person, a token's owner, or the public."""
+
+    username: str
+    role: str
+    agency_id: int | None = None
+    user_id: int | None = None
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.user_id is None
+
+
+PUBLIC = Actor(username="public", role="public")
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(username=user.username, role=user.role, agency_id=user.agency_id, user_id=user.id)
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InputError(f"mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự")
+    return _HASHER.hash(password)
+
+
+def user_record(user: User) -> dict[str, Any]:
+    return {
+        "id": user.id,
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "agency": user.agency.code if user.agency else None,
+        "active": user.active,
+    }
+
+
+def _check_role(role: str, agency: Agency | None) -> None:
+    if role not in ROLES:
+        raise InputError(f"vai trò không hợp lệ: {role!r} (một trong {', '.join(ROLES)})")
+    if role == "agency_editor" and agency is None:
+        raise InputError("cán bộ nhập liệu của cơ quan phải thuộc một cơ quan (agency)")
+
+
+def create_user(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str | None = None,
+    agency: Agency | None = None,
+    actor: str = "system",
+) -> User:
+    username = username.strip()
+    if not username:
+        raise InputError("tên đăng nhập trống")
+    _check_role(role, agency)
+    if session.scalar(select(User).where(User.username == username)) is not None:
+        raise InputError(f"tên đăng nhập đã có: {username}")
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        role=role,
+        agency=agency,
+    )
+    session.add(user)
+    session.flush()
+    record_change(
+        session,
+        actor=actor,
+        action="create",
+        entity="user",
+        entity_id=user.id,
+        after=user_record(user),
+    )
+    return user
+
+
+def update_user(
+    session: Session,
+    *,
+    user: User,
+    actor: str,
+    role: str | None = None,
+    agency: Agency | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+    display_name: str | None = None,
+) -> User:
+    before = user_record(user)
+    new_role = role or user.role
+    new_agency = (
+        agency if agency is not None else (user.agency if new_role == "agency_editor" else None)
+    )
+    _check_role(new_role, new_agency)
+    user.role = new_role
+    user.agency = new_agency
+    if active is not None:
+        user.active = active
+    if display_name:
+        user.display_name = display_name
+    if password is not None:
+        user.password_hash = hash_password(password)
+    session.flush()
+    after = user_record(user)
+    if password is not None:
+        after["password"] = "changed"
+    record_change(
+        session,
+        actor=actor,
+        action="update",
+        entity="user",
+        entity_id=user.id,
+        before=before,
+        after=after,
+    )
+    return user
+
+
+def get_user(session: Session, *, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFoundError(f"không có người dùng: {username}")
+    return user
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.username)))
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User | None:
+    """The active user with this password, or None; never says which part was wrong."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None or not user.active:
+        _HASHER.verify(password, _DUMMY_HASH)
+        return None
+    return user if _HASHER.verify(password, user.password_hash) else None
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, *, user: User, name: str, actor: str) -> str:
+    """A new token, shown once; the database keeps only its digest."""
+    token = "ct_" + secrets.token_urlsafe(32)
+    row = ApiToken(user=user, name=name, token_hash=_token_digest(token))
+    session.add(row)
+    session.flush()
+    record_change(
+        session,
+        actor=actor,
+        action="issue_token",
+        entity="api_token",
+        entity_id=row.id,
+        after={"user": user.username, "name": name},
+    )
+    return token
+
+
+def user_for_token(session: Session, *, token: str) -> User | None:
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    if row is None or row.revoked or not row.user.active:
+        return None
+    row.last_used_at = utcnow()
+    return row.user
+
+
+# What each role may do; "own_agency" means only for the actor's agency.
+_PERMISSIONS: dict[str, frozenset[str]] = {
+    "admin": frozenset(
+        {"view", "enter_data", "update_task", "review", "manage_plans", "admin", "run_scenario"}
+    ),
+    "planner": frozenset(
+        {"view", "enter_data", "update_task", "review", "manage_plans", "run_scenario"}
+    ),
+    "agency_editor": frozenset({"view", "enter_data", "update_task", "run_scenario"}),
+    "viewer": frozenset({"view", "run_scenario"}),
+    "public": frozenset({"view"}),
+}
+ACTIONS = frozenset().union(*_PERMISSIONS.values())
+
+
+def can(actor: Actor, action: str) -> bool:
+    """Whether the actor's role allows the action at all (agency limits come on top)."""
+    return action in _PERMISSIONS.get(actor.role, frozenset())
+
+
+def agency_bound(actor: Actor) -> bool:
+    """Agency editors see everything but change only their own agency's figures and tasks."""
+    return actor.role == "agency_editor"
+
+
+def indicator_codes_of(session: Session, *, agency_id: int) -> set[str]:
+    rows = session.scalars(
+        select(IndicatorAgency.indicator_code).where(IndicatorAgency.agency_id == agency_id)
+    )
+    return set(rows)
+
+
+def may_enter(session: Session, *, actor: Actor, indicator_code: str) -> bool:
+    if not can(actor, "enter_data"):
+        return False
+    if not agency_bound(actor):
+        return True
+    assert actor.agency_id is not None
+    return indicator_code in indicator_codes_of(session, agency_id=actor.agency_id)
+
+
+def may_update_task(actor: Actor, task: Task) -> bool:
+    if not can(actor, "update_task"):
+        return False
+    if not agency_bound(actor):
+        return True
+    return any(agency.id == actor.agency_id for agency in [*task.leads, *task.partners])

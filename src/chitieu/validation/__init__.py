@@ -1,0 +1,1 @@
+"""Rules every submitted, imported or accepted figure is checked against."""

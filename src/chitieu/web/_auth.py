@@ -1,0 +1,198 @@
+"""Who is asking, whether they may, and the session cookie, CSRF token and login limit.
+
+Every route declares what it needs with ``Depends(requires("action"))``; the
+permission test walks the routes and reads that declaration back.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import Request
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.orm import Session
+
+from chitieu._database import transaction
+from chitieu._settings import Settings
+from chitieu.user.models import User
+from chitieu.user.service import PUBLIC, Actor, actor_of, can, user_for_token
+
+SESSION_COOKIE = "chitieu_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class LoginRequiredError(Exception):
+    """Nobody is signed in and the route is not public."""
+
+
+class ForbiddenError(Exception):
+    """The actor's role does not allow the action."""
+
+    def __init__(self, message: str = "không có quyền / forbidden") -> None:
+        super().__init__(message)
+
+
+class CsrfError(Exception):
+    """A state-changing request from a browser session without the session's token."""
+
+
+def _serializer(settings: Settings) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(settings.secret_key, salt="chitieu-session")
+
+
+def read_session(request: Request) -> dict[str, Any]:
+    """The signed cookie's content, or an empty session if it is missing, forged or old."""
+    cached = request.scope.get("chitieu.session")
+    if cached is not None:
+        return dict(cached)
+    settings: Settings = request.app.state.settings
+    raw = request.cookies.get(SESSION_COOKIE)
+    data: dict[str, Any] = {}
+    if raw:
+        try:
+            loaded = _serializer(settings).loads(raw, max_age=settings.session_hours * 3600)
+        except BadSignature:
+            loaded = None
+        if isinstance(loaded, dict):
+            data = loaded
+    request.scope["chitieu.session"] = data
+    return dict(data)
+
+
+def session_cookie(settings: Settings, data: dict[str, Any]) -> dict[str, Any]:
+    """Keyword arguments for ``response.set_cookie``."""
+    return {
+        "key": SESSION_COOKIE,
+        "value": _serializer(settings).dumps(data),
+        "max_age": settings.session_hours * 3600,
+        "httponly": True,
+        "samesite": "lax",
+        "secure": settings.mode == "production",
+        "path": "/",
+    }
+
+
+def csrf_token(request: Request) -> str:
+    """The session's CSRF token, made on first use; the caller sets the cookie it lives in."""
+    data = read_session(request)
+    token = data.get("csrf")
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(24)
+        data["csrf"] = token
+        request.scope["chitieu.session"] = data
+        request.scope["chitieu.session_changed"] = True
+    return token
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+
+
+def _user_by_id(session: Session, user_id: object) -> User | None:
+    if not isinstance(user_id, int):
+        return None
+    user = session.get(User, user_id)
+    return user if user is not None and user.active else None
+
+
+def resolve_actor(request: Request) -> Actor | None:
+    """The token's owner, else the signed-in person, else the public in public mode."""
+    cached = request.scope.get("chitieu.actor", ...)
+    if cached is not ...:
+        return cached  # type: ignore[no-any-return]
+    settings: Settings = request.app.state.settings
+    actor: Actor | None = None
+    token = _bearer(request)
+    with transaction(request.app.state.engine) as session:
+        if token is not None:
+            user = user_for_token(session, token=token)
+            actor = actor_of(user) if user else None
+            request.scope["chitieu.by_token"] = True
+        else:
+            user = _user_by_id(session, read_session(request).get("uid"))
+            actor = actor_of(user) if user else None
+    if actor is None and settings.public and token is None:
+        actor = PUBLIC
+    request.scope["chitieu.actor"] = actor
+    return actor
+
+
+async def _check_csrf(request: Request) -> None:
+    if request.method in SAFE_METHODS or request.scope.get("chitieu.by_token"):
+        return
+    expected = read_session(request).get("csrf")
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        field = form.get(CSRF_FIELD)
+        sent = field if isinstance(field, str) else None
+    if not isinstance(expected, str) or sent is None or not hmac.compare_digest(expected, sent):
+        raise CsrfError
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What a route needs: an action from user.service's table, or nothing (open to all)."""
+
+    action: str | None
+
+
+def requires(action: str | None) -> Callable[[Request], Coroutine[Any, Any, Actor]]:
+    """A dependency giving the actor, after refusing those whose role lacks ``action``.
+
+    ``None`` marks a route open to everyone (login page, static health check).
+    """
+
+    async def dependency(request: Request) -> Actor:
+        actor = resolve_actor(request)
+        if action is None:
+            return actor or PUBLIC
+        if actor is None:
+            raise LoginRequiredError
+        if not can(actor, action):
+            raise ForbiddenError
+        await _check_csrf(request)
+        return actor
+
+    dependency.policy = Policy(action)  # type: ignore[attr-defined]
+    return dependency
+
+
+class LoginLimiter:
+    """At most ``attempts`` failed logins per user name and per address in a sliding window."""
+
+    def __init__(self, *, attempts: int, window_seconds: int) -> None:
+        self.attempts = attempts
+        self.window = window_seconds
+        self._failures: dict[str, deque[float]] = defaultdict(deque)
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        times = self._failures[key]
+        while times and now - times[0] > self.window:
+            times.popleft()
+        return times
+
+    def blocked(self, *keys: str) -> bool:
+        now = time.monotonic()
+        return any(len(self._recent(key, now)) >= self.attempts for key in keys)
+
+    def failed(self, *keys: str) -> None:
+        now = time.monotonic()
+        for key in keys:
+            self._recent(key, now).append(now)
+
+    def succeeded(self, *keys: str) -> None:
+        for key in keys:
+            self._failures.pop(key, None)

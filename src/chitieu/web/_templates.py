@@ -1,0 +1,88 @@
+"""Jinja2 with chitieu's filters: Vietnamese numbers and dates, the two languages, CSRF."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from jinja2_fragments.fastapi import Jinja2Blocks
+
+from chitieu import _format
+from chitieu._labels import word
+from chitieu.web._auth import csrf_token, resolve_actor, session_cookie
+
+TEMPLATES = Path(__file__).parent / "templates"
+LANG_COOKIE = "chitieu_lang"
+
+
+def request_lang(request: Request) -> str:
+    """``?lang=`` first (the switch), then the cookie it sets, then the settings."""
+    chosen = request.query_params.get("lang") or request.cookies.get(LANG_COOKIE)
+    if chosen in ("vi", "en"):
+        return chosen
+    return str(request.app.state.settings.lang)
+
+
+def _number(value: float | None, digits: int = 2, lang: str = "vi") -> str:
+    return "—" if value is None else _format.number(value, lang, digits)
+
+
+def _day(value: date | datetime | str | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return value.strftime("%d/%m/%Y")
+
+
+def build_templates() -> Jinja2Blocks:
+    templates = Jinja2Blocks(directory=str(TEMPLATES))
+    env = templates.env
+    env.filters["number"] = _number
+    env.filters["day"] = _day
+    env.filters["value_unit"] = _format.value_with_unit
+    env.filters["bounds"] = _format.bounds
+    env.globals["word"] = word
+    return templates
+
+
+def render(
+    request: Request,
+    name: str,
+    context: dict[str, Any] | None = None,
+    *,
+    block: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """A page (or, for htmx, one block of it) with what every page needs in its context."""
+    lang = request_lang(request)
+    actor = resolve_actor(request)
+    full: dict[str, Any] = {
+        "request": request,
+        "lang": lang,
+        "actor": actor,
+        "csrf": csrf_token(request),
+        "public_mode": request.app.state.settings.public,
+        "t": lambda vi, en: vi if lang == "vi" else en,
+    }
+    full.update(context or {})
+    templates: Jinja2Blocks = request.app.state.templates
+    response = templates.TemplateResponse(
+        request, name, full, block_name=block, status_code=status_code
+    )
+    assert isinstance(response, HTMLResponse)
+    finish(request, response)
+    return response
+
+
+def finish(request: Request, response: Any) -> None:
+    """Write back the session cookie and the language cookie when they changed."""
+    if request.scope.get("chitieu.session_changed"):
+        data = request.scope.get("chitieu.session", {})
+        response.set_cookie(**session_cookie(request.app.state.settings, data))
+    chosen = request.query_params.get("lang")
+    if chosen in ("vi", "en"):
+        response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 86400, samesite="lax")

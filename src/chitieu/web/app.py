@@ -1,0 +1,167 @@
+"""The application factory: settings in, a FastAPI app out; nothing is built at import.
+
+Each domain adds its pages and API routes with ``register(app)``, the same
+hook plugins use through the ``chitieu.web`` entry point group.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from chitieu import open_database
+from chitieu._errors import (
+    ChitieuError,
+    DatabaseError,
+    NotFoundError,
+    PermissionDeniedError,
+)
+from chitieu._settings import DEVELOPMENT_SECRET, Settings
+from chitieu.web._auth import CsrfError, ForbiddenError, LoginLimiter, LoginRequiredError
+from chitieu.web._templates import build_templates, render
+
+STATIC = Path(__file__).parent / "static"
+BUILT_IN = (
+    "chitieu.web.home",
+    "chitieu.user.views",
+    "chitieu.plan.views",
+    "chitieu.indicator.views",
+    "chitieu.extraction.views",
+    "chitieu.submission.views",
+    "chitieu.task.views",
+    "chitieu.scenario.views",
+    "chitieu.validation.views",
+    "chitieu.audit.views",
+)
+MIN_SECRET_LENGTH = 32
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse to serve real users with a secret anyone can read in our source."""
+    if settings.mode == "development":
+        return
+    if settings.secret_key == DEVELOPMENT_SECRET or len(settings.secret_key) < MIN_SECRET_LENGTH:
+        raise ChitieuError(
+            "chế độ production cần CHITIEU_SECRET_KEY riêng, ít nhất "
+            f"{MIN_SECRET_LENGTH} ký tự (production mode needs its own secret key)"
+        )
+
+
+def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
+    check_settings(settings)
+    app = FastAPI(
+        title="chitieu",
+        version="1",
+        description="Theo dõi thực hiện kế hoạch phát triển kinh tế - xã hội (API v1).",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine if engine is not None else open_database(settings.database_url)
+    app.state.templates = build_templates()
+    app.state.login_limiter = LoginLimiter(
+        attempts=settings.login_attempts, window_seconds=settings.login_window_seconds
+    )
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _add_error_handlers(app)
+    app.middleware("http")(_security_headers)
+    for module_name in BUILT_IN:
+        import_module(module_name).register(app)
+    for plugin in entry_points(group="chitieu.web"):
+        plugin.load()(app)
+    return app
+
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+)
+
+
+async def _security_headers(request: Request, call_next: Any) -> Response:
+    response: Response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    return response
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _error(request: Request, status: int, message: str) -> Response:
+    if wants_json(request):
+        return JSONResponse({"detail": message}, status_code=status)
+    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequiredError)
+    async def login_required(request: Request, exc: LoginRequiredError) -> Response:
+        if wants_json(request):
+            return JSONResponse(
+                {"detail": "cần đăng nhập / authentication required"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(ForbiddenError)
+    @app.exception_handler(PermissionDeniedError)
+    async def forbidden(request: Request, exc: Exception) -> Response:
+        return _error(request, 403, str(exc) or "không có quyền / forbidden")
+
+    @app.exception_handler(CsrfError)
+    async def csrf(request: Request, exc: CsrfError) -> Response:
+        return _error(request, 403, "thiếu hoặc sai mã CSRF / missing or wrong CSRF token")
+
+    @app.exception_handler(NotFoundError)
+    async def not_found(request: Request, exc: NotFoundError) -> Response:
+        return _error(request, 404, str(exc))
+
+    @app.exception_handler(DatabaseError)
+    @app.exception_handler(OperationalError)
+    async def unavailable(request: Request, exc: Exception) -> Response:
+        return _error(
+            request, 503, "cơ sở dữ liệu tạm thời không truy cập được / database unavailable"
+        )
+
+    @app.exception_handler(ChitieuError)
+    async def bad_input(request: Request, exc: ChitieuError) -> Response:
+        return _error(request, 422, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        if wants_json(request):
+            return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
+        first = exc.errors()[0] if exc.errors() else {}
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return _error(request, 422, f"{where}: {first.get('msg', 'không hợp lệ')}")
+
+
+def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {
+            "loc": list(error.get("loc", ())),
+            "msg": str(error.get("msg", "")),
+            "type": error.get("type"),
+        }
+        for error in exc.errors()
+    ]

@@ -1,0 +1,29 @@
+"""What views ask FastAPI for: a database session per request, the settings, the language."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from chitieu._database import transaction
+from chitieu._settings import Settings
+from chitieu.web._templates import request_lang
+
+
+def _session(request: Request) -> Iterator[Session]:
+    """One transaction per request: committed when the view returns, rolled back if it raises."""
+    with transaction(request.app.state.engine) as session:
+        yield session
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+DbSession = Annotated[Session, Depends(_session)]
+AppSettings = Annotated[Settings, Depends(_settings)]
+Lang = Annotated[str, Depends(request_lang)]
