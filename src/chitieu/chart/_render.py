@@ -1,0 +1,42 @@
+"""Vega-Lite specs to SVG, offline, with Vietnamese number formatting.
+
+The web pages inline the SVG (no JavaScript, no network) and the report embeds
+the same SVG; the API hands out the spec itself for other clients.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+import vl_convert
+
+# d3-format locales: Vietnamese writes 1.234,5; English 1,234.5.
+NUMBER_LOCALES: dict[str, dict[str, Any]] = {
+    "vi": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]},
+    "en": {"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["$", ""]},
+}
+TIME_LOCALE_VI: dict[str, Any] = {
+    "dateTime": "%A, %d/%m/%Y %X",
+    "date": "%d/%m/%Y",
+    "time": "%H:%M:%S",
+    "periods": ["SA", "CH"],
+    "days": ["Chủ nhật", "Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy"],
+    "shortDays": ["CN", "T2", "T3", "T4", "T5", "T6", "T7"],
+    "months": [f"Tháng {n}" for n in range(1, 13)],
+    "shortMonths": [f"Th{n}" for n in range(1, 13)],
+}
+
+
+def to_svg(spec: dict[str, Any], *, lang: str = "vi") -> str:
+    """The chart as an SVG document; identical specs are rendered once."""
+    return _svg(json.dumps(spec, sort_keys=True, ensure_ascii=False), lang)
+
+
+@lru_cache(maxsize=512)
+def _svg(spec_json: str, lang: str) -> str:
+    options: dict[str, Any] = {"format_locale": NUMBER_LOCALES.get(lang, NUMBER_LOCALES["vi"])}
+    if lang == "vi":
+        options["time_format_locale"] = TIME_LOCALE_VI
+    return str(vl_convert.vegalite_to_svg(json.loads(spec_json), **options))
