@@ -36,6 +36,7 @@ BUILT_IN = (
     "chitieu.user.views",
     "chitieu.plan.views",
     "chitieu.indicator.views",
+    "chitieu.observation.views",
     "chitieu.extraction.views",
     "chitieu.submission.views",
     "chitieu.task.views",
