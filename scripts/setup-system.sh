@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Debian packages chitieu's tests and reports need beyond Python: a font with
-# complete Vietnamese diacritics (PDF fixtures and reports). Installs what is
-# missing when run as root; otherwise says what to install.
+# complete Vietnamese diacritics (PDF fixtures and reports) and Chromium, which
+# the browser tests drive through Playwright (Playwright's own browser download
+# is never used). Installs what is missing when run as root; otherwise says
+# what to install.
 set -euo pipefail
 
-packages=(fonts-dejavu-core)
+packages=(fonts-dejavu-core chromium)
 missing=()
 for package in "${packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -30,6 +30,7 @@ BUILT_IN = (
     "chitieu.analytics.cli",
     "chitieu.scenario.cli",
     "chitieu.user.cli",
+    "chitieu.audit.cli",
     "chitieu.web.cli",
 )
 

@@ -21,6 +21,7 @@ from chitieu._errors import ChitieuError
 from chitieu._labels import tr, word
 from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
+from chitieu.audit.service import record_change
 from chitieu.extraction.models import ExtractedFigure
 from chitieu.extraction.records import Figure
 from chitieu.extraction.service import (
@@ -432,6 +433,14 @@ def accept(
             region=region,
             note=note,
         )
+        record_change(
+            session,
+            actor=observation.recorded_by,
+            action="accept",
+            entity="extracted_figure",
+            entity_id=figure_id,
+            after={"observation_id": observation.id, "value": observation.value},
+        )
         shown = _format.value_with_unit(observation.value, observation.unit, lang)
         where = (
             f"{observation.indicator_code}, {observation.region.name}, "
@@ -458,8 +467,15 @@ def reject(
     """Loại một số liệu trích (reject a figure)."""
     context = app_context(ctx)
     with transaction(context.engine()) as session:
-        reject_figure(
-            session, figure_id=figure_id, recorded_by=by or getpass.getuser(), reason=reason
+        actor = by or getpass.getuser()
+        reject_figure(session, figure_id=figure_id, recorded_by=actor, reason=reason)
+        record_change(
+            session,
+            actor=actor,
+            action="reject",
+            entity="extracted_figure",
+            entity_id=figure_id,
+            after={"reason": reason},
         )
     Console(highlight=False).print(
         tr(context.lang, f"Đã loại số liệu trích #{figure_id}", f"Rejected figure #{figure_id}"),
@@ -481,6 +497,14 @@ def choose_figure(
             session, observation_id=observation_id, chosen_by=by or getpass.getuser(), reason=reason
         )
         observation = choice.observation
+        record_change(
+            session,
+            actor=choice.chosen_by,
+            action="choose",
+            entity="conflict_choice",
+            entity_id=choice.id,
+            after={"observation_id": observation_id, "reason": reason},
+        )
         shown = _format.value_with_unit(observation.value, observation.unit, lang)
         where = (
             f"{observation.indicator_code}, {observation.region.name}, "

@@ -16,6 +16,7 @@ from chitieu._errors import NotFoundError
 from chitieu._labels import tr, word
 from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
+from chitieu.audit.service import record_change
 from chitieu.indicator.models import Indicator
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import Observation
@@ -197,6 +198,15 @@ def correct(
             value=value,
             recorded_by=by or getpass.getuser(),
             note=note,
+        )
+        record_change(
+            session,
+            actor=row.recorded_by,
+            action="correct",
+            entity="observation",
+            entity_id=existing.id,
+            before={"id": existing.id, "value": existing.value},
+            after={"id": row.id, "value": row.value, "note": note},
         )
         Console().print(
             tr(

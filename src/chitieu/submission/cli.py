@@ -13,6 +13,7 @@ from chitieu._context import app_context
 from chitieu._database import transaction
 from chitieu._labels import tr
 from chitieu.agency.service import get_agency
+from chitieu.audit.service import record_change
 from chitieu.submission.service import import_submission
 from chitieu.submission.template import write_template
 
@@ -42,6 +43,14 @@ def import_file(
             recorded_by=by or getpass.getuser(),
             partial=partial,
             agency=get_agency(session, code_or_name=agency) if agency else None,
+        )
+        record_change(
+            session,
+            actor=by or getpass.getuser(),
+            action="import",
+            entity="import_batch",
+            entity_id=None,
+            after={"file": file.name, "rows": report.rows, "written": report.written},
         )
     console.print(
         tr(

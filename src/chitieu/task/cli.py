@@ -16,6 +16,7 @@ from chitieu._errors import NotFoundError
 from chitieu._labels import tr, word
 from chitieu._output import OutputFormat, emit
 from chitieu.agency.service import get_agency, resolve_agency
+from chitieu.audit.service import record_change
 from chitieu.plan.service import get_plan
 from chitieu.task.models import Task
 from chitieu.task.service import add_task_update, is_overdue, list_tasks, task_status
@@ -107,12 +108,20 @@ def task_update(
         task = session.scalar(select(Task).where(Task.id == task_id))
         if task is None:
             raise NotFoundError(f"không có nhiệm vụ #{task_id}")
-        add_task_update(
+        update = add_task_update(
             session,
             task=task,
             on_date=date.fromisoformat(on) if on else date.today(),
             status=status,
             note=note,
             recorded_by=by or getpass.getuser(),
+        )
+        record_change(
+            session,
+            actor=update.recorded_by,
+            action="update",
+            entity="task",
+            entity_id=task.id,
+            after={"status": update.status, "on_date": update.on_date, "note": update.note},
         )
     Console().print(tr(context.lang, "Đã ghi.", "Recorded."))
