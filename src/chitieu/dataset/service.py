@@ -109,6 +109,7 @@ def load_folder(
         _load_agency_successions,
         _load_indicator_agencies,
         _load_plans,
+        _load_validation_explanations,
     ]
     for step in steps:
         step(session, folder, problems, report)
@@ -602,4 +603,65 @@ def _load_indicator_agencies(
 
     _load_table(
         session, folder, problems, report, stem="indicator_agencies", columns=columns, build=build
+    )
+
+
+def _load_validation_explanations(
+    session: Session, folder: Path, problems: _Problems, report: LoadReport
+) -> None:
+    """Explanations of what the validation rules flag in the data, kept as explained findings
+    of the series' period as a whole (no figure), so that the checks do not report it again."""
+    # Imported here so that the validation step stays in one place in this module.
+    from chitieu.validation.models import ValidationFinding
+    from chitieu.validation.rules import load_rules
+
+    lookup = _Lookup(session)
+    rules = load_rules()
+    columns = ("rule", "indicator", "region", "period", "explanation")
+
+    def build(row: dict[str, str]) -> _Built:
+        rule = _required(rules.rule(row["rule"]), "quy tắc kiểm tra", row["rule"])
+        code = _required(
+            session.get(Indicator, row["indicator"]), "chỉ tiêu", row["indicator"]
+        ).code
+        region = _required(lookup.region(row["region"]), "địa bàn", row["region"])
+        period = parse_period(row["period"]).code
+        if not row["explanation"]:
+            raise ValueError("thiếu lời giải thích")
+        existing = session.scalar(
+            select(ValidationFinding).where(
+                ValidationFinding.rule == rule.id,
+                ValidationFinding.indicator_code == code,
+                ValidationFinding.region_id == region.id,
+                ValidationFinding.period == period,
+                ValidationFinding.observation_id.is_(None),
+                ValidationFinding.state == "explained",
+            )
+        )
+        subject = f"{rule.id} · {code} · {region.code} · {period}"
+        return (
+            existing,
+            ValidationFinding,
+            {
+                "rule": rule.id,
+                "severity": rule.severity,
+                "indicator_code": code,
+                "region_id": region.id,
+                "period": period,
+                "message_vi": f"Giải thích có sẵn trong bộ dữ liệu cho {subject}",
+                "message_en": f"Explanation shipped with the dataset for {subject}",
+                "state": "explained",
+                "explanation": row["explanation"],
+                "resolved_by": "chitieu load",
+            },
+        )
+
+    _load_table(
+        session,
+        folder,
+        problems,
+        report,
+        stem="validation_explanations",
+        columns=columns,
+        build=build,
     )
