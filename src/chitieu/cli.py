@@ -32,6 +32,8 @@ BUILT_IN = (
     "chitieu.user.cli",
     "chitieu.audit.cli",
     "chitieu.web.cli",
+    "chitieu.report.cli",
+    "chitieu.validation.cli",
 )
 
 

@@ -34,6 +34,7 @@ from chitieu.observation.models import STATUSES, Observation
 from chitieu.observation.service import Source, agree, list_observations, record_observation
 from chitieu.region.models import Region
 from chitieu.region.service import get_region
+from chitieu.validation.service import enforce
 
 # Figures whose value is the indicator's own value, when the unit is the
 # indicator's: growth rates are written "tăng 13,85%", shares "chiếm 61%".
@@ -296,6 +297,8 @@ def accept_figure(
         qualifier=figure.qualifier,
         note="; ".join(part for part in (changes, note) if part) or None,
     )
+    # A figure breaking a blocking rule raises here and stays pending.
+    enforce(session, observation=observation, actor=recorded_by, figure_id=figure.id)
     figure.review_state = "accepted"
     figure.reviewed_by = recorded_by
     figure.reviewed_at = utcnow()

@@ -19,7 +19,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from chitieu._csvfile import read_rows
-from chitieu._errors import ChitieuError, InputError, RowProblem, RowsRejectedError
+from chitieu._errors import (
+    ChitieuError,
+    InputError,
+    RowProblem,
+    RowsRejectedError,
+    ValidationBlockedError,
+)
 from chitieu._periods import Period, read_period
 from chitieu._text import fold
 from chitieu.agency.models import Agency
@@ -29,6 +35,7 @@ from chitieu.observation.models import ImportBatch
 from chitieu.observation.service import Source, record_observation
 from chitieu.region.models import Region
 from chitieu.region.service import get_region
+from chitieu.validation.service import enforce
 
 COLUMNS = ("indicator", "region", "period", "value", "unit", "status", "note")
 _ALIASES = {
@@ -254,20 +261,34 @@ def import_submission(
         rows=len(good),
     )
     session.add(batch)
+    blocked: list[RowProblem] = []
     for row in good:
-        _, written = record_observation(
-            session,
-            indicator=row.indicator,
-            region=row.region,
-            period=row.period,
-            value=row.value,
-            status=row.status,
-            recorded_by=recorded_by,
-            note=row.note,
-            source=Source("import", import_batch=batch, agency=agency),
-        )
+        try:
+            # One savepoint per row: a row a blocking validation rule refuses leaves nothing.
+            with session.begin_nested():
+                observation, written = record_observation(
+                    session,
+                    indicator=row.indicator,
+                    region=row.region,
+                    period=row.period,
+                    value=row.value,
+                    status=row.status,
+                    recorded_by=recorded_by,
+                    note=row.note,
+                    source=Source("import", import_batch=batch, agency=agency),
+                )
+                if written:
+                    enforce(session, observation=observation, actor=recorded_by)
+        except ValidationBlockedError as exc:
+            blocked.append(RowProblem(row.line, str(exc)))
+            continue
         report.written += int(written)
         report.unchanged += int(not written)
+    if blocked and not partial:
+        # The caller's transaction rolls back the rows written before the refused one.
+        raise RowsRejectedError(str(path), blocked)
+    report.problems.extend(blocked)
+    batch.rows = len(good) - len(blocked)
     session.flush()
     if report.written == 0:
         # A rerun of a file already imported leaves no trace, not even an empty batch.

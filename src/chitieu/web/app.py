@@ -103,10 +103,18 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
 
-def _error(request: Request, status: int, message: str) -> Response:
+def _error(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> Response:
+    response: Response
     if wants_json(request):
-        return JSONResponse({"detail": message}, status_code=status)
-    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
+        response = JSONResponse({"detail": message}, status_code=status)
+    else:
+        context = {"status": status, "message": message}
+        response = render(request, "error.html", context, status_code=status)
+    # An HTTP error's own headers (Allow on a 405) are part of the answer (RFC 9110).
+    response.headers.update(headers or {})
+    return response
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -146,7 +154,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail))
+        return _error(request, exc.status_code, str(exc.detail), exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:

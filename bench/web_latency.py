@@ -1,0 +1,299 @@
+"""Web latency: the dashboard's pages under 20 concurrent clients.
+
+Starts ``chitieu serve`` (one uvicorn process, as deployed) on the embedded
+dataset loaded into a fresh SQLite file, or on the database given with
+``--db`` (loaded first if it holds no plan). A viewer signs in through the
+login form and every client sends that session cookie, as a browser would
+(``--token``: a viewer's API token instead). After a warm-up, 20 clients
+(httpx, asyncio, each with its own connection) request one page as fast as
+they can for ``--seconds``; then the next page. Each page's p50/p95/p99
+latency and requests per second are printed per repeat, then the median over
+the repeats of each page's p95, and a line ready for BENCHMARKS.md. Goal: p95 ≤ 150 ms.
+
+The clients run on the same machine as the server and take CPU from it, so the
+figures are an upper bound for the server alone.
+
+    .venv/bin/python bench/web_latency.py [--seconds 10] [--repeats 3] [--clients 20]
+        [--db postgresql+psycopg://postgres@127.0.0.1:5432/bench] [--token]
+        [--page /overview --page /indicators/GRDP_GROWTH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import math
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+
+from chitieu import load_folder, open_database, transaction
+from chitieu.plan.models import Plan
+from chitieu.user.models import User
+from chitieu.user.service import create_user, issue_token, update_user
+from chitieu.web._auth import SESSION_COOKIE
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("CHITIEU_SHARED", ROOT.parent / "shared")) / "corpus"
+PAGES = ("/overview", "/indicators/GRDP_GROWTH")
+GOAL_MS = 150.0
+BENCH_USER = "bench-viewer"
+STARTUP_SECONDS = 60.0
+DEFAULTS = {"seconds": 10.0, "repeats": 3, "clients": 20}
+
+
+@dataclass
+class Run:
+    """One page hammered for a while: each request's latency, and how long it all took."""
+
+    page: str
+    seconds: float
+    latencies: list[float] = field(default_factory=list)
+    failures: dict[int | str, int] = field(default_factory=dict)
+
+    def percentile(self, q: float) -> float:
+        """In milliseconds; a failed request (error, timeout) counts as endless."""
+        ordered = sorted(self.latencies) + [math.inf] * sum(self.failures.values())
+        if not ordered:
+            return math.nan
+        index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))
+        return ordered[index] * 1000
+
+    @property
+    def rate(self) -> float:
+        return len(self.latencies) / self.seconds
+
+
+@dataclass(frozen=True)
+class Viewer:
+    password: str
+    token: str
+
+
+def prepare(db: str | None, folder: Path) -> tuple[str, Viewer]:
+    """The database URL (loaded) and a viewer's password and API token."""
+    url = db or f"sqlite:///{folder / 'bench.db'}"
+    engine = open_database(url)
+    try:
+        with transaction(engine) as session:
+            if not session.scalar(select(func.count()).select_from(Plan)):
+                print(f"loading the embedded dataset into {engine.url!r} …", flush=True)
+                load_folder(session, documents=CORPUS if CORPUS.is_dir() else None)
+            password = "bench-" + os.urandom(8).hex()
+            user = session.scalars(select(User).where(User.username == BENCH_USER)).first()
+            if user is None:
+                user = create_user(session, username=BENCH_USER, password=password, role="viewer")
+            else:
+                update_user(session, user=user, password=password, actor="bench")
+            token = issue_token(session, user=user, name="web latency bench", actor="bench")
+    finally:
+        engine.dispose()
+    return url, Viewer(password=password, token=token)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server(url: str, port: int, log: Path) -> Iterator[str]:
+    """``chitieu serve`` in its own process, its errors to ``log``; stopped (SIGTERM) after."""
+    command = [sys.executable, "-m", "chitieu", "--db", url, "serve", "--port", str(port)]
+    with log.open("wb") as errors:
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            if process.poll() is not None:
+                tail = log.read_text(errors="replace")[-2000:]
+                raise SystemExit(f"chitieu serve exited with {process.returncode}:\n{tail}")
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise SystemExit(f"chitieu serve did not answer within {STARTUP_SECONDS:.0f} s")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+async def client_loop(
+    base: str, page: str, headers: dict[str, str], until: float, run: Run
+) -> None:
+    async with httpx.AsyncClient(base_url=base, headers=headers, timeout=30) as client:
+        while time.perf_counter() < until:
+            started = time.perf_counter()
+            try:
+                response = await client.get(page)
+            except httpx.HTTPError as exc:
+                key: int | str = type(exc).__name__
+            else:
+                key = response.status_code
+                if response.status_code == 200:
+                    run.latencies.append(time.perf_counter() - started)
+                    continue
+            run.failures[key] = run.failures.get(key, 0) + 1
+
+
+def sign_in(base: str, viewer: Viewer, by_token: bool) -> dict[str, str]:
+    """Request headers of a signed-in viewer: the session cookie a browser gets, or the token."""
+    if by_token:
+        return {"Authorization": f"Bearer {viewer.token}"}
+    with httpx.Client(base_url=base) as client:
+        form = client.get("/login").text
+        found = re.search(r'name="csrf_token" value="([^"]+)"', form)
+        if found is None:
+            raise SystemExit("the login page carries no CSRF token")
+        answer = client.post(
+            "/login",
+            data={"username": BENCH_USER, "password": viewer.password, "csrf_token": found[1]},
+        )
+        if answer.status_code != 303:
+            raise SystemExit(f"signing in failed: {answer.status_code} {answer.text[:300]}")
+        return {"Cookie": f"{SESSION_COOKIE}={client.cookies[SESSION_COOKIE]}"}
+
+
+async def hammer(
+    base: str, page: str, headers: dict[str, str], clients: int, seconds: float
+) -> Run:
+    run = Run(page=page, seconds=seconds)
+    started = time.perf_counter()
+    until = started + seconds
+    await asyncio.gather(*(client_loop(base, page, headers, until, run) for _ in range(clients)))
+    run.seconds = time.perf_counter() - started
+    return run
+
+
+def warm_up(base: str, pages: list[str], headers: dict[str, str]) -> None:
+    """A few requests per page first: chart SVGs are cached, and caches are part of the app."""
+    with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+        for page in pages:
+            for _ in range(3):
+                response = client.get(page)
+                if response.status_code != 200:
+                    raise SystemExit(f"{page} answers {response.status_code}; is the page there?")
+
+
+def machine() -> str:
+    model = "unknown CPU"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return f"{os.cpu_count()} cores ({model}), Python {platform.python_version()}"
+
+
+def shown(ms: float) -> str:
+    return "∞ (failed)" if math.isinf(ms) else ("—" if math.isnan(ms) else f"{ms:.1f}")
+
+
+def report(runs: dict[str, list[Run]], args: argparse.Namespace, backend: str) -> None:
+    print()
+    print("| page | repeat | requests | req/s | p50 ms | p95 ms | p99 ms | failures |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for page, page_runs in runs.items():
+        for number, run in enumerate(page_runs, 1):
+            print(
+                f"| `{page}` | {number} | {len(run.latencies)} | {run.rate:.1f} | "
+                f"{shown(run.percentile(50))} | {shown(run.percentile(95))} | "
+                f"{shown(run.percentile(99))} | {run.failures or '—'} |"
+            )
+    options = (
+        (" --db URL" if args.db else "")
+        + (" --token" if args.token else "")
+        + (f" --clients {args.clients}" if args.clients != DEFAULTS["clients"] else "")
+        + (f" --seconds {args.seconds:g}" if args.seconds != DEFAULTS["seconds"] else "")
+        + (f" --repeats {args.repeats}" if args.repeats != DEFAULTS["repeats"] else "")
+        + "".join(f" --page {page}" for page in args.pages or ())
+    )
+    command = f"`.venv/bin/python bench/web_latency.py{options}`"
+    print()
+    print(f"median over {args.repeats} repeats of each page's p95 (goal ≤ {GOAL_MS:.0f} ms):")
+    for page, page_runs in runs.items():
+        p95 = statistics.median(run.percentile(95) for run in page_runs)
+        p50 = statistics.median(run.percentile(50) for run in page_runs)
+        rate = statistics.median(run.rate for run in page_runs)
+        failed = sum(sum(run.failures.values()) for run in page_runs)
+        verdict = "met" if p95 <= GOAL_MS and not failed else "**not met**"
+        print(
+            f"| {command} | {backend} | `{page}` | {args.clients} clients × {args.seconds:g} s × "
+            f"{args.repeats} | p50 {shown(p50)} ms | **p95 {shown(p95)} ms** | {rate:.1f} req/s | "
+            f"{failed} failed | goal p95 ≤ {GOAL_MS:.0f} ms: {verdict} | {machine()} | "
+            f"{date.today():%d/%m/%Y} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", help="a database URL (default: a fresh SQLite file)")
+    parser.add_argument("--seconds", type=float, default=DEFAULTS["seconds"])
+    parser.add_argument("--repeats", type=int, default=DEFAULTS["repeats"])
+    parser.add_argument("--clients", type=int, default=DEFAULTS["clients"])
+    parser.add_argument("--page", action="append", dest="pages", help="(repeatable)")
+    parser.add_argument(
+        "--token", action="store_true", help="send a viewer's API token instead of signing in"
+    )
+    args = parser.parse_args()
+    pages = args.pages or list(PAGES)
+    with tempfile.TemporaryDirectory(prefix="chitieu-bench-") as folder:
+        url, viewer = prepare(args.db, Path(folder))
+        backend = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
+        log = Path(folder) / "server.log"
+        with server(url, free_port(), log) as base:
+            headers = sign_in(base, viewer, args.token)
+            warm_up(base, pages, headers)
+            runs: dict[str, list[Run]] = {page: [] for page in pages}
+            for repeat in range(args.repeats):
+                for page in pages:
+                    run = asyncio.run(hammer(base, page, headers, args.clients, args.seconds))
+                    runs[page].append(run)
+                    print(
+                        f"repeat {repeat + 1} {page}: {len(run.latencies)} requests, "
+                        f"p95 {shown(run.percentile(95))} ms, failures {run.failures or 0}",
+                        flush=True,
+                    )
+        report(runs, args, backend)
+        server_errors(log)
+
+
+def server_errors(log: Path) -> None:
+    """The server's distinct exceptions, counted: the figures mean little without them."""
+    exceptions = re.findall(
+        r"^([A-Za-z_][\w.]*(?:Error|Exception|Timeout)\b.*)$",
+        log.read_text(errors="replace"),
+        re.M,
+    )
+    counted: dict[str, int] = {}
+    for line in exceptions:
+        counted[line[:160]] = counted.get(line[:160], 0) + 1
+    print(f"\nserver: {log.read_text(errors='replace').count('Exception in ASGI')} errors")
+    for line, count in sorted(counted.items(), key=lambda item: -item[1]):
+        print(f"  {count} × {line}")
+
+
+if __name__ == "__main__":
+    main()
