@@ -45,6 +45,22 @@ def create_engine(url: str) -> Engine:
     return engine
 
 
+def allow_concurrent_readers(engine: Engine) -> None:
+    """Put an SQLite file in WAL mode, where readers and one writer do not block each other.
+
+    A server needs it: in SQLite's default mode a page being read holds off every
+    write until it is sent. The mode stays with the file; other databases need nothing.
+    """
+    if engine.url.get_backend_name() != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+    # Outside SQLAlchemy's transaction: SQLite changes the mode only between transactions.
+    raw = engine.raw_connection()
+    try:
+        raw.driver_connection.execute("PRAGMA journal_mode=WAL")  # type: ignore[union-attr]
+    finally:
+        raw.close()
+
+
 def describe(engine: Engine) -> str:
     """The URL without its password, to name the database in messages."""
     return engine.url.render_as_string(hide_password=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from pwdlib import PasswordHash
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from chitieu._errors import InputError, NotFoundError
@@ -189,12 +190,36 @@ def issue_token(session: Session, *, user: User, name: str, actor: str) -> str:
     return token
 
 
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
 def user_for_token(session: Session, *, token: str) -> User | None:
+    """The active owner of a live token; reading it writes nothing (see ``note_token_use``)."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
     if row is None or row.revoked or not row.user.active:
         return None
-    row.last_used_at = utcnow()
     return row.user
+
+
+def note_token_use(session: Session, *, token: str) -> None:
+    """Record when a token was last used, to the minute.
+
+    One statement that writes first: on SQLite a read that turns into a write
+    fails at once when another request wrote meanwhile, and a write per request
+    would queue every reader behind it.
+    """
+    now = utcnow()
+    session.execute(
+        update(ApiToken)
+        .where(
+            ApiToken.token_hash == _token_digest(token),
+            or_(
+                ApiToken.last_used_at.is_(None),
+                ApiToken.last_used_at < now - TOKEN_USE_RESOLUTION,
+            ),
+        )
+        .values(last_used_at=now)
+    )
 
 
 # What each role may do; "own_agency" means only for the actor's agency.

@@ -16,12 +16,14 @@ from typing import Any
 
 from fastapi import Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from chitieu._database import transaction
 from chitieu._settings import Settings
 from chitieu.user.models import User
-from chitieu.user.service import PUBLIC, Actor, actor_of, can, user_for_token
+from chitieu.user.service import PUBLIC, Actor, actor_of, can, note_token_use, user_for_token
 
 SESSION_COOKIE = "chitieu_session"
 CSRF_FIELD = "csrf_token"
@@ -121,6 +123,8 @@ def resolve_actor(request: Request) -> Actor | None:
         else:
             user = _user_by_id(session, read_session(request).get("uid"))
             actor = actor_of(user) if user else None
+    if token is not None and actor is not None:
+        _note_token_use(request, token)
     if actor is None and settings.public and token is None:
         actor = PUBLIC
     request.scope["chitieu.actor"] = actor
@@ -142,6 +146,15 @@ async def _check_csrf(request: Request) -> None:
         raise CsrfError
 
 
+def _note_token_use(request: Request, token: str) -> None:
+    """Bookkeeping, not the request's work: a busy database skips it rather than fail."""
+    try:
+        with transaction(request.app.state.engine) as session:
+            note_token_use(session, token=token)
+    except OperationalError:
+        pass
+
+
 @dataclass(frozen=True)
 class Policy:
     """What a route needs: an action from user.service's table, or nothing (open to all)."""
@@ -156,7 +169,9 @@ def requires(action: str | None) -> Callable[[Request], Coroutine[Any, Any, Acto
     """
 
     async def dependency(request: Request) -> Actor:
-        actor = resolve_actor(request)
+        # A database call on the event loop would stall every other request, and with
+        # SQLite wait on a lock that only those requests can release.
+        actor = await run_in_threadpool(resolve_actor, request)
         if action is None:
             return actor or PUBLIC
         if actor is None:

@@ -6,6 +6,7 @@ hook plugins use through the ``chitieu.web`` entry point group.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import import_module
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -14,17 +15,23 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from chitieu import open_database
+from chitieu._database import allow_concurrent_readers
 from chitieu._errors import (
     ChitieuError,
     DatabaseError,
     NotFoundError,
     PermissionDeniedError,
+    StateError,
+    UnsupportedFileError,
+    ValidationBlockedError,
 )
 from chitieu._settings import DEVELOPMENT_SECRET, Settings
 from chitieu.web._auth import CsrfError, ForbiddenError, LoginLimiter, LoginRequiredError
@@ -70,6 +77,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine if engine is not None else open_database(settings.database_url)
+    allow_concurrent_readers(app.state.engine)
     app.state.templates = build_templates()
     app.state.login_limiter = LoginLimiter(
         attempts=settings.login_attempts, window_seconds=settings.login_window_seconds
@@ -104,7 +112,7 @@ def wants_json(request: Request) -> bool:
 
 
 def _error(
-    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+    request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
 ) -> Response:
     response: Response
     if wants_json(request):
@@ -148,13 +156,26 @@ def _add_error_handlers(app: FastAPI) -> None:
             request, 503, "cơ sở dữ liệu tạm thời không truy cập được / database unavailable"
         )
 
+    @app.exception_handler(StateError)
+    @app.exception_handler(ValidationBlockedError)
+    async def conflict(request: Request, exc: Exception) -> Response:
+        # Well formed, but the record's state or the indicator's rules refuse it.
+        return _error(request, 409, str(exc))
+
+    @app.exception_handler(UnsupportedFileError)
+    async def unsupported(request: Request, exc: UnsupportedFileError) -> Response:
+        return _error(request, 415, str(exc))
+
     @app.exception_handler(ChitieuError)
     async def bad_input(request: Request, exc: ChitieuError) -> Response:
         return _error(request, 422, str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        return _error(request, exc.status_code, str(exc.detail), exc.headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = ", ".join(_allowed_methods(request))
+        return _error(request, exc.status_code, str(exc.detail), headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -163,6 +184,15 @@ def _add_error_handlers(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
         return _error(request, 422, f"{where}: {first.get('msg', 'không hợp lệ')}")
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route takes at this path: Starlette names only the first route's."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route | APIRoute) and route.path_regex.match(request.url.path):
+            methods |= route.methods or set()
+    return sorted(methods)
 
 
 def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
