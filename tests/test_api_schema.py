@@ -21,7 +21,7 @@ from sqlalchemy.engine import Engine
 
 from chitieu._settings import Settings
 from chitieu.web import create_app
-from tests.conftest import BACKENDS
+from tests.conftest import BACKENDS, ROOT
 from tests.webkit import make_users
 
 MAX_EXAMPLES = 25
@@ -41,7 +41,8 @@ def api(loaded: Engine) -> Iterator[Api]:
 
 @pytest.fixture
 def api_schema(api: Api) -> schemathesis.schemas.BaseSchema:
-    return schemathesis.openapi.from_asgi("/api/v1/openapi.json", api.app)
+    config = schemathesis.config.SchemathesisConfig.from_path(ROOT / "schemathesis.toml")
+    return schemathesis.openapi.from_asgi("/api/v1/openapi.json", api.app, config=config)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

@@ -512,7 +512,7 @@ def test_a_planner_corrects_a_figure_and_the_old_one_stays(web):
     twice = client.post(
         f"/api/v1/observations/{original_id}/correct", json=body, headers=_bearer(web, "planner")
     )
-    assert twice.status_code == 422
+    assert twice.status_code == 409
     missing = client.post(
         "/api/v1/observations/999999/correct", json=body, headers=_bearer(web, "planner")
     )

@@ -194,7 +194,7 @@ def test_findings_are_listed_by_state_and_explained_through_the_api(web):
     again = client.post(
         f"/api/v1/findings/{finding_id}/dismiss", json={}, headers=bearer(web, "planner")
     )
-    assert again.status_code == 422 and "đã giải thích" in again.json()["detail"]
+    assert again.status_code == 409 and "đã giải thích" in again.json()["detail"]
 
 
 @on_both

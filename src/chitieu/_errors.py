@@ -50,5 +50,16 @@ class PermissionDeniedError(ChitieuError):
     """A person whose role or agency does not allow what they asked for."""
 
 
+class StateError(InputError):
+    """Something already past the step asked for (a figure reviewed, a finding explained).
+
+    The web answers 409 Conflict: the request was well formed, the record's state forbids it.
+    """
+
+
+class UnsupportedFileError(InputError):
+    """A file of a kind chitieu does not read (the web answers 415)."""
+
+
 class ValidationBlockedError(InputError):
     """A figure that breaks a validation rule configured to block; nothing was written."""

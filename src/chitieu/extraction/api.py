@@ -48,7 +48,10 @@ INVALID: dict[int | str, dict[str, Any]] = {
     422: {"description": "dữ liệu không hợp lệ / invalid input"},
 }
 DONE: dict[int | str, dict[str, Any]] = {
-    409: {"description": "đã duyệt hoặc đã sửa / already reviewed or corrected"}
+    409: {
+        "description": "đã duyệt hoặc đã sửa, hoặc quy tắc kiểm tra chặn / already reviewed or "
+        "corrected, or a blocking validation rule refuses the figure"
+    }
 }
 
 
@@ -65,6 +68,7 @@ def list_documents(session: DbSession, actor: Reviewer) -> list[DocumentOut]:
         **REFUSED,
         **NOT_FOUND,
         413: {"description": "tệp quá lớn / file too large"},
+        415: {"description": "không phải TXT, DOCX, PDF, HTML / an unsupported file type"},
         **INVALID,
     },
 )

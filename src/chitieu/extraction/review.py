@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from chitieu._errors import ChitieuError, InputError
+from chitieu._errors import ChitieuError, InputError, StateError
 from chitieu._periods import parse_period
 from chitieu.audit.service import record_change
 from chitieu.document.models import SourceDocument
@@ -55,10 +55,6 @@ _STATES = {
     "accepted": ("đã chấp nhận", "accepted"),
     "rejected": ("đã loại", "rejected"),
 }
-
-
-class StateError(InputError):
-    """A figure or observation already past the step asked for (accepted, rejected, corrected)."""
 
 
 def label(key: str | None, lang: str) -> str:

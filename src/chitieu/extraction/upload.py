@@ -15,7 +15,7 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chitieu._errors import InputError, NotFoundError
+from chitieu._errors import InputError, NotFoundError, UnsupportedFileError
 from chitieu.audit.service import record_change
 from chitieu.extraction.service import IngestReport, ingest_file
 from chitieu.region.models import Region
@@ -44,7 +44,9 @@ def safe_file_name(name: str) -> str:
     suffix = "." + base.rsplit(".", 1)[1].lower() if "." in base else ""
     if suffix not in ALLOWED_SUFFIXES:
         shown = suffix or "(không có đuôi)"
-        raise InputError(f"chỉ nhận tệp {', '.join(ALLOWED_SUFFIXES)}; tệp đã chọn có đuôi {shown}")
+        raise UnsupportedFileError(
+            f"chỉ nhận tệp {', '.join(ALLOWED_SUFFIXES)}; tệp đã chọn có đuôi {shown}"
+        )
     # A leading dot would hide the file; the name is a label, so it can go.
     stem = base[: -len(suffix)].lstrip(". ").rstrip() or "tai-lieu"
     while len(stem.encode("utf-8")) > MAX_NAME_BYTES:

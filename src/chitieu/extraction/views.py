@@ -44,16 +44,8 @@ CODE = r"^[a-z0-9_]*$"
 
 def register(app: FastAPI) -> None:
     app.add_middleware(UploadLimit)
-    app.add_exception_handler(review.StateError, _already_done)
     app.include_router(pages)
     app.include_router(api)
-
-
-async def _already_done(request: Request, exc: Exception) -> Response:
-    """A figure reviewed already, or an observation corrected since: 409, not bad input."""
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"detail": str(exc)}, status_code=409)
-    return render(request, "error.html", {"status": 409, "message": str(exc)}, status_code=409)
 
 
 class UploadLimit:

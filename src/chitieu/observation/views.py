@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI, File, Path, Query, Response, Up
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from chitieu._errors import RowsRejectedError
+from chitieu._errors import InputError, NotFoundError, RowsRejectedError
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import Observation
 from chitieu.observation.service import list_observations
@@ -35,8 +35,9 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "the body is not JSON"},
     401: {"description": "not signed in"},
     403: {"description": "the role or the agency may not do this"},
-    404: {"description": "no such indicator, region or figure"},
-    422: {"description": "bad input, or a validation rule blocks the figure"},
+    404: {"description": "no such indicator, region, period or figure"},
+    409: {"description": "a validation rule configured to block refuses the figure"},
+    422: {"description": "bad input"},
 }
 
 
@@ -199,12 +200,22 @@ def observations(
         session,
         indicator=get_indicator(session, code_or_name=indicator) if indicator else None,
         region=get_region(session, code_or_name=region) if region else None,
-        period=read_entry_period(period).code if period else None,
+        period=_period_filter(period),
     )
     page = rows[offset : offset + limit]
     return ObservationPage(
         items=[ObservationOut.of(row) for row in page], total=len(rows), limit=limit, offset=offset
     )
+
+
+def _period_filter(code: str | None) -> str | None:
+    """A filter naming a period that cannot exist (2025/2021, 2025-02-30) finds nothing: 404."""
+    if code is None:
+        return None
+    try:
+        return read_entry_period(code).code
+    except InputError as exc:
+        raise NotFoundError(str(exc)) from None
 
 
 @router.post(
@@ -261,7 +272,9 @@ def correct(
         400: {"description": "the body is not a multipart form"},
         401: ERRORS[401],
         403: {"description": "rows of another agency's indicators, each named in `rows`"},
+        409: ERRORS[409],
         413: {"description": "the file is larger than the upload limit"},
+        415: {"description": "not a .xlsx or .csv file"},
         422: {"description": "bad rows (each named in `rows`) or an unreadable file"},
     },
 )

@@ -62,6 +62,7 @@ Runs = Annotated[int, Field(ge=100, le=MAX_RUNS), BeforeValidator(_whole)]
 Seed = Annotated[int, Field(ge=0, le=MAX_SEED), BeforeValidator(_whole)]
 # JSON object keys are strings: "2025" is read as the year 2025 (and only digits are).
 YearKey = Annotated[int, Strict(False), Field(ge=1900, le=2200)]
+YEAR_KEY_PATTERN = "^(19[0-9]{2}|2[01][0-9]{2}|2200)$"
 
 
 class ScenarioIn(Scenario):
@@ -74,7 +75,7 @@ class ScenarioIn(Scenario):
         Field(
             min_length=1,
             max_length=MAX_YEARS,
-            json_schema_extra={"propertyNames": {"pattern": "^[0-9]{4}$"}},
+            json_schema_extra={"propertyNames": {"pattern": YEAR_KEY_PATTERN}},
         ),
     ]
 

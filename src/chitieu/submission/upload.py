@@ -25,6 +25,7 @@ from chitieu._errors import (
     PermissionDeniedError,
     RowProblem,
     RowsRejectedError,
+    UnsupportedFileError,
     ValidationBlockedError,
 )
 from chitieu.audit.service import record_change
@@ -70,7 +71,9 @@ def safe_file_name(name: str) -> str:
     stem, dot, suffix = cleaned.rpartition(".")
     suffix = f".{suffix.lower()}" if dot else ""
     if suffix not in ALLOWED_SUFFIXES:
-        raise InputError(f"chỉ nhận tệp .xlsx hoặc .csv (đã gửi: {base[:MAX_NAME_LENGTH]!r})")
+        raise UnsupportedFileError(
+            f"chỉ nhận tệp .xlsx hoặc .csv (đã gửi: {base[:MAX_NAME_LENGTH]!r})"
+        )
     stem = stem[: MAX_NAME_LENGTH - len(suffix)] or "so_lieu"
     return stem + suffix
 

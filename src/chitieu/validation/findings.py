@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
-from chitieu._errors import InputError, NotFoundError
+from chitieu._errors import InputError, NotFoundError, StateError
 from chitieu._orm import utcnow
 from chitieu.audit.service import record_change
 from chitieu.region.models import Region
@@ -58,7 +58,7 @@ def _resolve(
 ) -> ValidationFinding:
     finding = get_finding(session, finding_id=finding_id)
     if finding.state != "open":
-        raise InputError(
+        raise StateError(
             f"cảnh báo kiểm tra #{finding.id} {STATE_WORDS[finding.state][0]}, không xử lý lại"
         )
     before = {"state": finding.state, "explanation": finding.explanation}

@@ -46,7 +46,8 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "not signed in"},
     403: {"description": "the role may not review findings"},
     404: {"description": "no such finding or indicator"},
-    422: {"description": "bad input, or a finding already dealt with"},
+    409: {"description": "the finding was dealt with already"},
+    422: {"description": "bad input"},
 }
 CHECK_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
