@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from chitieu import InputError, NotFoundError, get_indicator, get_region, transaction
 from chitieu._models import ExtractedFigure, Observation, SourceDocument
+from chitieu.extraction._indicators import states_value
 from chitieu.extraction.service import (
     accept_figure,
     choice_history,
@@ -86,7 +87,8 @@ def _acceptable(session: Session, figure: ExtractedFigure) -> bool:
     """A figure that can become an observation as read, and is not one already."""
     if figure.indicator is None or figure.indicator.formula or figure.period is None:
         return False
-    if figure.measure not in ("level", "change_pct", "share_pct", "rank"):
+    indicator = figure.indicator
+    if not states_value(figure.measure, code=indicator.code, name_vi=indicator.name_vi):
         return False
     if figure.status not in STATUSES or figure.value_max is not None:
         return False

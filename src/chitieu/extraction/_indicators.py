@@ -13,6 +13,8 @@ import bisect
 import re
 from dataclasses import dataclass
 
+from chitieu._text import fold
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -579,3 +581,28 @@ def _unit_fits(rule: Rule, unit: str, measure: str, share_context: bool, sentenc
     if unit == "%" and rule.growth:
         return not share_context
     return unit in rule.units
+
+
+_GROWTH_CODES = frozenset(rule.code for rule in RULES if rule.growth)
+# Names of catalogue indicators whose value is itself a rate of change.
+_GROWTH_NAMES = ("toc do tang", "tang truong", "chi so gia")
+
+
+def is_rate_of_change(code: str, name_vi: str) -> bool:
+    """Whether an indicator's value is a change ("tăng 13,85%" states GRDP growth itself)."""
+    return code in _GROWTH_CODES or any(word in fold(name_vi) for word in _GROWTH_NAMES)
+
+
+def states_value(measure: str, *, code: str, name_vi: str) -> bool:
+    """Whether a figure of this measure is the indicator's own value, as read.
+
+    A change of a share or of a rate ("chiếm 13,1%, giảm 1,9%") is not the
+    share; a share of something is not a growth rate.
+    """
+    if measure in ("level", "rank"):
+        return True
+    if measure == "change_pct":
+        return is_rate_of_change(code, name_vi)
+    if measure == "share_pct":
+        return not is_rate_of_change(code, name_vi)
+    return False

@@ -24,6 +24,7 @@ from chitieu._orm import utcnow
 from chitieu._periods import Period, parse_period
 from chitieu._text import fold
 from chitieu.document.models import SourceDocument
+from chitieu.extraction._indicators import states_value
 from chitieu.extraction.grammar import extract_figures
 from chitieu.extraction.models import ConflictChoice, ExtractedFigure
 from chitieu.extraction.readers import read_document
@@ -35,12 +36,6 @@ from chitieu.observation.service import Source, agree, list_observations, record
 from chitieu.region.models import Region
 from chitieu.region.service import get_region
 from chitieu.validation.service import enforce
-
-# Figures whose value is the indicator's own value, when the unit is the
-# indicator's: growth rates are written "tăng 13,85%", shares "chiếm 61%".
-# A share of the plan, a change in points or a multiple is something else.
-_COMPARABLE_MEASURES = frozenset({"level", "change_pct", "share_pct", "rank"})
-
 
 # --- extracting and storing ----------------------------------------------------------
 
@@ -315,7 +310,7 @@ def _check_reads_as(figure: ExtractedFigure, indicator: Indicator) -> None:
         raise InputError(
             f"số liệu trích #{figure.id} là một khoảng ({shown}); hãy ghi một giá trị (--value)"
         )
-    if figure.measure not in _COMPARABLE_MEASURES:
+    if not states_value(figure.measure, code=indicator.code, name_vi=indicator.name_vi):
         raise InputError(
             f"số liệu trích #{figure.id} là phép đo '{figure.measure}' (so với kế hoạch, "
             f"mức thay đổi hay số lần), không phải giá trị của chỉ tiêu {indicator.code}; "
@@ -452,7 +447,12 @@ def conflicts(session: Session, *, default_region: str | None = None) -> list[Co
         group = groups[key]
         group.members.append((_observation_source(obs), _observation_member(obs)))
     observed_spans = _observed_spans(observations)
-    units = {code: unit for code, unit in session.execute(select(Indicator.code, Indicator.unit))}
+    units = {
+        code: (unit, name)
+        for code, unit, name in session.execute(
+            select(Indicator.code, Indicator.unit, Indicator.name_vi)
+        )
+    }
     regions = _RegionNames(session)
     for figure in pending_figures(session):
         if not _comparable(figure, units):
@@ -507,15 +507,17 @@ def conflicts(session: Session, *, default_region: str | None = None) -> list[Co
     )
 
 
-def _comparable(figure: ExtractedFigure, units: dict[str, str]) -> bool:
+def _comparable(figure: ExtractedFigure, units: dict[str, tuple[str, str]]) -> bool:
     """Whether a pending figure states its indicator's value for a known period."""
+    code = figure.indicator_code
+    if code is None or code not in units or figure.period is None:
+        return False
+    unit, name = units[code]
     return (
-        figure.indicator_code is not None
-        and figure.period is not None
-        and figure.status in STATUSES
+        figure.status in STATUSES
         and figure.value_max is None
-        and figure.measure in _COMPARABLE_MEASURES
-        and units.get(figure.indicator_code) == figure.unit
+        and states_value(figure.measure, code=code, name_vi=name)
+        and unit == figure.unit
     )
 
 
