@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from altair.vegalite.v6.schema.core import TopLevelSpec
+
 from chitieu.chart._render import to_svg
 from chitieu.chart.indicator import (
     FanYear,
@@ -42,6 +44,7 @@ def test_each_kind_of_target_gets_its_own_mark_and_cumulative_ones_none():
     spec = indicator_chart(
         title="GRDP", unit="%", points=POINTS, targets=[RANGE, SINGLE, OPEN, CUMULATIVE]
     )
+    TopLevelSpec.validate(spec)
     named = layers(spec)
     (band,) = rows(named["targets"])
     assert named["targets"]["mark"]["type"] == "rect"

@@ -20,7 +20,7 @@ from chitieu._models import Base
 from tests.conftest import BACKENDS
 
 # Dataset tables whose database tables the newest migration adds.
-NEW_IN_HEAD = ("indicator_agencies",)
+NEW_IN_HEAD = ("indicator_agencies", "validation_explanations")
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 

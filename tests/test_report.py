@@ -16,6 +16,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from altair.vegalite.v6.schema.core import TopLevelSpec
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -367,6 +368,15 @@ def test_charts_draw_the_plans_targets(written, loaded_sqlite):
     }
     assert drawn and drawn <= growth_targets
     assert any(chart.half for chart in charts.values()), "no key target's trajectory"
+
+
+def test_every_chart_is_a_valid_vega_lite_spec(written):
+    # The charts are built without Altair's validation (slow); the schema is held here.
+    charts = [c for report in (written.vi, written.en) for c in _blocks(report)]
+    charts = [c for c in charts if isinstance(c, Chart)]
+    assert len(charts) >= 4
+    for chart in charts:
+        TopLevelSpec.validate(chart.spec)
 
 
 def test_missing_analytics_are_one_sentence_naming_what_is_missing(written):

@@ -196,7 +196,7 @@ def indicator_chart(
             height=height,
         )
         .configure(font=FONT)
-        .to_dict()
+        .to_dict(validate=False)
     )
     return spec
 

@@ -50,7 +50,9 @@ def _finish(
 ) -> dict[str, Any]:
     params = alt.TitleParams(text=title, subtitle=subtitle or "", anchor="start")
     spec: dict[str, Any] = (
-        chart.properties(title=params, width=width, height=height).configure(font=FONT).to_dict()
+        chart.properties(title=params, width=width, height=height)
+        .configure(font=FONT)
+        .to_dict(validate=False)
     )
     return spec
 

@@ -201,7 +201,7 @@ def grdp_chart(
                 ),
             )
         )
-        .to_dict()
+        .to_dict(validate=False)
     )
     return spec
 
@@ -239,7 +239,7 @@ def structure_chart(path: Sequence[ScenarioYear], *, lang: str = "vi") -> dict[s
             width=WIDTH,
             height=HEIGHT,
         )
-        .to_dict()
+        .to_dict(validate=False)
     )
     return spec
 
@@ -261,7 +261,7 @@ def per_capita_chart(
             width=WIDTH,
             height=HEIGHT,
         )
-        .to_dict()
+        .to_dict(validate=False)
     )
     return spec
 
@@ -330,6 +330,6 @@ def fan_chart(
             width=WIDTH,
             height=HEIGHT - 40,
         )
-        .to_dict()
+        .to_dict(validate=False)
     )
     return spec
