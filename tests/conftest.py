@@ -1,20 +1,22 @@
 """Fixtures built by code: databases on both backends, the loaded dataset, the shared corpus.
 
 Every storage test runs on SQLite and on the PostgreSQL server at
-127.0.0.1:5432 (database ``test``). The PostgreSQL tests fail — never skip —
+127.0.0.1:5432 (database ``test``; a loaded dataset is a database of its own,
+cloned from one loaded per session). The PostgreSQL tests fail — never skip —
 when the server cannot be reached.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 
 from chitieu import load_folder
@@ -85,13 +87,69 @@ def session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-@pytest.fixture
-def loaded(engine: Engine) -> Engine:
-    """The embedded dataset with the corpus texts attached (spans checked on load)."""
+def _load_embedded(url: str) -> None:
+    engine = create_engine(url)
+    upgrade(engine)
     with transaction(engine) as session:
         load_folder(session, documents=CORPUS)
-    yield engine
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _loaded_sqlite_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The embedded dataset loaded once into a file that each test gets a copy of."""
+    path = tmp_path_factory.mktemp("template") / "loaded.db"
+    _load_embedded(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def _loaded_postgres_database(postgres_server: Engine) -> Iterator[str]:
+    """The embedded dataset loaded once into a database that each test clones."""
+    name = f"chitieu_tpl_{uuid.uuid4().hex[:12]}"
+    server = postgres_server.execution_options(isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sa.text(f'create database "{name}"'))
+    try:
+        _load_embedded(_database_url(name))
+        yield name
+    finally:
+        with server.connect() as connection:
+            connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
+
+
+def _database_url(name: str) -> str:
+    return str(make_url(POSTGRES_SERVER).set(database=name).render_as_string(hide_password=False))
+
+
+@pytest.fixture
+def loaded(request: pytest.FixtureRequest, database_url: str) -> Iterator[Engine]:
+    """The embedded dataset with the corpus texts attached (spans checked on load).
+
+    Loaded once per backend and copied for each test: the copy is what a load
+    gives, in a fraction of the time.
+    """
+    if database_url.startswith("sqlite"):
+        target = Path(make_url(database_url).database or "")
+        shutil.copyfile(request.getfixturevalue("_loaded_sqlite_file"), target)
+        engine = create_engine(database_url)
+        yield engine
+        engine.dispose()
+        return
+    template = request.getfixturevalue("_loaded_postgres_database")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    server = request.getfixturevalue("postgres_server").execution_options(
+        isolation_level="AUTOCOMMIT"
+    )
+    with server.connect() as connection:
+        connection.execute(sa.text(f'create database "{name}" template "{template}"'))
+    engine = create_engine(_database_url(name))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with server.connect() as connection:
+            connection.execute(sa.text(f'drop database if exists "{name}" with (force)'))
 
 
 @pytest.fixture(scope="session")
