@@ -15,7 +15,7 @@ figures are an upper bound for the server alone.
 
     .venv/bin/python bench/web_latency.py [--seconds 10] [--repeats 3] [--clients 20]
         [--db postgresql+psycopg://postgres@127.0.0.1:5432/bench] [--token]
-        [--page /overview --page /indicators/GRDP_GROWTH]
+        [--page /overview --page /indicators/GRDP_GROWTH] [--workers 2]
 """
 
 from __future__ import annotations
@@ -112,9 +112,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(url: str, port: int, log: Path) -> Iterator[str]:
+def server(url: str, port: int, log: Path, workers: int = 1) -> Iterator[str]:
     """``chitieu serve`` in its own process, its errors to ``log``; stopped (SIGTERM) after."""
     command = [sys.executable, "-m", "chitieu", "--db", url, "serve", "--port", str(port)]
+    command += ["--workers", str(workers)]
     with log.open("wb") as errors:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
     base = f"http://127.0.0.1:{port}"
@@ -225,6 +226,7 @@ def report(runs: dict[str, list[Run]], args: argparse.Namespace, backend: str) -
     options = (
         (" --db URL" if args.db else "")
         + (" --token" if args.token else "")
+        + (f" --workers {args.workers}" if args.workers != 1 else "")
         + (f" --clients {args.clients}" if args.clients != DEFAULTS["clients"] else "")
         + (f" --seconds {args.seconds:g}" if args.seconds != DEFAULTS["seconds"] else "")
         + (f" --repeats {args.repeats}" if args.repeats != DEFAULTS["repeats"] else "")
@@ -254,6 +256,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=DEFAULTS["repeats"])
     parser.add_argument("--clients", type=int, default=DEFAULTS["clients"])
     parser.add_argument("--page", action="append", dest="pages", help="(repeatable)")
+    parser.add_argument("--workers", type=int, default=1, help="chitieu serve --workers")
     parser.add_argument(
         "--token", action="store_true", help="send a viewer's API token instead of signing in"
     )
@@ -263,7 +266,7 @@ def main() -> None:
         url, viewer = prepare(args.db, Path(folder))
         backend = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
         log = Path(folder) / "server.log"
-        with server(url, free_port(), log) as base:
+        with server(url, free_port(), log, args.workers) as base:
             headers = sign_in(base, viewer, args.token)
             warm_up(base, pages, headers)
             runs: dict[str, list[Run]] = {page: [] for page in pages}

@@ -20,7 +20,9 @@ from chitieu._models import Base
 from tests.conftest import BACKENDS
 
 # Dataset tables whose database tables the newest migration adds.
-NEW_IN_HEAD = ("indicator_agencies", "validation_explanations")
+NEW_IN_HEAD: tuple[str, ...] = ()
+# Rows the newest migration writes itself into the tables it adds.
+SEEDED_BY_HEAD = {"data_version": 1}
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 
@@ -74,7 +76,7 @@ def test_a_database_at_the_previous_head_upgrades_and_keeps_its_rows(database_ur
         )
         revision = current_revision(engine)
     assert {name: after[name] for name in before} == before
-    assert not any(after[name] for name in set(after) - set(before))
+    assert {name: after[name] for name in set(after) - set(before)} == SEEDED_BY_HEAD
     with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
         connection.execute(
             sa.text(

@@ -8,7 +8,17 @@ from datetime import date
 
 import pytest
 
-from chitieu import assess, get_plan, get_region, list_plans, list_targets, transaction
+from chitieu import (
+    Source,
+    assess,
+    get_plan,
+    get_region,
+    list_plans,
+    list_targets,
+    parse_period,
+    record_observation,
+    transaction,
+)
 from chitieu.plan.dashboard import default_plan
 from tests.conftest import BACKENDS
 
@@ -207,3 +217,40 @@ def test_assessments_api_matches_assess(web):
         == 422
     )
     assert client.get("/api/v1/assessments").status_code == 401
+
+
+def test_a_page_kept_in_memory_carries_nobody_elses_name_and_a_change_redraws_it(web):
+    params = {"as_of": AS_OF.isoformat()}
+    first = web.clients["planner"].get("/overview", params=params)
+    kept = web.clients["viewer"].get("/overview", params=params)
+    assert first.status_code == kept.status_code == 200
+    assert 'data-role="viewer"' in kept.text and 'data-role="planner"' not in kept.text
+    assert shown_rows(kept.text) == shown_rows(first.text)
+    assert len(web.app.state.page_cache) == 1
+
+    with transaction(web.engine) as session:
+        plan = default_plan(session)
+        judged = assess(session, as_of=AS_OF, plan=plan)
+        target = next(
+            a.target
+            for a in judged
+            if a.status == "insufficient_data"
+            and a.target.measure == "level"
+            and a.target.indicator.direction == "higher"
+            and a.target.minimum is not None
+            and not a.target.indicator.is_derived
+        )
+        target_id, plan_code = target.id, plan.code
+        record_observation(
+            session,
+            indicator=target.indicator,
+            region=target.region,
+            period=parse_period(target.period),
+            value=target.minimum,
+            status="actual",
+            source=Source("manual"),
+            recorded_by="test",
+        )
+    redrawn = web.clients["viewer"].get("/overview", params=params)
+    assert shown_rows(redrawn.text)[target_id] == "achieved"
+    assert shown_rows(redrawn.text) == expected(web, plan_code=plan_code, as_of=AS_OF)

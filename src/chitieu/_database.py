@@ -17,6 +17,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from chitieu._errors import DatabaseError
+from chitieu._version import TrackedSession
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -133,6 +134,6 @@ def ensure_current(engine: Engine) -> None:
 @contextmanager
 def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work is committed together, or not at all."""
-    factory = sessionmaker(engine, expire_on_commit=False)
+    factory = sessionmaker(engine, class_=TrackedSession, expire_on_commit=False)
     with factory() as session, session.begin():
         yield session

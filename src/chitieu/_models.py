@@ -1,6 +1,7 @@
 """Imports every domain's models so that the metadata is complete."""
 
 from chitieu._orm import Base
+from chitieu._version import DataVersion
 from chitieu.agency.models import Agency, AgencySuccession
 from chitieu.audit.models import AuditEntry
 from chitieu.document.models import SourceDocument
@@ -20,6 +21,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "ConflictChoice",
+    "DataVersion",
     "ExtractedFigure",
     "ImportBatch",
     "Indicator",

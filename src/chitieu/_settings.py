@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     session_hours: int = 12
     login_attempts: int = 5
     login_window_seconds: int = 300
+    # Pages drawn for everyone, kept in memory per data version (0 keeps none).
+    page_cache_entries: int = 256
 
 
 def database_url(value: str) -> str:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
+from chitieu._version import current_version
 from chitieu.chart._render import to_svg
 from chitieu.indicator.models import Indicator
 from chitieu.indicator.page import (
@@ -30,7 +31,7 @@ from chitieu.region.models import Region
 from chitieu.region.service import get_region
 from chitieu.user.service import Actor
 from chitieu.web._auth import requires
-from chitieu.web._templates import finish, render
+from chitieu.web._templates import finish, render, render_shared
 from chitieu.web.deps import DbSession, Lang
 
 pages = APIRouter(include_in_schema=False)
@@ -85,16 +86,29 @@ def indicator_detail_page(
     code: IndicatorCode,
     region: RegionCode = None,
 ) -> HTMLResponse:
-    indicator = get_indicator(session, code_or_name=code)
-    place = _place(session, indicator, region)
-    page = indicator_page(session, indicator=indicator, region=place, as_of=date.today(), lang=lang)
-    context = {
-        "page": page,
-        "svg": to_svg(page.spec, lang=lang),
-        "status_word": status_word,
-        "area_word": area_word,
-    }
-    return render(request, "indicator/detail.html", context)
+    today = date.today()
+
+    def build() -> dict[str, Any]:
+        indicator = get_indicator(session, code_or_name=code)
+        place = _place(session, indicator, region)
+        page = indicator_page(session, indicator=indicator, region=place, as_of=today, lang=lang)
+        return {
+            "page": page,
+            # The template's own shorthands, which a block rendered alone does not see.
+            "ind": page.indicator,
+            "place": page.region,
+            "svg": to_svg(page.spec, lang=lang),
+            "status_word": status_word,
+            "area_word": area_word,
+        }
+
+    return render_shared(
+        request,
+        "indicator/detail.html",
+        build,
+        key=(code, region, today),
+        version=current_version(session),
+    )
 
 
 @pages.get("/indicators/{code}/chart.svg")

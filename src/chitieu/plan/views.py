@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, BeforeValidator, ConfigDict
 
 from chitieu._errors import InputError
+from chitieu._version import current_version
 from chitieu.assessment.service import assess
 from chitieu.plan.dashboard import (
     STATUS_WORDS,
@@ -25,7 +26,7 @@ from chitieu.plan.service import get_plan, list_plans, list_targets, target_reco
 from chitieu.region.service import get_region
 from chitieu.user.service import Actor
 from chitieu.web._auth import requires
-from chitieu.web._templates import render
+from chitieu.web._templates import render_shared
 from chitieu.web.deps import DbSession, Lang
 
 pages = APIRouter(include_in_schema=False)
@@ -75,25 +76,36 @@ def overview_page(
     as_of: Annotated[str, Query(max_length=10)] = "",
 ) -> HTMLResponse:
     day = parse_day(as_of)
-    chosen = get_plan(session, code_or_number=plan) if plan else default_plan(session)
-    place = get_region(session, code_or_name=region) if region else None
-    context: dict[str, Any] = {
-        "plans": list_plans(session),
-        "plan": chosen,
-        "region": place,
-        "as_of": day,
-        "data": None,
-        "regions": [],
-        "status_word": status_word,
-        "area_word": area_word,
-        "statuses": list(STATUS_WORDS),
-    }
-    if chosen is not None:
-        context["data"] = overview(session, plan=chosen, as_of=day, region=place, lang=lang)
-        context["regions"] = plan_regions(session, plan=chosen)
+
+    def build() -> dict[str, Any]:
+        chosen = get_plan(session, code_or_number=plan) if plan else default_plan(session)
+        place = get_region(session, code_or_name=region) if region else None
+        context: dict[str, Any] = {
+            "plans": list_plans(session),
+            "plan": chosen,
+            "region": place,
+            "as_of": day,
+            "data": None,
+            "regions": [],
+            "status_word": status_word,
+            "area_word": area_word,
+            "statuses": list(STATUS_WORDS),
+        }
+        if chosen is not None:
+            context["data"] = overview(session, plan=chosen, as_of=day, region=place, lang=lang)
+            context["regions"] = plan_regions(session, plan=chosen)
+        return context
+
     # htmx asks for the results only; a plain GET (no JavaScript) gets the whole page.
     block = "results" if request.headers.get("hx-request") == "true" else None
-    return render(request, "plan/overview.html", context, block=block)
+    return render_shared(
+        request,
+        "plan/overview.html",
+        build,
+        key=(plan, region, day),
+        version=current_version(session),
+        block=block,
+    )
 
 
 # --- the API -----------------------------------------------------------------------------

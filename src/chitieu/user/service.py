@@ -193,12 +193,17 @@ def issue_token(session: Session, *, user: User, name: str, actor: str) -> str:
 TOKEN_USE_RESOLUTION = timedelta(minutes=1)
 
 
-def user_for_token(session: Session, *, token: str) -> User | None:
-    """The active owner of a live token; reading it writes nothing (see ``note_token_use``)."""
+def live_token(session: Session, *, token: str) -> ApiToken | None:
+    """The token's row if it is live and its owner active; reading it writes nothing."""
     row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
     if row is None or row.revoked or not row.user.active:
         return None
-    return row.user
+    return row
+
+
+def token_use_due(row: ApiToken) -> bool:
+    """Whether the token's last use is older than what ``note_token_use`` records."""
+    return row.last_used_at is None or utcnow() - row.last_used_at > TOKEN_USE_RESOLUTION
 
 
 def note_token_use(session: Session, *, token: str) -> None:

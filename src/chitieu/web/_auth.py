@@ -23,7 +23,15 @@ from starlette.concurrency import run_in_threadpool
 from chitieu._database import transaction
 from chitieu._settings import Settings
 from chitieu.user.models import User
-from chitieu.user.service import PUBLIC, Actor, actor_of, can, note_token_use, user_for_token
+from chitieu.user.service import (
+    PUBLIC,
+    Actor,
+    actor_of,
+    can,
+    live_token,
+    note_token_use,
+    token_use_due,
+)
 
 SESSION_COOKIE = "chitieu_session"
 CSRF_FIELD = "csrf_token"
@@ -114,16 +122,18 @@ def resolve_actor(request: Request) -> Actor | None:
         return cached  # type: ignore[no-any-return]
     settings: Settings = request.app.state.settings
     actor: Actor | None = None
+    due = False
     token = _bearer(request)
     with transaction(request.app.state.engine) as session:
         if token is not None:
-            user = user_for_token(session, token=token)
-            actor = actor_of(user) if user else None
+            row = live_token(session, token=token)
+            actor = actor_of(row.user) if row else None
+            due = row is not None and token_use_due(row)
             request.scope["chitieu.by_token"] = True
         else:
             user = _user_by_id(session, read_session(request).get("uid"))
             actor = actor_of(user) if user else None
-    if token is not None and actor is not None:
+    if token is not None and due:
         _note_token_use(request, token)
     if actor is None and settings.public and token is None:
         actor = PUBLIC

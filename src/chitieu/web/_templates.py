@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
+from jinja2_fragments import render_block
 from jinja2_fragments.fastapi import Jinja2Blocks
+from markupsafe import Markup
 
 from chitieu import _format
 from chitieu._labels import word
 from chitieu.web._auth import csrf_token, resolve_actor, session_cookie
+from chitieu.web._cache import PageCache
 
 TEMPLATES = Path(__file__).parent / "templates"
 LANG_COOKIE = "chitieu_lang"
@@ -76,6 +80,56 @@ def render(
     assert isinstance(response, HTMLResponse)
     finish(request, response)
     return response
+
+
+SHARED_BLOCKS = ("title", "head", "content")
+
+
+def render_shared(
+    request: Request,
+    name: str,
+    build: Callable[[], dict[str, Any]],
+    *,
+    key: Hashable,
+    version: int,
+    block: str | None = None,
+) -> HTMLResponse:
+    """A page that is the same for everyone who may see it, drawn once per data version.
+
+    ``build`` gives the page's context and is called only when the page is not
+    in memory; its blocks are rendered without who is asking (no actor, no
+    CSRF token), so they cannot carry anyone's details to someone else. The
+    frame (``base.html``) is drawn for each request. ``block`` (an htmx
+    request) answers with that one block.
+    """
+    lang = request_lang(request)
+    wanted = (*SHARED_BLOCKS, block) if block and block not in SHARED_BLOCKS else SHARED_BLOCKS
+    cache: PageCache = request.app.state.page_cache
+    cache_key = (name, key, lang, version)
+
+    def make() -> dict[str, str]:
+        context = {**_shared_context(request, lang), **build()}
+        env = request.app.state.templates.env
+        return {b: render_block(env, name, b, **context) for b in wanted}
+
+    blocks = cache.get_or_make(cache_key, make, complete=wanted)
+    if block is not None:
+        response = HTMLResponse(blocks[block])
+        finish(request, response)
+        return response
+    shared = {b: Markup(blocks[b]) for b in SHARED_BLOCKS}
+    return render(request, "shared.html", {"shared": shared})
+
+
+def _shared_context(request: Request, lang: str) -> dict[str, Any]:
+    return {
+        "request": request,
+        "lang": lang,
+        "actor": None,
+        "csrf": "",
+        "public_mode": request.app.state.settings.public,
+        "t": lambda vi, en: vi if lang == "vi" else en,
+    }
 
 
 def finish(request: Request, response: Any) -> None:

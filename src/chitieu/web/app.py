@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chitieu import open_database
 from chitieu._database import allow_concurrent_readers
@@ -35,6 +36,7 @@ from chitieu._errors import (
 )
 from chitieu._settings import DEVELOPMENT_SECRET, Settings
 from chitieu.web._auth import CsrfError, ForbiddenError, LoginLimiter, LoginRequiredError
+from chitieu.web._cache import PageCache
 from chitieu.web._templates import build_templates, render
 
 STATIC = Path(__file__).parent / "static"
@@ -79,17 +81,24 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.engine = engine if engine is not None else open_database(settings.database_url)
     allow_concurrent_readers(app.state.engine)
     app.state.templates = build_templates()
+    app.state.page_cache = PageCache(max_entries=settings.page_cache_entries)
     app.state.login_limiter = LoginLimiter(
         attempts=settings.login_attempts, window_seconds=settings.login_window_seconds
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _add_error_handlers(app)
-    app.middleware("http")(_security_headers)
+    app.add_middleware(SecurityHeaders)
     for module_name in BUILT_IN:
         import_module(module_name).register(app)
     for plugin in entry_points(group="chitieu.web"):
         plugin.load()(app)
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app of one worker process of ``chitieu serve --workers N``: settings from its
+    environment, read when the worker starts."""
+    return create_app(Settings())
 
 
 CONTENT_SECURITY_POLICY = (
@@ -98,13 +107,33 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-async def _security_headers(request: Request, call_next: Any) -> Response:
-    response: Response = await call_next(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    return response
+SECURITY_HEADERS = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+)
+
+
+class SecurityHeaders:
+    """Adds the security headers a response lacks (plain ASGI: no copy of the body)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _value in message.get("headers", [])}
+                extra = [(n, v) for n, v in SECURITY_HEADERS if n not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
 
 
 def wants_json(request: Request) -> bool:
