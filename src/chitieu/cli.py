@@ -34,6 +34,8 @@ BUILT_IN = (
     "chitieu.web.cli",
     "chitieu.report.cli",
     "chitieu.validation.cli",
+    "chitieu.backup.cli",
+    "chitieu.synth.cli",
 )
 
 

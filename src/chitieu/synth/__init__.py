@@ -1,0 +1,1 @@
+"""A synthetic national dataset, for proving chitieu at scale."""
