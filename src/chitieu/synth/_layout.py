@@ -40,8 +40,8 @@ class Province:
 
     region_id: int
     code: str
-    first_year: int | None  # None: reports from the first year of the range
     last_year: int | None  # None: reports to the last observed year
+    merged: bool = False  # formed on 1 July 2025 from older provinces
     department_ids: list[int] = field(default_factory=list)
 
 
@@ -164,7 +164,7 @@ def _provinces(
     for number in range(1, unchanged + 1):
         code = f"syn_t{number:02d}"
         region_id = _region(tables, ids, code, f"Tỉnh {number:02d}", "province", country_id)
-        province = Province(region_id, code, None, None)
+        province = Province(region_id, code, None)
         reporting.append(province)
         new_ones.append(province)
     merged_ids = [
@@ -180,7 +180,9 @@ def _provinces(
         for number in range(1, merged + 1)
     ]
     for number, region_id in enumerate(merged_ids, start=1):
-        province = Province(region_id, f"syn_n{number:02d}", MERGER.year, None)
+        # As the statistics office does after a merger, the new province's series is
+        # recomputed on its territory back to the first year.
+        province = Province(region_id, f"syn_n{number:02d}", None, merged=True)
         reporting.append(province)
         new_ones.append(province)
     for index in range(old_merging):
@@ -192,7 +194,7 @@ def _provinces(
         # Round-robin gives every new province two old ones, some three.
         successor = merged_ids[index % merged]
         _succession(tables, ids, "region_succession", "merge", region_id, successor)
-        reporting.append(Province(region_id, code, None, MERGER.year - 1))
+        reporting.append(Province(region_id, code, MERGER.year - 1))
         _districts(tables, ids, code, region_id)
     return reporting, new_ones
 
@@ -235,7 +237,7 @@ def _departments(tables: dict[str, list[Row]], ids: _Ids, reporting: list[Provin
     by_region: dict[int, Province] = {p.region_id: p for p in reporting}
     for province in reporting:
         ends = BEFORE_MERGER if province.last_year is not None else None
-        starts = MERGER if province.first_year is not None else None
+        starts = MERGER if province.merged else None
         for kind, name in DEPARTMENTS:
             agency_id = ids.take("agency")
             province.department_ids.append(agency_id)
@@ -322,12 +324,9 @@ def _plans(
     old_plan = (max(first + 1, 2021), min(last, 2025))
     new_plan = (max(first + 1, 2026), last)
     for province in reporting:
-        if province.last_year is None and province.first_year is None:
+        if not province.merged:
             _plan(tables, ids, rng, province.region_id, province.code, old_plan, observed)
-            _plan(tables, ids, rng, province.region_id, province.code, new_plan, observed)
-        elif province.last_year is not None:
-            _plan(tables, ids, rng, province.region_id, province.code, old_plan, observed)
-        else:
+        if province.last_year is None:
             _plan(tables, ids, rng, province.region_id, province.code, new_plan, observed)
     _plan(tables, ids, rng, country_id, "syn_vn", new_plan, observed)
 

@@ -85,9 +85,8 @@ def groups(layout: Layout, indicator_index: int, years: tuple[int, int]) -> list
 
 
 def _province_years(province: Province, first: int, last: int) -> tuple[int, int]:
-    start = max(first, province.first_year) if province.first_year else first
     end = min(last, province.last_year) if province.last_year else last
-    return start, end
+    return first, end
 
 
 def frames(
