@@ -86,6 +86,11 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> frozenset[str]:
+    """Every schema revision this version can open (and upgrade from)."""
+    return frozenset(script.revision for script in _scripts().walk_revisions())
+
+
 def current_revision(engine: Engine) -> str | None:
     try:
         with engine.connect() as connection:
