@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     login_window_seconds: int = 300
     # Pages drawn for everyone, kept in memory per data version (0 keeps none).
     page_cache_entries: int = 256
+    # `chitieu extract/ingest` send files to this Dask scheduler (tcp://host:port).
+    dask_scheduler: str | None = None
 
 
 def database_url(value: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -80,6 +80,23 @@ def ingest_file(
     already stored is not stored again, so ingesting a file twice adds nothing.
     """
     text, figures = extract_file(path, region=region)
+    return store_extracted(session, path=path, text=text, figures=figures, recorded_by=recorded_by)
+
+
+def store_extracted(
+    session: Session,
+    *,
+    path: Path,
+    text: DocumentText,
+    figures: Sequence[Figure],
+    recorded_by: str,
+) -> IngestReport:
+    """Store a document already read and its figures, pending review; all of it or nothing.
+
+    The writing half of ``ingest_file``, for figures found elsewhere (a worker
+    process, a Dask cluster); in a savepoint, so a refusal leaves the caller's
+    transaction as it was.
+    """
     with session.begin_nested():
         document, document_new = _stored_document(session, path, text)
         known_spans = {
