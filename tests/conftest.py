@@ -171,4 +171,5 @@ _hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 _hypothesis_settings.register_profile("dev", deadline=None)
 _hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
+from tests._pgcluster import pg_cluster  # noqa: E402,F401  (a private cluster to stop and start)
 from tests.webkit import web  # noqa: E402,F401  (a fixture shared by the web tests)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -140,5 +141,22 @@ def ensure_current(engine: Engine) -> None:
 def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work is committed together, or not at all."""
     factory = sessionmaker(engine, class_=TrackedSession, expire_on_commit=False)
-    with factory() as session, session.begin():
-        yield session
+    try:
+        with factory() as session, session.begin():
+            yield session
+    except sa.exc.OperationalError as exc:
+        if not _disk_full(exc):
+            raise
+        raise DatabaseError(
+            f"ổ đĩa của cơ sở dữ liệu {describe(engine)} đã đầy, không ghi được gì "
+            "(database or disk is full); dữ liệu cũ vẫn nguyên: hãy giải phóng chỗ rồi chạy lại"
+        ) from exc
+
+
+def _disk_full(exc: sa.exc.OperationalError) -> bool:
+    """SQLite's SQLITE_FULL, or PostgreSQL's disk_full (SQLSTATE 53100)."""
+    original = exc.orig
+    return (
+        getattr(original, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+        or getattr(original, "sqlstate", None) == "53100"
+    )

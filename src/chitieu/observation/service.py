@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, exists, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from chitieu._errors import InputError, StateError
@@ -96,9 +97,36 @@ def record_observation(
         recorded_by=recorded_by,
         supersedes_id=previous.id if previous is not None else None,
     )
-    session.add(row)
-    session.flush()
+    _add_revision(session, row)
     return row, True
+
+
+def _add_revision(session: Session, row: Observation) -> None:
+    """Insert ``row``; a revision of the same figure committed meanwhile is a conflict.
+
+    Two people correcting one figure at once both find it current. The unique
+    ``supersedes_id`` lets only one correction in; the other waits for it, then
+    fails, and must not overwrite a value it never saw.
+    """
+    if row.supersedes_id is None:
+        # A first figure replaces nothing: no conflict, and no savepoint to pay for.
+        session.add(row)
+        session.flush()
+        return
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError as exc:
+        corrected = session.scalar(
+            select(Observation.id).where(Observation.supersedes_id == row.supersedes_id)
+        )
+        if not corrected:
+            raise
+        raise StateError(
+            f"số liệu #{row.supersedes_id} vừa được sửa bằng #{corrected} (người khác sửa cùng "
+            "lúc); bản sửa này không được ghi: hãy xem bản mới nhất rồi sửa lại"
+        ) from exc
 
 
 def _same_source(
@@ -134,7 +162,11 @@ def _same_source(
 def correct_observation(
     session: Session, *, observation: Observation, value: float, recorded_by: str, note: str
 ) -> Observation:
-    """A new revision of ``observation`` with another value; the old one is kept."""
+    """A new revision of ``observation`` with another value; the old one is kept.
+
+    Correcting a revision already corrected, even by someone a moment ago, is a
+    ``StateError``: the value the other person wrote is never silently replaced.
+    """
     if session.scalar(select(Observation.id).where(Observation.supersedes_id == observation.id)):
         raise StateError(f"số liệu #{observation.id} đã được sửa; hãy sửa bản mới nhất")
     kept = {
@@ -144,8 +176,7 @@ def correct_observation(
     }
     kept.update(value=value, note=note, recorded_by=recorded_by, supersedes_id=observation.id)
     row = Observation(**kept)
-    session.add(row)
-    session.flush()
+    _add_revision(session, row)
     return row
 
 

@@ -181,6 +181,8 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DatabaseError)
     @app.exception_handler(OperationalError)
     async def unavailable(request: Request, exc: Exception) -> Response:
+        # The error page's frame must not ask the database who is signed in: it is down.
+        request.scope.setdefault("chitieu.actor", None)
         return _error(
             request, 503, "cơ sở dữ liệu tạm thời không truy cập được / database unavailable"
         )
