@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -438,7 +438,13 @@ class _Group:
     members: list[tuple[object, ConflictMember]] = field(default_factory=list)
 
 
-def conflicts(session: Session, *, default_region: str | None = None) -> list[Conflict]:
+def conflicts(
+    session: Session,
+    *,
+    default_region: str | None = None,
+    indicator: Indicator | None = None,
+    region: Region | None = None,
+) -> list[Conflict]:
     """Every group of figures where two sources give values that do not agree.
 
     A group is an indicator, a region, a period and a status. Its members are
@@ -446,10 +452,11 @@ def conflicts(session: Session, *, default_region: str | None = None) -> list[Co
     (``default_region`` places figures that name no region); a pending figure
     overlapping an observation of the same document is that observation, not
     another source. Values agree when they are equal to the precision of the
-    less precise one (``agree``): "16%" and "15,96%" agree.
+    less precise one (``agree``): "16%" and "15,96%" agree. With ``indicator``
+    or ``region``, only that indicator's or region's groups, read without the rest.
     """
     groups: dict[tuple[str, object, str, str], _Group] = {}
-    observations = list_observations(session)
+    observations = list_observations(session, indicator=indicator, region=region)
     for obs in observations:
         key: tuple[str, object, str, str] = (
             obs.indicator_code,
@@ -463,7 +470,7 @@ def conflicts(session: Session, *, default_region: str | None = None) -> list[Co
             )
         group = groups[key]
         group.members.append((_observation_source(obs), _observation_member(obs)))
-    observed_spans = _observed_spans(observations)
+    observed_spans = _observed_spans(session)
     units = {
         code: (unit, name)
         for code, unit, name in session.execute(
@@ -471,7 +478,7 @@ def conflicts(session: Session, *, default_region: str | None = None) -> list[Co
         )
     }
     regions = _RegionNames(session)
-    for figure in pending_figures(session):
+    for figure in pending_figures(session, indicator=indicator.code if indicator else None):
         if not _comparable(figure, units):
             continue
         assert figure.indicator_code is not None and figure.period is not None
@@ -495,7 +502,7 @@ def conflicts(session: Session, *, default_region: str | None = None) -> list[Co
     choices = _latest_choices(session)
     found = []
     for group in groups.values():
-        if not _disputed(group.members):
+        if not _disputed(group.members) or (region is not None and group.region != region):
             continue
         choice = (
             choices.get((group.indicator, group.region.id, group.period, group.status))
@@ -538,15 +545,21 @@ def _comparable(figure: ExtractedFigure, units: dict[str, tuple[str, str]]) -> b
     )
 
 
-def _observed_spans(observations: Iterable[Observation]) -> dict[int, list[tuple[int, int]]]:
+def _observed_spans(session: Session) -> dict[int, list[tuple[int, int]]]:
+    """Where each document's figures stored as observations stand in its text."""
     spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for obs in observations:
-        if (
-            obs.source_document_id is not None
-            and obs.span_start is not None
-            and obs.span_end is not None
-        ):
-            spans[obs.source_document_id].append((obs.span_start, obs.span_end))
+    rows = session.execute(
+        select(Observation.source_document_id, Observation.span_start, Observation.span_end)
+        .where(
+            Observation.source_document_id.is_not(None),
+            Observation.span_start.is_not(None),
+            Observation.span_end.is_not(None),
+        )
+        .distinct()
+    )
+    for document_id, start, end in rows:
+        assert document_id is not None and start is not None and end is not None
+        spans[document_id].append((start, end))
     return spans
 
 

@@ -311,11 +311,7 @@ def indicator_page(
             )
             for target in targets
         ],
-        conflicts=[
-            found
-            for found in conflicts(session)
-            if found.indicator == indicator.code and found.region == region.code
-        ],
+        conflicts=conflicts(session, indicator=indicator, region=region),
         derived=derived,
         spec=_chart(indicator, region, points, targets, lang),
         forecast_years=forecast_fan(indicator, points),
