@@ -45,13 +45,16 @@ from chitieu import (
 from chitieu._database import create_engine, transaction, upgrade
 from chitieu._errors import StateError
 from chitieu._settings import Settings
+from chitieu.extraction import review
+from chitieu.extraction.models import ExtractedFigure
+from chitieu.extraction.service import ingest_file, pending_figures
 from chitieu.observation.models import Observation
 from chitieu.submission.entry import correct_figure, enter_figure
 from chitieu.user.models import User
 from chitieu.user.service import Actor, actor_of, create_user, issue_token
 from chitieu.web import create_app
 from tests._pgcluster import Cluster, free_port
-from tests.conftest import BACKENDS, CORPUS, POSTGRES_SERVER
+from tests.conftest import BACKENDS, CORPUS, POSTGRES_SERVER, corpus_text
 from tests.webkit import PASSWORD, make_users, page_csrf
 
 # The bound of every wait below: a safety net against a hung test, never a speed check.
@@ -503,9 +506,18 @@ class Requests:
         }
 
 
-def test_the_database_server_restarted_under_the_app_gives_503_then_recovers(
-    pg_cluster: Cluster, tmp_path: Path
-) -> None:
+@dataclass
+class Served:
+    """``chitieu serve`` on a private cluster holding the dataset and a planner."""
+
+    cluster: Cluster
+    base: str
+    token: str
+    observation: int
+
+
+@pytest.fixture
+def served(pg_cluster: Cluster, tmp_path: Path) -> Iterator[Served]:
     url = pg_cluster.create_database("chitieu")
     engine = create_engine(url)
     upgrade(engine)
@@ -516,32 +528,90 @@ def test_the_database_server_restarted_under_the_app_gives_503_then_recovers(
     observation = current_figure(engine)
     engine.dispose()
     with serving(url, tmp_path / "serve.log") as base:
-        bearer = {"Authorization": f"Bearer {token}"}
-        with (
-            signed_in(base, "planner") as browser,
-            httpx.Client(base_url=base, timeout=60, headers=bearer) as api,
-        ):
-            planner_asks = Requests(browser, api, observation)
-            up = planner_asks.answers()
-            assert {name: r.status_code for name, r in up.items()} == {
-                **{name: 200 for name in up},
-                "API correction": 201,
-            }
-            planner_asks.observation = up["API correction"].json()["observation"]["id"]
+        yield Served(pg_cluster, base, token, observation)
 
-            pg_cluster.stop()
-            down = planner_asks.answers()
-            assert {name: r.status_code for name, r in down.items()} == {n: 503 for n in down}
-            for name, response in down.items():
-                assert UNAVAILABLE in response.text, f"{name}: {response.text[:500]}"
-            assert down["API me"].json() == {"detail": UNAVAILABLE}
 
-            pg_cluster.start()
-            again = planner_asks.answers()
-            assert {name: r.status_code for name, r in again.items()} == {
-                name: up[name].status_code for name in up
-            }
-            assert again["API correction"].json()["replaced"] == planner_asks.observation
+@contextmanager
+def planner_clients(served: Served) -> Iterator[Requests]:
+    bearer = {"Authorization": f"Bearer {served.token}"}
+    with (
+        signed_in(served.base, "planner") as browser,
+        httpx.Client(base_url=served.base, timeout=60, headers=bearer) as api,
+    ):
+        yield Requests(browser, api, served.observation)
+
+
+def test_the_database_server_restarted_under_the_app_gives_503_then_recovers(
+    served: Served,
+) -> None:
+    with planner_clients(served) as planner_asks:
+        up = planner_asks.answers()
+        assert {name: r.status_code for name, r in up.items()} == {
+            **{name: 200 for name in up},
+            "API correction": 201,
+        }
+        planner_asks.observation = up["API correction"].json()["observation"]["id"]
+
+        served.cluster.stop()
+        down = planner_asks.answers()
+        assert {name: r.status_code for name, r in down.items()} == {n: 503 for n in down}
+        for name, response in down.items():
+            assert UNAVAILABLE in response.text, f"{name}: {response.text[:500]}"
+        assert down["API me"].json() == {"detail": UNAVAILABLE}
+
+        served.cluster.start()
+        again = planner_asks.answers()
+        assert {name: r.status_code for name, r in again.items()} == {
+            name: up[name].status_code for name in up
+        }
+        assert again["API correction"].json()["replaced"] == planner_asks.observation
+
+
+@pytest.mark.heavy
+def test_restarts_under_a_stream_of_requests_give_only_200_or_503_then_recover(
+    served: Served,
+) -> None:
+    """Four readers keep asking while the server is stopped (fast, then as a crash) and
+    started again: every answer is a page or a 503, never a 500, a reset or a hang."""
+    stop = threading.Event()
+    phase = [0]
+    seen: list[tuple[int, int]] = []
+    failures: list[str] = []
+
+    def read(path: str) -> None:
+        try:
+            with planner_clients(served) as planner_asks:
+                client = planner_asks.api if path.startswith("/api") else planner_asks.browser
+                for _ in range(20000):
+                    if stop.is_set():
+                        return
+                    seen.append((phase[0], client.get(path).status_code))
+        except Exception as exc:
+            failures.append(f"{path}: {exc!r}")
+
+    def answered(status: int) -> Callable[[], bool]:
+        return lambda: bool(failures) or seen.count((phase[0], status)) >= 20
+
+    paths = ["/overview", "/indicators/GRDP_GROWTH", "/api/v1/observations", "/api/v1/me"]
+    readers = [threading.Thread(target=read, args=(path,), daemon=True) for path in paths]
+    for reader in readers:
+        reader.start()
+    for mode in ("fast", "immediate", "fast"):
+        wait_for(answered(200), "pages answered while the server is up")
+        served.cluster.stop(mode)
+        phase[0] += 1
+        wait_for(answered(503), "503s while the server is down")
+        served.cluster.start()
+        phase[0] += 1
+    wait_for(answered(200), "pages answered after the last start")
+    stop.set()
+    for reader in readers:
+        reader.join(PATIENCE)
+    assert not failures, failures
+    assert {status for _, status in seen} == {200, 503}
+    with planner_clients(served) as planner_asks:
+        statuses = {name: r.status_code for name, r in planner_asks.answers().items()}
+    assert statuses == {**{name: 200 for name in statuses}, "API correction": 201}
 
 
 # --- 3. two planners correcting one figure at once -------------------------------------
@@ -780,3 +850,80 @@ def test_a_full_disk_is_one_clear_error_and_the_database_stays_whole(
         assert row_counts(engine)["observation"] == len(before["observation"]) + 600
     finally:
         engine.dispose()
+
+
+@on_postgresql
+def test_two_reviewers_accepting_one_extracted_figure_at_once_one_wins(
+    loaded: Engine, tmp_path: Path
+) -> None:
+    text = tmp_path / "tin_nhanh.txt"
+    text.write_text(corpus_text("001"), encoding="utf-8")
+    with transaction(loaded) as session:
+        ingest_file(session, path=text, recorded_by="tests", region="bac_giang")
+        figure = pending_figures(session)[0].id
+
+    def accept_as(session: Session, reviewer: str, value: float) -> object:
+        return review.accept(
+            session, figure_id=figure, actor=reviewer, note="đối chiếu", value=value,
+            indicator="GRDP_GROWTH", period="2019", status="actual", region="bac_giang",
+        )  # fmt: skip
+
+    second_engine = named(loaded, "second_planner")
+    try:
+        with transaction(second_engine) as second:
+            racer = race(
+                loaded,
+                lambda first: accept_as(first, "reviewer_a", 11.11),
+                lambda: accept_as(second, "reviewer_b", 22.22),
+            )
+            second.rollback()
+    finally:
+        second_engine.dispose()
+    assert isinstance(racer.error, StateError), racer.error
+    assert f"số liệu trích #{figure} đã được chấp nhận" in str(racer.error)
+    with transaction(loaded) as session:
+        accepted = session.get(ExtractedFigure, figure)
+        assert accepted is not None and accepted.reviewed_by == "reviewer_a"
+        values = session.scalars(
+            sa.select(Observation.value).where(Observation.value.in_([11.11, 22.22]))
+        ).all()
+    assert values == [11.11], "one figure, one observation: the first reviewer's"
+
+
+@pytest.mark.heavy
+@on_postgresql
+def test_eight_planners_correcting_one_figure_at_once_only_one_gets_through(
+    loaded: Engine,
+) -> None:
+    """Eight sessions read the figure, meet at a barrier, then all correct it; five rounds."""
+    figure = current_figure(loaded)
+    for round_number in range(5):
+        barrier = threading.Barrier(8)
+        value_of = {n: 10 * round_number + n + 0.25 for n in range(8)}
+
+        def planner(n: int, value: float, target: int, meet: threading.Barrier) -> object:
+            with transaction(loaded) as session:
+                assert session.get(Observation, target) is not None
+                meet.wait(PATIENCE)
+                return n, correct_by_entry(session, target, value).id
+
+        racers = [
+            Racer(lambda n=n, v=v, f=figure, b=barrier: planner(n, v, f, b))
+            for n, v in value_of.items()
+        ]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join(PATIENCE)
+        winners = [r for r in racers if r.error is None]
+        assert len(winners) == 1, [r.error for r in racers]
+        assert all(isinstance(r.error, StateError) for r in racers if r is not winners[0])
+        won, figure = winners[0].result  # type: ignore[misc]
+        assert _values(loaded, figure)[-1] == value_of[won]
+        assert len(_values(loaded, figure)) == round_number + 2, "one correction per round"
+        losers = [v for n, v in value_of.items() if n != won]
+        with loaded.connect() as connection:
+            stored = connection.scalar(
+                sa.select(sa.func.count()).where(Observation.value.in_(losers))
+            )
+        assert stored == 0, "a losing planner's value was stored"

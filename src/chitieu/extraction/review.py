@@ -216,6 +216,9 @@ def _reviewed(figure: ExtractedFigure) -> dict[str, Any]:
 
 def _pending(session: Session, figure_id: int) -> ExtractedFigure:
     figure = get_figure(session, figure_id=figure_id)
+    # Locked until the review commits (PostgreSQL; SQLite has one writer anyway): of two
+    # reviewers of one figure at once, the second waits, then finds it reviewed.
+    session.refresh(figure, with_for_update=True)
     if figure.review_state != "pending":
         done = "được chấp nhận" if figure.review_state == "accepted" else "bị loại"
         raise StateError(f"số liệu trích #{figure.id} đã {done}; không duyệt lại được")
