@@ -4,6 +4,7 @@ import math
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 
 from chitieu import Source, get_indicator, parse_period, record_observation, transaction
 from chitieu._models import Plan, Region, Target
@@ -200,3 +201,17 @@ def test_every_embedded_target_gets_a_status_with_its_numbers(loaded_sqlite):
     grdp_2024 = next(r for r in results if r["plan"] == "kh-ktxh-2024" and r["row"] == "1a")
     assert (grdp_2024["latest_value"], grdp_2024["status"]) == (13.87, "off_track")
     assert "95,7% kế hoạch" in grdp_2024["note"]
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_judging_a_whole_plan_reads_ahead_and_agrees_with_each_target_alone(loaded):
+    with transaction(loaded) as session:
+        day = date(2025, 12, 31)
+        together = [result.record() for result in assess(session, as_of=day)]
+        targets = session.scalars(select(Target)).all()
+        alone = {
+            target.id: assess_target(session, target=target, as_of=day).record()
+            for target in targets
+        }
+    assert len(together) == len(alone) > 40
+    assert sorted(map(repr, together)) == sorted(map(repr, alone.values()))

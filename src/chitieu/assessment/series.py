@@ -10,6 +10,8 @@ several, or on an estimate.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -44,15 +46,36 @@ def _source(obs: Observation) -> str:
 
 def _choices(session: Session, indicator: Indicator, regions: list[Region]) -> dict[str, int]:
     """Period → the observation a planner chose, the latest choice for each group."""
-    rows = session.scalars(
-        select(ConflictChoice)
-        .where(
-            ConflictChoice.indicator_code == indicator.code,
-            ConflictChoice.region_id.in_([r.id for r in regions]),
+    ids = [r.id for r in regions]
+    read: list[ConflictChoice] | None = session.info.get(_CHOICES)
+    if read is not None:
+        rows: Iterable[ConflictChoice] = [
+            row for row in read if row.indicator_code == indicator.code and row.region_id in ids
+        ]
+    else:
+        rows = session.scalars(
+            select(ConflictChoice)
+            .where(
+                ConflictChoice.indicator_code == indicator.code, ConflictChoice.region_id.in_(ids)
+            )
+            .order_by(ConflictChoice.id)
         )
-        .order_by(ConflictChoice.id)
-    )
     return {row.period: row.observation_id for row in rows}
+
+
+_CHOICES = "chitieu.choices_read_ahead"
+
+
+@contextmanager
+def choices_read_ahead(session: Session) -> Iterator[None]:
+    """Every planner's choice read once, for read-only work over many series (they are few)."""
+    session.info[_CHOICES] = list(
+        session.scalars(select(ConflictChoice).order_by(ConflictChoice.id))
+    )
+    try:
+        yield
+    finally:
+        session.info.pop(_CHOICES, None)
 
 
 def _point(period: str, rows: list[Observation], chosen: int | None, lang: str) -> Point:

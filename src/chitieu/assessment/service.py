@@ -30,6 +30,7 @@ Default method, by the target's measure (docs/assessment.md says more):
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -39,9 +40,9 @@ from sqlalchemy.orm import Session
 from chitieu import _format
 from chitieu._periods import parse_period
 from chitieu.assessment import bounds
-from chitieu.assessment.series import Point, latest_partial, yearly
+from chitieu.assessment.series import Point, choices_read_ahead, latest_partial, yearly
 from chitieu.indicator.models import Indicator
-from chitieu.observation.service import derived_values
+from chitieu.observation.service import derived_values, series_read_ahead
 from chitieu.plan.models import Plan, Target
 from chitieu.plan.service import list_targets, target_summary
 from chitieu.region.models import Region
@@ -104,10 +105,21 @@ def assess(
     lang: str = "vi",
 ) -> list[Assessment]:
     """Every target of ``plan`` (or of all plans), judged on what was known by ``as_of``."""
-    return [
-        assess_target(session, target=target, as_of=as_of, lang=lang)
-        for target in list_targets(session, plan=plan, region=region)
-    ]
+    targets = list_targets(session, plan=plan, region=region)
+    by_region: dict[int, list[Target]] = defaultdict(list)
+    for target in targets:
+        by_region[target.region_id].append(target)
+    judged: dict[int, Assessment] = {}
+    # A region's series at a time: one query each, and memory bounded by the largest region.
+    with choices_read_ahead(session):
+        for group in by_region.values():
+            series = {(target.indicator_code, target.region_id) for target in group}
+            with series_read_ahead(session, series=series):
+                for target in group:
+                    judged[target.id] = assess_target(
+                        session, target=target, as_of=as_of, lang=lang
+                    )
+    return [judged[target.id] for target in targets]
 
 
 def assess_target(session: Session, *, target: Target, as_of: date, lang: str = "vi") -> Assessment:

@@ -14,7 +14,7 @@ from chitieu import _format
 from chitieu._context import app_context
 from chitieu._database import describe, transaction
 from chitieu._errors import InputError
-from chitieu.synth.service import synthesize
+from chitieu.synth.service import settle, synthesize
 
 
 def register(app: typer.Typer) -> None:
@@ -62,6 +62,8 @@ def synth(
             years=span,
             progress=step,
         )
+    with console.status("Chuẩn bị cơ sở dữ liệu cho người đọc (VACUUM)…"):
+        settle(engine)
     out = Console()
     seconds = time.perf_counter() - started
     out.print(

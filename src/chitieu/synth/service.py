@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from chitieu._errors import InputError, StateError
@@ -82,6 +82,18 @@ def synthesize(
     _bulk.move_sequences_on(connection, _NUMBERED)
     raise_version(connection)
     return report
+
+
+def settle(engine: Engine) -> None:
+    """After the commit: PostgreSQL's VACUUM, so the first readers do not pay for the load.
+
+    Rows written in bulk are marked visible by whoever reads them first, page by
+    page; a vacuum does it once and lets the series be read from the index alone.
+    """
+    if engine.url.get_backend_name() != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("VACUUM (ANALYZE) observation"))
 
 
 def _check(*, provinces: int, communes: int, indicators: int, years: tuple[int, int]) -> None:

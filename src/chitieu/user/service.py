@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -23,7 +24,14 @@ from chitieu.user.models import ROLES, ApiToken, User
 _HASHER = PasswordHash.recommended()
 # Verifying against this when the user is unknown keeps the response time the
 # same, so that timing does not tell which usernames exist.
-_DUMMY_HASH = _HASHER.hash("chitieu-no-such-user")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    # Made on the first failed sign-in, not at import: every CLI command would pay for it.
+    return _HASHER.hash("chitieu-no-such-user")
+
+
 MIN_PASSWORD_LENGTH = 8
 
 
@@ -164,7 +172,7 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
     """The active user with this password, or None; never says which part was wrong."""
     user = session.scalar(select(User).where(User.username == username.strip()))
     if user is None or not user.active:
-        _HASHER.verify(password, _DUMMY_HASH)
+        _HASHER.verify(password, _dummy_hash())
         return None
     return user if _HASHER.verify(password, user.password_hash) else None
 
