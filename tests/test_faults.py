@@ -67,14 +67,13 @@ def _environment() -> dict[str, str]:
     return env
 
 
-def chitieu(*args: str, db: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def chitieu(*args: str, db: str) -> subprocess.CompletedProcess[str]:
     """The real command in its own process, as a person runs it."""
     return subprocess.run(
         [sys.executable, "-m", "chitieu", "--db", db, *args],
         capture_output=True,
         text=True,
         env=_environment(),
-        cwd=cwd,
         timeout=600,
         check=False,
     )
@@ -491,10 +490,11 @@ class Requests:
     browser: httpx.Client
     api: httpx.Client
     observation: int
+    csrf: str
 
     def answers(self) -> dict[str, httpx.Response]:
         correction = {"value": 7.5, "note": "kiểm thử sự cố"}
-        return {
+        answers = {
             "overview page": self.browser.get("/overview"),
             "indicator page": self.browser.get("/indicators/GRDP_GROWTH"),
             "data entry page": self.browser.get("/entry"),
@@ -504,6 +504,12 @@ class Requests:
                 f"/api/v1/observations/{self.observation}/correct", json=correction
             ),
         }
+        sign_in = {"username": "planner", "password": PASSWORD, "csrf_token": self.csrf}
+        answers["sign-in form"] = self.browser.post("/login", data=sign_in)
+        if answers["sign-in form"].status_code == 303:
+            # A new session, with a CSRF token of its own.
+            self.csrf = page_csrf(self.browser.get("/tasks").text)
+        return answers
 
 
 @dataclass
@@ -538,7 +544,11 @@ def planner_clients(served: Served) -> Iterator[Requests]:
         signed_in(served.base, "planner") as browser,
         httpx.Client(base_url=served.base, timeout=60, headers=bearer) as api,
     ):
-        yield Requests(browser, api, served.observation)
+        yield Requests(browser, api, served.observation, page_csrf(browser.get("/tasks").text))
+
+
+# What each request gets while the database is up: pages, a redirect, a new revision.
+WHEN_UP = {"sign-in form": 303, "API correction": 201}
 
 
 def test_the_database_server_restarted_under_the_app_gives_503_then_recovers(
@@ -548,7 +558,7 @@ def test_the_database_server_restarted_under_the_app_gives_503_then_recovers(
         up = planner_asks.answers()
         assert {name: r.status_code for name, r in up.items()} == {
             **{name: 200 for name in up},
-            "API correction": 201,
+            **WHEN_UP,
         }
         planner_asks.observation = up["API correction"].json()["observation"]["id"]
 
@@ -586,11 +596,12 @@ def test_restarts_under_a_stream_of_requests_give_only_200_or_503_then_recover(
                     if stop.is_set():
                         return
                     seen.append((phase[0], client.get(path).status_code))
+                    time.sleep(0.02)  # a stream of readers, not a load test
         except Exception as exc:
             failures.append(f"{path}: {exc!r}")
 
     def answered(status: int) -> Callable[[], bool]:
-        return lambda: bool(failures) or seen.count((phase[0], status)) >= 20
+        return lambda: bool(failures) or seen.count((phase[0], status)) >= 10
 
     paths = ["/overview", "/indicators/GRDP_GROWTH", "/api/v1/observations", "/api/v1/me"]
     readers = [threading.Thread(target=read, args=(path,), daemon=True) for path in paths]
@@ -611,7 +622,7 @@ def test_restarts_under_a_stream_of_requests_give_only_200_or_503_then_recover(
     assert {status for _, status in seen} == {200, 503}
     with planner_clients(served) as planner_asks:
         statuses = {name: r.status_code for name, r in planner_asks.answers().items()}
-    assert statuses == {**{name: 200 for name in statuses}, "API correction": 201}
+    assert statuses == {**{name: 200 for name in statuses}, **WHEN_UP}
 
 
 # --- 3. two planners correcting one figure at once -------------------------------------
