@@ -32,7 +32,12 @@ from chitieu.extraction.records import DocumentContext, DocumentText, Figure
 from chitieu.indicator.models import Indicator
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import STATUSES, Observation
-from chitieu.observation.service import Source, agree, list_observations, record_observation
+from chitieu.observation.service import (
+    Source,
+    agree,
+    figures_in_groups,
+    record_observation,
+)
 from chitieu.region.models import Region
 from chitieu.region.service import get_region
 from chitieu.validation.service import enforce
@@ -455,9 +460,10 @@ def conflicts(
     less precise one (``agree``): "16%" and "15,96%" agree. With ``indicator``
     or ``region``, only that indicator's or region's groups, read without the rest.
     """
+    pending = _pending_entries(session, indicator=indicator, default_region=default_region)
+    placed = [key for key, _group, _member in pending if isinstance(key[1], int)]
     groups: dict[tuple[str, object, str, str], _Group] = {}
-    observations = list_observations(session, indicator=indicator, region=region)
-    for obs in observations:
+    for obs in figures_in_groups(session, indicator=indicator, region=region, also=placed):
         key: tuple[str, object, str, str] = (
             obs.indicator_code,
             obs.region_id,
@@ -468,37 +474,9 @@ def conflicts(
             groups[key] = _Group(
                 obs.indicator_code, obs.region, obs.region.name, obs.period, obs.status
             )
-        group = groups[key]
-        group.members.append((_observation_source(obs), _observation_member(obs)))
-    observed_spans = _observed_spans(session)
-    units = {
-        code: (unit, name)
-        for code, unit, name in session.execute(
-            select(Indicator.code, Indicator.unit, Indicator.name_vi)
-        )
-    }
-    regions = _RegionNames(session)
-    for figure in pending_figures(session, indicator=indicator.code if indicator else None):
-        if not _comparable(figure, units):
-            continue
-        assert figure.indicator_code is not None and figure.period is not None
-        if _overlaps(figure, observed_spans):
-            continue
-        name = figure.region_name or default_region
-        region = regions.find(name, figure.period)
-        place: object = region.id if region is not None else (fold(name) if name else None)
-        key = (figure.indicator_code, place, figure.period, figure.status)
-        group = groups.setdefault(
-            key,
-            _Group(
-                figure.indicator_code,
-                region,
-                region.name if region is not None else name,
-                figure.period,
-                figure.status,
-            ),
-        )
-        group.members.append((("document", figure.source_document_id), _figure_member(figure)))
+        groups[key].members.append((_observation_source(obs), _observation_member(obs)))
+    for key, group, member in pending:
+        groups.setdefault(key, group).members.append(member)
     choices = _latest_choices(session)
     found = []
     for group in groups.values():
@@ -529,6 +507,45 @@ def conflicts(
         found,
         key=lambda c: (c.indicator, c.region or "", c.region_name or "", c.period, c.status),
     )
+
+
+_PendingEntry = tuple[tuple[str, object, str, str], _Group, tuple[object, ConflictMember]]
+
+
+def _pending_entries(
+    session: Session, *, indicator: Indicator | None, default_region: str | None
+) -> list[_PendingEntry]:
+    """Pending figures comparable with observations: each one's group and member."""
+    observed_spans = _observed_spans(session)
+    units = {
+        code: (unit, name)
+        for code, unit, name in session.execute(
+            select(Indicator.code, Indicator.unit, Indicator.name_vi)
+        )
+    }
+    regions = _RegionNames(session)
+    entries: list[_PendingEntry] = []
+    for figure in pending_figures(session, indicator=indicator.code if indicator else None):
+        if not _comparable(figure, units):
+            continue
+        assert figure.indicator_code is not None and figure.period is not None
+        if _overlaps(figure, observed_spans):
+            continue
+        name = figure.region_name or default_region
+        found = regions.find(name, figure.period)
+        place: object = found.id if found is not None else (fold(name) if name else None)
+        group = _Group(
+            figure.indicator_code,
+            found,
+            found.name if found is not None else name,
+            figure.period,
+            figure.status,
+        )
+        key = (figure.indicator_code, place, figure.period, figure.status)
+        entries.append(
+            (key, group, (("document", figure.source_document_id), _figure_member(figure)))
+        )
+    return entries
 
 
 def _comparable(figure: ExtractedFigure, units: dict[str, tuple[str, str]]) -> bool:

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -224,6 +224,61 @@ _SERIES_ORDER = (
     Observation.id,
 )
 _READ_AHEAD = "chitieu.series_read_ahead"
+_GROUP_KEY = (
+    Observation.indicator_code,
+    Observation.region_id,
+    Observation.period,
+    Observation.status,
+)
+
+
+def figures_in_groups(
+    session: Session,
+    *,
+    indicator: Indicator | None = None,
+    region: Region | None = None,
+    also: Iterable[tuple[str, object, str, str]] = (),
+) -> list[Observation]:
+    """Current figures sharing indicator, region, period and status with another, in series order.
+
+    With the figures of the ``also`` groups (indicator, region id, period,
+    status): where sources can disagree, found by the database rather than by
+    reading every figure.
+    """
+    repeated = select(*_GROUP_KEY).where(~exists().where(_LATER.supersedes_id == Observation.id))
+    if indicator is not None:
+        repeated = repeated.where(Observation.indicator_code == indicator.code)
+    if region is not None:
+        repeated = repeated.where(Observation.region_id == region.id)
+    shared = repeated.group_by(*_GROUP_KEY).having(func.count() > 1).subquery()
+    query = _current().join(
+        shared, and_(*(column == shared.c[column.key] for column in _GROUP_KEY))
+    )
+    found = {obs.id: obs for obs in session.scalars(query)}
+    for code, region_id, period, status in set(also):
+        for obs in session.scalars(
+            _current().where(
+                Observation.indicator_code == code,
+                Observation.region_id == region_id,
+                Observation.period == period,
+                Observation.status == status,
+            )
+        ):
+            found[obs.id] = obs
+    return sorted(found.values(), key=_series_position)
+
+
+def _series_position(obs: Observation) -> tuple[str, int, date, int, str, int]:
+    return (
+        obs.indicator_code,
+        obs.region_id,
+        obs.period_end,
+        -obs.period_start.toordinal(),
+        obs.status,
+        obs.id,
+    )
+
+
 _CODES_PER_QUERY = 500
 
 

@@ -97,7 +97,11 @@ def conflicts_section(ctx: Context) -> Section:
     section = Section(
         ctx.t("VII. SỐ LIỆU CHÊNH LỆCH GIỮA CÁC NGUỒN", "VII. FIGURES THE SOURCES DISAGREE ON")
     )
-    found = [c for c in conflicts(ctx.session, default_region=ctx.region.name) if _shown(ctx, c)]
+    found = [
+        c
+        for c in conflicts(ctx.session, default_region=ctx.region.name, region=ctx.region)
+        if _shown(ctx, c)
+    ]
     if not found:
         section.add(
             Paragraph(
