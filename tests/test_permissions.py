@@ -10,6 +10,7 @@ the two tables must agree.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
@@ -157,8 +158,9 @@ class Walk:
     callers: dict[str, Caller] = field(default_factory=dict)
 
 
-@pytest.fixture
-def walk(loaded: Engine) -> Iterator[Walk]:
+@contextmanager
+def open_walk(loaded: Engine) -> Iterator[Walk]:
+    """The app, its public twin and a signed-in caller per role, on a loaded database."""
     # A bystander gets the first user and token ids, so that a walk that sends
     # "deactivate user 1" or "revoke token 1" does not lock out the roles it walks with.
     with transaction(loaded) as session:
@@ -176,6 +178,12 @@ def walk(loaded: Engine) -> Iterator[Walk]:
     yield walk
     for each in walk.callers.values():
         each.client.close()
+
+
+@pytest.fixture
+def walk(loaded: Engine) -> Iterator[Walk]:
+    with open_walk(loaded) as opened:
+        yield opened
 
 
 def path_values(engine: Engine) -> dict[str, str]:

@@ -13,6 +13,7 @@ from chitieu.extraction._lexicon import NUMBER_WORDS
 
 # A run of digits with dots and commas inside; the sign is taken separately.
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+LARGEST = 1e100
 
 _VI_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 _EN_GROUPED = re.compile(r"\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?|\d{1,3}(?:,\d{3})+\.\d+")
@@ -22,6 +23,13 @@ _DECIMAL_POINT = re.compile(r"\d+\.\d+")
 
 def parse_number(token: str) -> float | None:
     """The value of a digit token, or None when it is no single number ("1.2.1")."""
+    value = _token_value(token)
+    # No report writes a hundred digits; float() would read hundreds as infinity, and
+    # a scale word ("nghìn tỷ") could push a long one there.
+    return value if value is None or value < LARGEST else None
+
+
+def _token_value(token: str) -> float | None:
     if token.isdigit():
         return float(token)
     if _VI_GROUPED.fullmatch(token):

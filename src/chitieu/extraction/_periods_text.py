@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
@@ -90,7 +91,9 @@ def _code(kind: str, match: re.Match[str]) -> str | None:
     year: str = "{y}"
     if kind == "point":
         day, month, point_year = (int(g) for g in groups)
-        if not (1 <= month <= 12 and 1 <= day <= 31):
+        try:
+            date(point_year, month, day)
+        except ValueError:  # 31/2 or 0/13 is no day, and no period code either
             return None
         return f"{point_year}-{month:02}-{day:02}"
     if kind == "range":

@@ -18,7 +18,6 @@ import hashlib
 import io
 import re
 import unicodedata
-import zipfile
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -29,6 +28,7 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
+from chitieu._archive import check_inflation, zip_members
 from chitieu._errors import InputError
 from chitieu.extraction.records import DocumentText
 
@@ -45,10 +45,6 @@ _KIND_LABEL = {"txt": "văn bản thuần", "docx": "DOCX", "pdf": "PDF", "html"
 # A DOCX is a zip: refuse one that would inflate past what a report can be,
 # before python-docx inflates and parses every XML part in memory.
 _DOCX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
-_DOCX_MAX_MEMBERS = 10_000
-# Word's XML compresses 5–20 times; a member inflating hundreds of times is a bomb.
-_DOCX_MAX_RATIO = 100
-_DOCX_RATIO_FROM = 1024 * 1024
 
 # Bytes that no text file holds in number (tab, line feed, form feed and
 # carriage return are text). Above this share a file is binary, not text.
@@ -359,37 +355,14 @@ def _read_docx(name: str, data: bytes) -> tuple[str, list[str]]:
 
 def _check_docx_zip(name: str, data: bytes) -> None:
     """Refuse a zip that is damaged, is not a Word document, or is a zip bomb."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError) as exc:
-        raise InputError(f"{name}: DOCX bị cắt cụt hoặc hỏng ({_one_line(exc)})") from None
+    members = zip_members(name, io.BytesIO(data), "DOCX")
     names = {member.filename for member in members}
     for prefix, what in _OTHER_OFFICE_FILES:
         if any(member.startswith(prefix) for member in names):
             raise InputError(f"{name}: tệp zip này là {what}, không phải DOCX")
     if "[Content_Types].xml" not in names or "word/document.xml" not in names:
         raise InputError(f"{name}: tệp zip nhưng không phải DOCX (không có word/document.xml)")
-    if len(members) > _DOCX_MAX_MEMBERS:
-        raise InputError(
-            f"{name}: DOCX có {len(members)} tệp con, quá giới hạn {_DOCX_MAX_MEMBERS} "
-            "(nghi là zip bomb)"
-        )
-    # zipfile stops a member at its declared size, so the declared sizes bound
-    # what python-docx can inflate.
-    total = sum(member.file_size for member in members)
-    if total > _DOCX_MAX_UNCOMPRESSED:
-        raise InputError(
-            f"{name}: DOCX giải nén ra {total / 2**20:.0f} MB, quá giới hạn "
-            f"{_DOCX_MAX_UNCOMPRESSED // 2**20} MB (nghi là zip bomb)"
-        )
-    for member in members:
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > _DOCX_RATIO_FROM and ratio > _DOCX_MAX_RATIO:
-            raise InputError(
-                f"{name}: {member.filename} trong DOCX nén {ratio:.0f} lần, quá giới hạn "
-                f"{_DOCX_MAX_RATIO} lần (nghi là zip bomb)"
-            )
+    check_inflation(name, members, "DOCX", max_uncompressed=_DOCX_MAX_UNCOMPRESSED)
 
 
 def _block_lines(container: Any, lines: list[str]) -> int:

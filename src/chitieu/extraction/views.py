@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, FastAPI, File, Form, Query, Request, UploadFile
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from chitieu._errors import (
     ChitieuError,
@@ -34,53 +33,14 @@ from chitieu.web._templates import render
 from chitieu.web.deps import AppSettings, DbSession, Lang
 
 pages = APIRouter(include_in_schema=False)
-UPLOAD_PATHS = frozenset({"/documents", "/api/v1/documents"})
-# Room in a multipart body for its boundaries, headers and the small form fields.
-MULTIPART_SLACK = 64 * 1024
 # Form text: no NUL (PostgreSQL refuses it) nor other control characters.
 TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 CODE = r"^[a-z0-9_]*$"
 
 
 def register(app: FastAPI) -> None:
-    app.add_middleware(UploadLimit)
     app.include_router(pages)
     app.include_router(api)
-
-
-class UploadLimit:
-    """Refuse an upload whose declared length is past the limit before its body is read.
-
-    The view still counts the bytes it copies, for bodies without a length.
-    """
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in UPLOAD_PATHS:
-            limit = scope["app"].state.settings.max_upload_bytes
-            declared = dict(scope["headers"]).get(b"content-length", b"0")
-            if declared.isdigit() and int(declared) > limit + MULTIPART_SLACK:
-                response = _too_large(Request(scope, receive), limit)
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-def _too_large(request: Request, limit: int) -> Response:
-    message = upload.too_large_message(limit)
-    response: Response
-    if request.url.path.startswith("/api/"):
-        response = JSONResponse({"detail": message}, status_code=413)
-    else:
-        response = render(
-            request, "error.html", {"status": 413, "message": message}, status_code=413
-        )
-    # This answer leaves before the app's own header middleware runs.
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["X-Frame-Options"] = "DENY"
-    return response
 
 
 # --- pages ----------------------------------------------------------------------------------

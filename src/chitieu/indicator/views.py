@@ -37,8 +37,10 @@ from chitieu.web.deps import DbSession, Lang
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["indicators"])
 Viewer = Annotated[Actor, Depends(requires("view"))]
-IndicatorCode = Annotated[str, Path(min_length=1, max_length=64)]
-RegionCode = Annotated[str | None, Query(max_length=64)]
+# Codes and names hold no control character: PostgreSQL cannot compare text holding a NUL.
+LINE = r"^[^\x00-\x1f\x7f]*$"
+IndicatorCode = Annotated[str, Path(min_length=1, max_length=64, pattern=LINE)]
+RegionCode = Annotated[str | None, Query(max_length=64, pattern=LINE)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "chưa đăng nhập / not signed in"},
     403: {"description": "không có quyền / forbidden"},
@@ -70,7 +72,7 @@ def indicators_page(
     session: DbSession,
     lang: Lang,
     actor: Viewer,
-    q: Annotated[str, Query(max_length=100)] = "",
+    q: Annotated[str, Query(max_length=100, pattern=LINE)] = "",
 ) -> HTMLResponse:
     context = {"groups": catalogue(session, search=q), "q": q, "area_word": area_word}
     block = "results" if request.headers.get("hx-request") == "true" else None

@@ -32,7 +32,9 @@ from chitieu.web.deps import DbSession, Lang
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["plans"])
 Viewer = Annotated[Actor, Depends(requires("view"))]
-Code = Annotated[str, Query(max_length=64)]
+# Codes and names hold no control character: PostgreSQL cannot compare text holding a NUL.
+LINE = r"^[^\x00-\x1f\x7f]*$"
+Code = Annotated[str, Query(max_length=64, pattern=LINE)]
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"description": "chưa đăng nhập / not signed in"},
@@ -73,7 +75,7 @@ def overview_page(
     actor: Viewer,
     plan: Code = "",
     region: Code = "",
-    as_of: Annotated[str, Query(max_length=10)] = "",
+    as_of: Annotated[str, Query(max_length=10, pattern=LINE)] = "",
 ) -> HTMLResponse:
     day = parse_day(as_of)
 
@@ -219,7 +221,7 @@ def plans_api(session: DbSession, actor: Viewer) -> list[PlanOut]:
 def plan_targets_api(
     session: DbSession,
     actor: Viewer,
-    code: Annotated[str, Path(min_length=1, max_length=64)],
+    code: Annotated[str, Path(min_length=1, max_length=64, pattern=LINE)],
 ) -> list[TargetOut]:
     """The plan's targets in the plan's order."""
     plan = get_plan(session, code_or_number=code)
@@ -230,8 +232,8 @@ def plan_targets_api(
 def assessments_api(
     session: DbSession,
     actor: Viewer,
-    plan: Annotated[str | None, Query(max_length=64)] = None,
-    region: Annotated[str | None, Query(max_length=64)] = None,
+    plan: Annotated[str | None, Query(max_length=64, pattern=LINE)] = None,
+    region: Annotated[str | None, Query(max_length=64, pattern=LINE)] = None,
     as_of: Annotated[
         date | None, Query(description="YYYY-MM-DD; mặc định hôm nay"), BeforeValidator(_iso_day)
     ] = None,

@@ -9,15 +9,17 @@ reason; nothing is written unless every row is good (or ``partial`` is asked).
 from __future__ import annotations
 
 import hashlib
+import math
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from chitieu._archive import check_inflation, zip_members
 from chitieu._csvfile import read_rows
 from chitieu._errors import (
     ChitieuError,
@@ -72,6 +74,8 @@ _SCALE = {
     "ngan ty": 1e12,
 }
 _BASE_UNIT = {"dong": "VND", "vnd": "VND", "usd": "USD", "do la my": "USD"}
+# An import file is rows of figures: a few MB of XML; past this it is a zip bomb.
+XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
 
 
 @dataclass
@@ -105,9 +109,12 @@ def read_number(text: str) -> float:
     elif dots > 1 or (dots == 1 and re.search(r"[1-9]\d*\.\d{3}$", cleaned.lstrip("+-"))):
         cleaned = cleaned.replace(".", "")
     try:
-        return float(cleaned)
+        value = float(cleaned)
     except ValueError as exc:
         raise ValueError(f"không đọc được số '{text}'") from exc
+    if not math.isfinite(value):  # hundreds of digits: no figure, and float() says infinity
+        raise ValueError(f"không đọc được số '{text[:40]}…': quá lớn")
+    return value
 
 
 def unit_factor(unit: str, indicator: Indicator) -> float:
@@ -163,9 +170,19 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     from openpyxl import load_workbook
 
+    check_inflation(
+        str(path),
+        zip_members(str(path), path, "tệp Excel"),
+        "tệp Excel",
+        max_uncompressed=XLSX_MAX_UNCOMPRESSED,
+    )
+    # openpyxl, zipfile, zlib and lxml raise many exception types on a damaged file,
+    # when it is opened or as its rows are read (BadZipFile, zlib.error, XMLSyntaxError,
+    # IndexError, ValueError…); each means only that it cannot be read as a workbook.
     try:
+        # data_only: a formula's value as Excel last saved it; nothing is evaluated.
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except Exception as exc:
         raise InputError(f"{path}: không đọc được tệp Excel ({type(exc).__name__})") from exc
     try:
         sheet = workbook.worksheets[0]
@@ -175,6 +192,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             cells = {name: _cell_text(v) for name, v in zip(header, values, strict=False) if name}
             if any(cells.values()):
                 yield number, cells
+    except Exception as exc:
+        raise InputError(f"{path}: không đọc được tệp Excel ({type(exc).__name__})") from exc
     finally:
         workbook.close()
 
@@ -184,8 +203,11 @@ def _cell_text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, int | float):
-        # Excel numbers are already numbers: write them in the dot form read_number takes.
+    if isinstance(value, float):
+        # Excel numbers are already numbers: written with a decimal comma and no
+        # exponent, the one form read_number reads one way ("1.234" would be 1234).
+        return format(Decimal(repr(value)), "f").replace(".", ",")
+    if isinstance(value, int):
         return repr(value)
     return str(value).strip()
 

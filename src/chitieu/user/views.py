@@ -73,7 +73,8 @@ def login(
     request: Request,
     session: DbSession,
     actor: Open,
-    username: Annotated[str, Form(max_length=100)],
+    # No user name holds a control character, and PostgreSQL cannot compare one with a NUL.
+    username: Annotated[str, Form(max_length=100, pattern=LINE)],
     password: Annotated[str, Form(max_length=200)],
     csrf_token: Annotated[str, Form(max_length=100)] = "",
     next: Annotated[str, Form(max_length=500)] = "/overview",

@@ -37,6 +37,7 @@ from chitieu._errors import (
 from chitieu._settings import DEVELOPMENT_SECRET, Settings
 from chitieu.web._auth import CsrfError, ForbiddenError, LoginLimiter, LoginRequiredError
 from chitieu.web._cache import PageCache
+from chitieu.web._limits import BodyLimit
 from chitieu.web._templates import build_templates, render
 
 STATIC = Path(__file__).parent / "static"
@@ -87,6 +88,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _add_error_handlers(app)
+    app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders)
     for module_name in BUILT_IN:
         import_module(module_name).register(app)
