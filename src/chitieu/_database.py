@@ -21,6 +21,8 @@ from chitieu._errors import DatabaseError
 from chitieu._version import TrackedSession
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# What a read replica (or a database set read-only) answers a write with.
+READ_ONLY_SQLSTATE = "25006"
 
 
 def _enable_sqlite_rules(dbapi_connection: Any, _record: Any) -> None:

@@ -16,11 +16,11 @@ from typing import Any
 
 from fastapi import Request
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from chitieu._database import transaction
+from chitieu._database import READ_ONLY_SQLSTATE, transaction
 from chitieu._settings import Settings
 from chitieu.user.models import User
 from chitieu.user.service import (
@@ -157,12 +157,15 @@ async def _check_csrf(request: Request) -> None:
 
 
 def _note_token_use(request: Request, token: str) -> None:
-    """Bookkeeping, not the request's work: a busy database skips it rather than fail."""
+    """Bookkeeping, not the request's work: a busy or read-only database skips it."""
     try:
         with transaction(request.app.state.engine) as session:
             note_token_use(session, token=token)
     except OperationalError:
         pass
+    except InternalError as exc:  # a read replica: the primary notes the next use
+        if getattr(exc.orig, "sqlstate", None) != READ_ONLY_SQLSTATE:
+            raise
 
 
 @dataclass(frozen=True)

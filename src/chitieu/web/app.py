@@ -18,13 +18,13 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chitieu import open_database
-from chitieu._database import allow_concurrent_readers
+from chitieu._database import READ_ONLY_SQLSTATE, allow_concurrent_readers
 from chitieu._errors import (
     ChitieuError,
     DatabaseError,
@@ -187,6 +187,19 @@ def _add_error_handlers(app: FastAPI) -> None:
         request.scope.setdefault("chitieu.actor", None)
         return _error(
             request, 503, "cơ sở dữ liệu tạm thời không truy cập được / database unavailable"
+        )
+
+    @app.exception_handler(InternalError)
+    async def read_only(request: Request, exc: InternalError) -> Response:
+        # A read replica (or a database set read-only) refuses writes with this SQLSTATE.
+        if getattr(exc.orig, "sqlstate", None) != READ_ONLY_SQLSTATE:
+            raise exc
+        request.scope.setdefault("chitieu.actor", None)
+        return _error(
+            request,
+            503,
+            "cơ sở dữ liệu này chỉ đọc (bản sao); thay đổi phải gửi tới máy chủ chính "
+            "/ read-only database (a replica): changes go to the primary",
         )
 
     @app.exception_handler(StateError)
