@@ -29,7 +29,9 @@ def zip_members(name: str, source: BinaryIO | Path, what: str) -> list[zipfile.Z
     # means only that the file cannot be read.
     except Exception as exc:
         reason = " ".join(str(exc).split())[:160] or type(exc).__name__
-        raise InputError(f"{name}: không đọc được {what} (bị cắt cụt hoặc hỏng: {reason})") from None
+        raise InputError(
+            f"{name}: không đọc được {what} (bị cắt cụt hoặc hỏng: {reason})"
+        ) from None
 
 
 def check_inflation(

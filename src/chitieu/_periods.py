@@ -88,9 +88,14 @@ def parse_period(code: str) -> Period:
             except ValueError:
                 break
     raise InputError(
-        f"không đọc được kỳ '{code}' (ví dụ hợp lệ: 2023, 2023-H1, 2024-9M, "
+        f"không đọc được kỳ '{_one_line(code)}' (ví dụ hợp lệ: 2023, 2023-H1, 2024-9M, "
         "2023-Q1, 2023-M05, 2021/2025, 2023-06-30)"
     )
+
+
+def _one_line(text: str) -> str:
+    """The text as a message shows it: a line break in a cell would break the message's line."""
+    return " ".join(text.split())
 
 
 def _build(text: str, kind: PeriodKind, match: re.Match[str]) -> Period:
@@ -158,7 +163,7 @@ def read_period(text: str) -> Period:
                 # "6 tháng năm 2023" is the first half; "12 tháng" the whole year.
                 template = "{1}-H1" if parts[0] == "6" else "{1}"
             return parse_period(template.format(*[_int_or_str(p) for p in parts]))
-    raise InputError(f"không đọc được kỳ '{text}'")
+    raise InputError(f"không đọc được kỳ '{_one_line(text)}'")
 
 
 def _int_or_str(value: object) -> int | str:

@@ -30,7 +30,8 @@ def parse_number(token: str) -> float | None:
 
 
 def _token_value(token: str) -> float | None:
-    if token.isdigit():
+    # isdecimal, not isdigit: "²" is a digit to Python but no number to float().
+    if token.isdecimal():
         return float(token)
     if _VI_GROUPED.fullmatch(token):
         return float(token.replace(".", "").replace(",", "."))

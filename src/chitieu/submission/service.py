@@ -235,6 +235,8 @@ def _check_row(session: Session, line: int, cells: dict[str, str]) -> _Row:
     if not (region.valid_on(period.start) or region.valid_on(period.end)):
         raise ValueError(f"địa bàn {region.name} không tồn tại trong {period.label()}")
     value = read_number(cells["value"]) * unit_factor(cells.get("unit", ""), indicator)
+    if not math.isfinite(value):  # a long number times "nghìn tỷ" overflows
+        raise ValueError("giá trị phải là một số hữu hạn")
     return _Row(
         line,
         indicator,
