@@ -171,6 +171,8 @@ def test_load_and_query_on_each_backend(database_url):
         (("targets", "--indicator", "KHONG_CO"), "không có chỉ tiêu 'KHONG_CO'"),
         (("observations", "--region", "Atlantis"), "không có địa bàn 'Atlantis'"),
         (("observations", "--period", "2023-H5"), "không đọc được kỳ '2023-H5'"),
+        # Square brackets are part of names, not terminal markup to swallow.
+        (("import", "[ban_nhap] nop.csv"), "[ban_nhap] nop.csv: không có tệp này"),
     ],
 )
 def test_bad_input_is_one_line_and_a_non_zero_exit(loaded_db, tmp_path, args, message):

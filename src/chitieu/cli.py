@@ -12,6 +12,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from chitieu._context import AppContext
 from chitieu._errors import ChitieuError
@@ -86,7 +87,10 @@ def main() -> None:
     try:
         build_app()()
     except ChitieuError as exc:
-        Console(stderr=True).print(f"[bold red]Lỗi:[/] {exc}", highlight=False, soft_wrap=True)
+        # The message is text, not markup: a file named "[2024] báo cáo.docx" keeps its brackets.
+        Console(stderr=True).print(
+            f"[bold red]Lỗi:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
         sys.exit(1)
 
 
