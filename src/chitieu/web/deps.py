@@ -14,7 +14,11 @@ from chitieu.web._templates import request_lang
 
 
 def _session(request: Request) -> Iterator[Session]:
-    """One transaction per request: committed when the view returns, rolled back if it raises."""
+    """One transaction per request: committed when the view returns, rolled back if it raises.
+
+    Ended before the response is sent (scope "function"): a commit that fails is the
+    request's error (503, 409…), never a success already sent or a reset connection.
+    """
     with transaction(request.app.state.engine) as session:
         yield session
 
@@ -24,6 +28,6 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-DbSession = Annotated[Session, Depends(_session)]
+DbSession = Annotated[Session, Depends(_session, scope="function")]
 AppSettings = Annotated[Settings, Depends(_settings)]
 Lang = Annotated[str, Depends(request_lang)]
