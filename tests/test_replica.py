@@ -8,32 +8,34 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from chitieu._settings import Settings
 from chitieu.web import create_app
 from tests.webkit import PASSWORD, build_web, page_csrf
 
+SECRET = "s" * 40
 
-def _read_only(engine: sa.Engine) -> None:
+
+def _as_replica(engine: sa.Engine) -> FastAPI:
+    """The database set read-only, and an app serving it as a replica would be served."""
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         name = engine.url.database
         connection.execute(
             sa.text(f'alter database "{name}" set default_transaction_read_only = on')
         )
     engine.dispose()  # pooled connections keep the old setting
+    settings = Settings(database_url=str(engine.url), secret_key=SECRET)  # type: ignore[arg-type]
+    return create_app(settings, engine=engine)
 
 
 @pytest.mark.postgresql
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_replica_serves_pages_to_those_signed_in_on_the_primary(loaded):
-    primary = build_web(loaded, secret_key="s" * 40)
+    primary = build_web(loaded, secret_key=SECRET)
     viewer = primary.clients["viewer"]
-    _read_only(loaded)
-    replica = create_app(
-        Settings(database_url=str(loaded.url), secret_key="s" * 40),
-        engine=loaded,  # type: ignore[arg-type]
-    )
+    replica = _as_replica(loaded)
     reader = TestClient(replica, cookies=viewer.cookies)
     for page in ("/overview", "/indicators/GRDP_GROWTH", "/api/v1/plans"):
         answer = reader.get(page)
@@ -44,15 +46,11 @@ def test_a_replica_serves_pages_to_those_signed_in_on_the_primary(loaded):
 @pytest.mark.postgresql
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_a_write_on_a_replica_is_a_clear_503_not_a_crash(loaded):
-    primary = build_web(loaded, secret_key="s" * 40)
+    primary = build_web(loaded, secret_key=SECRET)
     token = primary.tokens["planner"]
     with loaded.connect() as connection:
         observation_id = connection.scalar(sa.text("select min(id) from observation"))
-    _read_only(loaded)
-    replica = create_app(
-        Settings(database_url=str(loaded.url), secret_key="s" * 40),
-        engine=loaded,  # type: ignore[arg-type]
-    )
+    replica = _as_replica(loaded)
     client = TestClient(replica, raise_server_exceptions=False)
     answer = client.post(
         f"/api/v1/observations/{observation_id}/correct",
@@ -78,15 +76,11 @@ def test_a_write_on_a_replica_is_a_clear_503_not_a_crash(loaded):
 @pytest.mark.postgresql
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_an_api_token_reads_from_a_replica_even_when_its_use_is_due_to_be_noted(loaded):
-    primary = build_web(loaded, secret_key="s" * 40)
+    primary = build_web(loaded, secret_key=SECRET)
     token = primary.tokens["viewer"]
     with loaded.begin() as connection:
         connection.execute(sa.text("update api_token set last_used_at = null"))
-    _read_only(loaded)
-    replica = create_app(
-        Settings(database_url=str(loaded.url), secret_key="s" * 40),
-        engine=loaded,  # type: ignore[arg-type]
-    )
+    replica = _as_replica(loaded)
     answer = TestClient(replica).get("/api/v1/plans", headers={"Authorization": f"Bearer {token}"})
     assert answer.status_code == 200, answer.text
     assert answer.json()

@@ -52,7 +52,6 @@ class Layout:
     communes: list[tuple[int, Province]]  # (region id, the new province it belongs to)
     country_id: int
     indicators: list[Row]  # the observed ones, in catalogue order
-    new_indicator_codes: set[str]
 
 
 class _Ids:
@@ -91,7 +90,6 @@ def build_layout(
         communes=commune_rows,
         country_id=country_id,
         indicators=observed,
-        new_indicator_codes={row["code"] for row in tables["indicator"]},
     )
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from chitieu.synth._layout import Layout, Province, Row, level_at, series_kind
+from chitieu.synth._layout import DEPARTMENTS, Layout, Province, Row, level_at, series_kind
 
 COLUMNS = (
     "id",
@@ -57,7 +57,7 @@ class Group:
 
 def groups(layout: Layout, indicator_index: int, years: tuple[int, int]) -> list[Group]:
     first, last = years[0], min(years[1], LAST_FULL_YEAR + 1)
-    department = indicator_index % 4
+    department = indicator_index % len(DEPARTMENTS)
     result = []
     if layout.communes:
         result.append(
