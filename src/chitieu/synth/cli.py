@@ -14,7 +14,6 @@ from chitieu import _format
 from chitieu._context import app_context
 from chitieu._database import describe, transaction
 from chitieu._errors import InputError
-from chitieu.synth.service import settle, synthesize
 
 
 def register(app: typer.Typer) -> None:
@@ -30,6 +29,9 @@ def synth(
     years: Annotated[str, typer.Option(help="Các năm, ví dụ 2010-2030.")] = "2010-2030",
 ) -> None:
     """Ghi bộ dữ liệu quốc gia tổng hợp, tất định theo hạt giống (a synthetic national dataset)."""
+    # Imported here: Polars and NumPy would otherwise load with every chitieu command.
+    from chitieu.synth.service import settle, synthesize
+
     span = _years(years)
     engine = app_context(ctx).engine()
     started = time.perf_counter()
