@@ -23,6 +23,9 @@ class Indicator(Base):
     merge_rule: Mapped[str] = mapped_column(String(16))
     definition: Mapped[str | None] = mapped_column(Text)
     formula: Mapped[str | None] = mapped_column(String(500))
+    # Overrides of the bounds derived from the unit and kind (validation refuses figures outside).
+    plausible_min: Mapped[float | None]
+    plausible_max: Mapped[float | None]
 
     @property
     def is_derived(self) -> bool:
