@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 from babel.numbers import format_decimal
@@ -9,12 +10,41 @@ from babel.numbers import format_decimal
 _SCALES_VI = [(1e12, "nghìn tỷ"), (1e9, "tỷ"), (1e6, "triệu")]
 _SCALES_EN = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")]
 _CURRENCY_WORD = {"vi": {"VND": "đồng", "USD": "USD"}, "en": {"VND": "VND", "USD": "USD"}}
+# Past a billion billion no figure is read digit by digit, and Babel's decimal
+# context (28 digits) fails on such values: they are written 1,5 × 10²⁹.
+_SCIENTIFIC_FROM = 1e18
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+_UNDEFINED = {"vi": "không xác định", "en": "undefined"}
 
 
 def number(value: float, lang: str = "vi", digits: int = 3) -> str:
-    """A number with the locale's separators and at most ``digits`` decimals."""
+    """A number with the locale's separators and at most ``digits`` decimals.
+
+    Total over floats: any stored figure, even one an old database let in
+    (1e308, infinity, NaN), is written rather than raising.
+    """
+    try:
+        value = float(value)
+    except OverflowError:  # an integer beyond any float
+        value = math.inf if value > 0 else -math.inf
+    if math.isnan(value):
+        return _UNDEFINED.get(lang, _UNDEFINED["en"])
+    if math.isinf(value):
+        return "∞" if value > 0 else "-∞"
+    if abs(value) >= _SCIENTIFIC_FROM:
+        return _scientific(value, lang)
     pattern = "#,##0." + "#" * digits if digits else "#,##0"
-    return format_decimal(value, format=pattern, locale=lang)
+    text = format_decimal(value, format=pattern, locale=lang)
+    # -0.0, or a tiny negative rounded away, is no negative figure.
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+def _scientific(value: float, lang: str) -> str:
+    mantissa, exponent = f"{value:.3e}".split("e")
+    short = mantissa.rstrip("0").rstrip(".")
+    if lang == "vi":
+        short = short.replace(".", ",")
+    return f"{short} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
 
 
 def day(value: date, lang: str = "vi") -> str:
@@ -23,8 +53,10 @@ def day(value: date, lang: str = "vi") -> str:
 
 def value_with_unit(value: float, unit: str, lang: str = "vi") -> str:
     """'181 nghìn tỷ đồng' rather than '181000000000000 VND'."""
+    if math.isnan(value):
+        return number(value, lang)  # no unit after "không xác định"
     base, _, per = unit.partition("/")
-    if base in ("VND", "USD") and abs(value) >= 1e6:
+    if base in ("VND", "USD") and _SCIENTIFIC_FROM > abs(value) >= 1e6:
         scales = _SCALES_VI if lang == "vi" else _SCALES_EN
         for factor, word in scales:
             # Take the largest scale that loses no digit: 1.477,8 triệu, not 1,478 tỷ.

@@ -7,6 +7,7 @@ back. Loading the same folder twice changes nothing the second time.
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -18,12 +19,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chitieu._csvfile import read_rows
-from chitieu._errors import ChitieuError, RowProblem, RowsRejectedError
+from chitieu._errors import ChitieuError, InputError, RowProblem, RowsRejectedError
 from chitieu._formula import Formula
 from chitieu._periods import parse_period
 from chitieu.agency.models import Agency, AgencySuccession
 from chitieu.document.models import SourceDocument
 from chitieu.document.service import attach_texts
+from chitieu.indicator.bounds import implausible
 from chitieu.indicator.models import DIRECTIONS, Indicator, IndicatorAgency
 from chitieu.observation.models import STATUSES
 from chitieu.observation.service import Source, record_observation
@@ -251,6 +253,12 @@ def _load_indicators(
         formula = row.get("formula") or None
         if formula:
             Formula(formula)
+        # Optional columns: a catalogue without them takes the bounds of indicator/bounds.py.
+        low, high = _float(row.get("plausible_min", "")), _float(row.get("plausible_max", ""))
+        if any(b is not None and not math.isfinite(b) for b in (low, high)):
+            raise ValueError("plausible_min/plausible_max phải là số hữu hạn")
+        if low is not None and high is not None and low > high:
+            raise ValueError(f"plausible_min {low} lớn hơn plausible_max {high}")
         return (
             session.get(Indicator, row["code"]),
             Indicator,
@@ -264,6 +272,8 @@ def _load_indicators(
                 "merge_rule": row["merge_rule"],
                 "definition": row.get("definition") or None,
                 "formula": formula,
+                "plausible_min": low,
+                "plausible_max": high,
             },
         )
 
@@ -514,6 +524,10 @@ def _load_observations(
                 )
             if row["status"] not in STATUSES:
                 raise ValueError(f"trạng thái '{row['status']}'")
+            value = float(row["value"])
+            refused = implausible(indicator, value)
+            if refused:
+                raise InputError(refused)
             cited = _spanned(lookup, row)
             span = (cited["span_start"], cited["span_end"]) if cited["span_start"] else None
             _, written = record_observation(
@@ -521,7 +535,7 @@ def _load_observations(
                 indicator=indicator,
                 region=_required(lookup.region(row["region"]), "địa bàn", row["region"]),
                 period=parse_period(row["period"]),
-                value=float(row["value"]),
+                value=value,
                 status=row["status"],
                 source=Source("document", document=cited["source_document"], span=span),
                 recorded_by=recorded_by,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from chitieu._errors import NotFoundError
@@ -15,6 +16,17 @@ from chitieu.region.models import Region
 
 def list_plans(session: Session) -> list[Plan]:
     return list(session.scalars(select(Plan).order_by(Plan.issued_on, Plan.id)))
+
+
+def figure_horizon(session: Session, *, today: date) -> int:
+    """The last year a figure may be for: the end of the plans in the database, or next year.
+
+    Figures are reported or estimated for periods the plans follow; a plan
+    ending sooner still leaves this year's estimates and next year's plan
+    figures. A figure for 2099 is a typing slip, not a report.
+    """
+    last_end = session.scalar(select(func.max(Plan.horizon_end)))
+    return max(last_end or 0, today.year + 1)
 
 
 def get_plan(session: Session, *, code_or_number: str) -> Plan:

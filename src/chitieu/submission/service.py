@@ -31,6 +31,7 @@ from chitieu._errors import (
 from chitieu._periods import Period, read_period
 from chitieu._text import fold
 from chitieu.agency.models import Agency
+from chitieu.indicator.bounds import implausible
 from chitieu.indicator.models import Indicator
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import ImportBatch
@@ -237,6 +238,9 @@ def _check_row(session: Session, line: int, cells: dict[str, str]) -> _Row:
     value = read_number(cells["value"]) * unit_factor(cells.get("unit", ""), indicator)
     if not math.isfinite(value):  # a long number times "nghìn tỷ" overflows
         raise ValueError("giá trị phải là một số hữu hạn")
+    refused = implausible(indicator, value)
+    if refused:
+        raise ValueError(refused)
     return _Row(
         line,
         indicator,

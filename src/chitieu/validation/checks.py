@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from chitieu._periods import parse_period
+from chitieu.indicator.bounds import out_of_bounds, plausible_bounds
 from chitieu.validation.figures import Figure, year_after, year_before
 from chitieu.validation.rules import BoundsRule, GrowthRule, SumRule
 from chitieu.validation.violation import (
@@ -32,22 +34,62 @@ def check_bounds(ctx: Context, checked: Figure) -> Iterator[Violation]:
         reasons = _bounds_reasons(rule, checked.value, info.unit)
         if reasons is None:
             continue
-        head_vi = (
-            f"{info.name_vi} {period_label(checked.period, 'vi')}: "
-            f"{amount(checked.value, info.unit, 'vi')}"
-        )
-        head_en = (
-            f"{info.name_en} {period_label(checked.period, 'en')}: "
-            f"{amount(checked.value, info.unit, 'en')}"
-        )
         yield ctx.violation(
             rule=rule.id,
             kind="bounds",
             severity=rule.severity,
             checked=checked,
-            vi=f"{head_vi} {reasons[0]}",
-            en=f"{head_en} {reasons[1]}",
+            vi=f"{_head(info.name_vi, checked, info.unit, 'vi')} {reasons[0]}",
+            en=f"{_head(info.name_en, checked, info.unit, 'en')} {reasons[1]}",
         )
+
+
+def check_plausible(ctx: Context, checked: Figure) -> Iterator[Violation]:
+    """A value no indicator of its unit and kind can take (indicator/bounds.py): refused."""
+    info = ctx.indicators.get(checked.indicator)
+    if info is None:
+        return
+    reasons = out_of_bounds(plausible_bounds(info), checked.value, info.unit)
+    if reasons is None or any(v.blocking for v in check_bounds(ctx, checked)):
+        return  # within bounds, or already refused by the rule book with its own words
+    yield ctx.violation(
+        rule="plausible",
+        kind="bounds",
+        severity="blocking",
+        checked=checked,
+        vi=f"{_head(info.name_vi, checked, info.unit, 'vi')} {reasons[0]}",
+        en=f"{_head(info.name_en, checked, info.unit, 'en')} {reasons[1]}",
+    )
+
+
+def check_horizon(ctx: Context, checked: Figure) -> Iterator[Violation]:
+    """A figure for a period past the plans' horizon (a typed 2099 for 2019): refused."""
+    info = ctx.indicators.get(checked.indicator)
+    if ctx.horizon is None or info is None:
+        return
+    year = parse_period(checked.period).start.year
+    if year <= ctx.horizon:
+        return
+    yield ctx.violation(
+        rule="horizon",
+        kind="period",
+        severity="blocking",
+        checked=checked,
+        vi=(
+            f"{info.name_vi} {period_label(checked.period, 'vi')}: kỳ này sau năm "
+            f"{ctx.horizon}, năm cuối các kế hoạch theo dõi; chỉ nhận số liệu cho các kỳ "
+            f"đến hết năm {ctx.horizon}"
+        ),
+        en=(
+            f"{info.name_en} {period_label(checked.period, 'en')}: the period is after "
+            f"{ctx.horizon}, the last year of the plans followed; figures are taken for "
+            f"periods up to the end of {ctx.horizon}"
+        ),
+    )
+
+
+def _head(name: str, checked: Figure, unit: str, lang: str) -> str:
+    return f"{name} {period_label(checked.period, lang)}: {amount(checked.value, unit, lang)}"
 
 
 def _bounds_reasons(rule: BoundsRule, value: float, unit: str) -> tuple[str, str] | None:

@@ -62,6 +62,8 @@ class IndicatorInfo:
     name_en: str
     unit: str
     group: str
+    plausible_min: float | None = None
+    plausible_max: float | None = None
 
     def name(self, lang: str) -> str:
         return self.name_vi if lang == "vi" else self.name_en
@@ -157,7 +159,15 @@ def load_figures(
 
 def load_indicators(session: Session) -> dict[str, IndicatorInfo]:
     return {
-        row.code: IndicatorInfo(row.code, row.name_vi, row.name_en, row.unit, row.group)
+        row.code: IndicatorInfo(
+            row.code,
+            row.name_vi,
+            row.name_en,
+            row.unit,
+            row.group,
+            row.plausible_min,
+            row.plausible_max,
+        )
         for row in session.scalars(select(Indicator))
     }
 

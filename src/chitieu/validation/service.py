@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -22,7 +23,14 @@ from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import STATUSES, Observation
 from chitieu.region.models import Region
 from chitieu.region.service import get_region
-from chitieu.validation.checks import check_bounds, check_growth, check_sums
+from chitieu.plan.service import figure_horizon
+from chitieu.validation.checks import (
+    check_bounds,
+    check_growth,
+    check_horizon,
+    check_plausible,
+    check_sums,
+)
 from chitieu.validation.figures import (
     Figure,
     Figures,
@@ -60,6 +68,8 @@ __all__ = [
     "with_explanations",
 ]
 CHECKS: tuple[Callable[[Context, Figure], Iterator[Violation]], ...] = (
+    check_horizon,
+    check_plausible,
     check_bounds,
     check_sums,
     check_growth,
@@ -79,6 +89,7 @@ def _context(session: Session, rules: RuleBook, figures: Figures) -> Context:
         figures=figures,
         indicators=load_indicators(session),
         regions=load_region_codes(session),
+        horizon=figure_horizon(session, today=date.today()),
     )
 
 

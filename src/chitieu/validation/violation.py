@@ -58,6 +58,8 @@ class Context:
     figures: Figures
     indicators: dict[str, IndicatorInfo]
     regions: dict[int, str]
+    # The last year a figure may be for (plan.service.figure_horizon); None: no limit.
+    horizon: int | None = None
 
     def violation(
         self,
