@@ -164,7 +164,7 @@ def open_walk(loaded: Engine) -> Iterator[Walk]:
     # A bystander gets the first user and token ids, so that a walk that sends
     # "deactivate user 1" or "revoke token 1" does not lock out the roles it walks with.
     with transaction(loaded) as session:
-        bystander = create_user(session, username="bystander", password="x" * 12, role="viewer")
+        bystander = create_user(session, username="bystander", password="ngoai-cuoc", role="viewer")
         issue_token(session, user=bystander, name="bystander", actor="tests")
     settings = Settings(database_url=str(loaded.url))
     app = create_app(settings, engine=loaded)

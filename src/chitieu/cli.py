@@ -80,6 +80,7 @@ def _root(
     except ValueError as exc:
         raise ChitieuError(f"tham số không hợp lệ: {exc.errors()[0]['msg']}") from exc  # type: ignore[attr-defined]
     ctx.obj = AppContext(settings)
+    ctx.call_on_close(ctx.obj.close)
 
 
 def main() -> None:

@@ -8,7 +8,6 @@ administrator cannot lock themselves out (so there is always one left).
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from chitieu._errors import InputError, NotFoundError, PermissionDeniedError
+from chitieu._errors import NotFoundError, PermissionDeniedError
 from chitieu.agency.models import Agency, AgencySuccession
 from chitieu.agency.service import get_agency
 from chitieu.audit.service import record_change
@@ -40,21 +39,6 @@ def user_by_id(session: Session, *, user_id: int) -> User:
     if user is None:
         raise NotFoundError(f"không có người dùng số {user_id}")
     return user
-
-
-USERNAME = r"^[\w.@+-]{1,100}$"
-
-
-def check_username(username: str) -> None:
-    if not re.match(USERNAME, username.strip()):
-        raise InputError(
-            f"tên đăng nhập «{username.strip()[:100]}» chỉ được gồm chữ, số và các dấu . _ - @ +"
-        )
-
-
-def username_taken(session: Session, *, username: str) -> bool:
-    found = session.scalar(select(User.id).where(User.username == username.strip()))
-    return found is not None
 
 
 def change_user(

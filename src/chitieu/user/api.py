@@ -15,16 +15,21 @@ from pydantic import BaseModel, ConfigDict, Field
 from chitieu.agency.models import AgencySuccession
 from chitieu.agency.service import get_agency
 from chitieu.user.admin import (
-    USERNAME,
     AgencyDuties,
     agency_duties,
     as_utc,
     change_user,
     user_by_id,
-    username_taken,
+)
+from chitieu.user.credentials import (
+    MIN_PASSWORD_LENGTH,
+    USERNAME,
+    check_username,
+    lookalike_of,
+    taken_message,
 )
 from chitieu.user.models import User
-from chitieu.user.service import MIN_PASSWORD_LENGTH, Actor, create_user, list_users
+from chitieu.user.service import Actor, create_user, list_users
 from chitieu.web._auth import requires
 from chitieu.web.deps import DbSession
 
@@ -169,8 +174,11 @@ def users(session: DbSession, actor: Admin) -> list[UserOut]:
 @router.post("/users", status_code=201, responses=ERRORS)
 def add_user(session: DbSession, actor: Admin, body: UserIn) -> UserOut:
     """Add a user (audited); an agency editor's agency is required."""
-    if username_taken(session, username=body.username):
-        raise HTTPException(409, f"tên đăng nhập đã có: {body.username}")
+    # A name taken, or one people would take for it (ADMIN, аdmin beside admin), is a
+    # conflict with a record; a name badly made is bad input (422).
+    existing = lookalike_of(session, username=check_username(body.username))
+    if existing is not None:
+        raise HTTPException(409, taken_message(body.username, existing))
     user = create_user(
         session,
         username=body.username,

@@ -19,6 +19,12 @@ from chitieu.agency.models import Agency
 from chitieu.audit.service import record_change
 from chitieu.indicator.models import IndicatorAgency
 from chitieu.task.models import Task
+from chitieu.user.credentials import (
+    check_password,
+    check_username,
+    lookalike_of,
+    taken_message,
+)
 from chitieu.user.models import ROLES, ApiToken, User
 
 _HASHER = PasswordHash.recommended()
@@ -30,9 +36,6 @@ _HASHER = PasswordHash.recommended()
 def _dummy_hash() -> str:
     # Made on the first failed sign-in, not at import: every CLI command would pay for it.
     return _HASHER.hash("chitieu-no-such-user")
-
-
-MIN_PASSWORD_LENGTH = 8
 
 
 @dataclass(frozen=True)
@@ -56,9 +59,9 @@ def actor_of(user: User) -> Actor:
     return Actor(username=user.username, role=user.role, agency_id=user.agency_id, user_id=user.id)
 
 
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InputError(f"mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự")
+def hash_password(password: str, *, username: str, display_name: str | None = None) -> str:
+    """The password's hash, once ``credentials.check_password`` has accepted it."""
+    check_password(password, username=username, display_name=display_name)
     return _HASHER.hash(password)
 
 
@@ -90,16 +93,15 @@ def create_user(
     agency: Agency | None = None,
     actor: str = "system",
 ) -> User:
-    username = username.strip()
-    if not username:
-        raise InputError("tên đăng nhập trống")
+    username = check_username(username)
     _check_role(role, agency)
-    if session.scalar(select(User).where(User.username == username)) is not None:
-        raise InputError(f"tên đăng nhập đã có: {username}")
+    existing = lookalike_of(session, username=username)
+    if existing is not None:
+        raise InputError(taken_message(username, existing))
     user = User(
         username=username,
         display_name=display_name or username,
-        password_hash=hash_password(password),
+        password_hash=hash_password(password, username=username, display_name=display_name),
         role=role,
         agency=agency,
     )
@@ -140,7 +142,9 @@ def update_user(
     if display_name:
         user.display_name = display_name
     if password is not None:
-        user.password_hash = hash_password(password)
+        user.password_hash = hash_password(
+            password, username=user.username, display_name=user.display_name
+        )
     session.flush()
     after = user_record(user)
     if password is not None:
