@@ -278,7 +278,9 @@ def walk_problems(walk: Walk, routes: list[Walked]) -> list[str]:
     """Ask each route as each role; what was answered wrongly, one line per call."""
     values = path_values(walk.engine)
     problems = []
-    for route in routes:
+    # Logging out ends every session of the user on the server: last, or the
+    # routes after it would be walked signed out.
+    for route in sorted(routes, key=lambda route: route.path == "/logout"):
         (policy,) = policies_of(route.dependant)
         path = fill_path(route, values)
         is_api = route.path.startswith("/api/")

@@ -220,13 +220,20 @@ def test_deactivating_a_user_stops_their_session_and_their_tokens(web):
     page = person.get("/scenario", follow_redirects=False)
     assert page.status_code == 303 and page.headers["location"].startswith("/login")
     assert machine.get("/api/v1/me", headers=bearer(token)).status_code == 401
-    # Turning the user back on brings the token back; revoking it ends it for good.
+    # Deactivation revoked the token: turning the user back on brings back neither it
+    # nor the session; a new token works, and revoking it ends it for good.
     web.clients["admin"].post(
         f"/admin/users/{target}", data={"csrf_token": admin_csrf(web), "active": "yes"}
     )
+    assert machine.get("/api/v1/me", headers=bearer(token)).status_code == 401
+    assert person.get("/api/v1/me").status_code == 401
+    issued = web.clients["admin"].post(
+        f"/admin/users/{target}/tokens", data={"csrf_token": admin_csrf(web), "name": "máy mới"}
+    )
+    token = re.search(r"data-token>(ct_[^<]+)<", issued.text).group(1)
     assert machine.get("/api/v1/me", headers=bearer(token)).status_code == 200
     token_id = re.search(
-        r'data-token-id="(\d+)">máy', web.clients["admin"].get("/admin/users").text
+        r'data-token-id="(\d+)">máy mới', web.clients["admin"].get("/admin/users").text
     ).group(1)
     revoked = web.clients["admin"].post(
         f"/admin/tokens/{token_id}/revoke", data={"csrf_token": admin_csrf(web)}

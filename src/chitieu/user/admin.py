@@ -18,10 +18,9 @@ from sqlalchemy.orm import Session
 from chitieu._errors import NotFoundError, PermissionDeniedError
 from chitieu.agency.models import Agency, AgencySuccession
 from chitieu.agency.service import get_agency
-from chitieu.audit.service import record_change
 from chitieu.indicator.models import Indicator, IndicatorAgency
 from chitieu.user.models import ApiToken, User
-from chitieu.user.service import Actor, update_user
+from chitieu.user.service import Actor, revoke, update_user
 
 SELF_LOCKOUT = (
     "không thể tự đổi vai trò hay tự khóa tài khoản của chính mình; "
@@ -100,19 +99,8 @@ def revoke_token(session: Session, *, token_id: int, actor: Actor) -> ApiToken:
     token = session.get(ApiToken, token_id)
     if token is None:
         raise NotFoundError(f"không có mã API số {token_id}")
-    if token.revoked:
-        return token
-    token.revoked = True
-    session.flush()
-    record_change(
-        session,
-        actor=actor.username,
-        action="revoke_token",
-        entity="api_token",
-        entity_id=token.id,
-        before={"user": token.user.username, "name": token.name, "revoked": False},
-        after={"user": token.user.username, "name": token.name, "revoked": True},
-    )
+    if not token.revoked:
+        revoke(session, token=token, actor=actor.username)
     return token
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from chitieu.agency.models import AgencySuccession
@@ -30,7 +30,7 @@ from chitieu.user.credentials import (
 )
 from chitieu.user.models import User
 from chitieu.user.service import Actor, create_user, list_users
-from chitieu.web._auth import requires
+from chitieu.web._auth import keep_signed_in, requires
 from chitieu.web.deps import DbSession
 
 router = APIRouter(prefix="/api/v1", tags=["admin"])
@@ -193,6 +193,8 @@ def add_user(session: DbSession, actor: Admin, body: UserIn) -> UserOut:
 
 @router.patch("/users/{user_id}", responses=ERRORS)
 def patch_user(
+    request: Request,
+    response: Response,
     session: DbSession,
     actor: Admin,
     user_id: Annotated[int, Path(ge=1, le=MAX_ID)],
@@ -200,7 +202,9 @@ def patch_user(
 ) -> UserOut:
     """Change a user's role, agency, state or name, or reset the password (audited).
 
-    A deactivated user's sessions and tokens stop working at once.
+    Deactivating a user or changing the password ends the user's sessions and
+    revokes the user's API tokens at once; reactivating revives neither. Changing
+    one's own password keeps the session it was done from.
     """
     user = user_by_id(session, user_id=user_id)
     _check_agency_kept(user, body)
@@ -214,6 +218,8 @@ def patch_user(
         password=body.password,
         display_name=body.display_name,
     )
+    if body.password is not None and actor.user_id == user.id:
+        keep_signed_in(request, response, user=user)
     return UserOut.of(user)
 
 

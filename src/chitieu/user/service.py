@@ -130,6 +130,9 @@ def update_user(
     display_name: str | None = None,
 ) -> User:
     before = user_record(user)
+    # Whoever held the old password, or the account before it was switched off,
+    # keeps nothing: reactivating a user revives no cookie and no token.
+    locks_out = password is not None or (active is False and user.active)
     new_role = role or user.role
     new_agency = (
         agency if agency is not None else (user.agency if new_role == "agency_editor" else None)
@@ -149,6 +152,9 @@ def update_user(
     after = user_record(user)
     if password is not None:
         after["password"] = "changed"
+    if locks_out:
+        end_sessions(user)
+        after["sessions"] = "ended"
     record_change(
         session,
         actor=actor,
@@ -158,7 +164,36 @@ def update_user(
         before=before,
         after=after,
     )
+    if locks_out:
+        for token in session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+        ):
+            revoke(session, token=token, actor=actor)
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Every session cookie issued to the user so far stops signing them in.
+
+    Cookies carry the generation they were issued with. Two requests raising it
+    at once may both write the same value: either way the old one is gone.
+    """
+    user.session_generation += 1
+
+
+def revoke(session: Session, *, token: ApiToken, actor: str) -> None:
+    """Stop a live token from working at once, with an audit entry."""
+    token.revoked = True
+    session.flush()
+    record_change(
+        session,
+        actor=actor,
+        action="revoke_token",
+        entity="api_token",
+        entity_id=token.id,
+        before={"user": token.user.username, "name": token.name, "revoked": False},
+        after={"user": token.user.username, "name": token.name, "revoked": True},
+    )
 
 
 def get_user(session: Session, *, username: str) -> User:

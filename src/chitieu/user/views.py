@@ -30,8 +30,21 @@ from chitieu.user.admin import (
     user_by_id,
 )
 from chitieu.user.models import ROLES, User
-from chitieu.user.service import Actor, authenticate, create_user, issue_token, list_users
-from chitieu.web._auth import CsrfError, read_session, requires, session_cookie
+from chitieu.user.service import (
+    Actor,
+    authenticate,
+    create_user,
+    end_sessions,
+    issue_token,
+    list_users,
+)
+from chitieu.web._auth import (
+    CsrfError,
+    keep_signed_in,
+    read_session,
+    requires,
+    signed_in_cookie,
+)
 from chitieu.web._templates import finish, render
 from chitieu.web.deps import DbSession, Lang
 
@@ -104,17 +117,30 @@ def login(
     limiter.succeeded(*keys)
     record_change(session, actor=user.username, action="login", entity="user", entity_id=user.id)
     # A fresh CSRF token on login: a token planted before login is worthless after it.
-    data = {"uid": user.id, "csrf": secrets.token_urlsafe(24)}
+    cookie = signed_in_cookie(request.app.state.settings, user=user, csrf=secrets.token_urlsafe(24))
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(**session_cookie(request.app.state.settings, data))
+    response.set_cookie(**cookie)
     return response
 
 
 @pages.post("/logout")
 def logout(
-    request: Request, actor: Open, csrf_token: Annotated[str, Form(max_length=100)] = ""
+    request: Request,
+    session: DbSession,
+    actor: Open,
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
 ) -> Response:
+    """Sign out everywhere: a copy of this cookie, or the user's other sessions, end too.
+
+    Deleting the cookie in this browser alone would leave any saved copy working.
+    """
     _check_form_csrf(request, csrf_token)
+    if actor.user_id is not None and not request.scope.get("chitieu.by_token"):
+        user = user_by_id(session, user_id=actor.user_id)
+        end_sessions(user)
+        record_change(
+            session, actor=user.username, action="logout", entity="user", entity_id=user.id
+        )
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie("chitieu_session", path="/")
     finish(request, response)
@@ -276,7 +302,10 @@ def update_user_page(
         status = 403 if isinstance(exc, PermissionDeniedError) else 422
         return _users_page(request, session, lang, error=str(exc), status_code=status)
     key = "changed" if changed else "unchanged"
-    return RedirectResponse(f"/admin/users?{key}={quote(user.username)}", status_code=303)
+    response = RedirectResponse(f"/admin/users?{key}={quote(user.username)}", status_code=303)
+    if password and actor.user_id == user.id:
+        keep_signed_in(request, response, user=user)
+    return response
 
 
 @pages.post("/admin/users/{user_id}/tokens")

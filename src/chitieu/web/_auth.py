@@ -14,7 +14,7 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
-from fastapi import Request
+from fastapi import Request, Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import Session
@@ -90,6 +90,24 @@ def session_cookie(settings: Settings, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def signed_in_cookie(settings: Settings, *, user: User, csrf: str) -> dict[str, Any]:
+    """The cookie signing ``user`` in at their current session generation."""
+    data = {"uid": user.id, "gen": user.session_generation, "csrf": csrf}
+    return session_cookie(settings, data)
+
+
+def keep_signed_in(request: Request, response: Response, *, user: User) -> None:
+    """After people change their own password, keep the session they did it from.
+
+    Their other sessions end with the change; a token caller has no cookie to keep.
+    """
+    csrf = read_session(request).get("csrf")
+    if request.scope.get("chitieu.by_token") or not isinstance(csrf, str):
+        return
+    settings: Settings = request.app.state.settings
+    response.set_cookie(**signed_in_cookie(settings, user=user, csrf=csrf))
+
+
 def csrf_token(request: Request) -> str:
     """The session's CSRF token, made on first use; the caller sets the cookie it lives in."""
     data = read_session(request)
@@ -108,11 +126,19 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def _user_by_id(session: Session, user_id: object) -> User | None:
-    if not isinstance(user_id, int):
+def _signed_in_user(session: Session, data: dict[str, Any]) -> User | None:
+    """The cookie's user, if active and the cookie is of their current session generation.
+
+    Logging out, a password change and deactivation raise the generation, which
+    ends every cookie issued before (those from before generations existed too).
+    """
+    user_id, generation = data.get("uid"), data.get("gen")
+    if not isinstance(user_id, int) or not isinstance(generation, int):
         return None
     user = session.get(User, user_id)
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_generation != generation:
+        return None
+    return user
 
 
 def resolve_actor(request: Request) -> Actor | None:
@@ -131,7 +157,7 @@ def resolve_actor(request: Request) -> Actor | None:
             due = row is not None and token_use_due(row)
             request.scope["chitieu.by_token"] = True
         else:
-            user = _user_by_id(session, read_session(request).get("uid"))
+            user = _signed_in_user(session, read_session(request))
             actor = actor_of(user) if user else None
     if token is not None and due:
         _note_token_use(request, token)
