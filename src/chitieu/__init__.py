@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.engine import Engine
 
-from chitieu._database import create_engine, ensure_current, transaction
+from chitieu._database import DEFAULT_BUSY_SECONDS, create_engine, ensure_current, transaction
 from chitieu._errors import (
     ChitieuError,
     DatabaseError,
@@ -41,9 +41,12 @@ from chitieu.task.service import add_task_update, is_overdue, list_tasks, task_s
 __version__ = "0.1.0"
 
 
-def open_database(location: str) -> Engine:
-    """An SQLite path or database URL, with its schema created or brought up to date."""
-    engine = create_engine(database_url(location))
+def open_database(location: str, *, busy_seconds: float = DEFAULT_BUSY_SECONDS) -> Engine:
+    """An SQLite path or database URL, with its schema created or brought up to date.
+
+    On SQLite a writer waits up to ``busy_seconds`` for another writer to finish.
+    """
+    engine = create_engine(database_url(location), busy_seconds=busy_seconds)
     try:
         ensure_current(engine)
     except BaseException:

@@ -23,7 +23,9 @@ class AppContext:
     def engine(self) -> Engine:
         """The database, created or upgraded to the current schema on first use."""
         if self._engine is None:
-            self._engine = open_database(self.settings.database_url)
+            self._engine = open_database(
+                self.settings.database_url, busy_seconds=self.settings.database_busy_seconds
+            )
         return self._engine
 
     def close(self) -> None:

@@ -17,12 +17,18 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from chitieu._errors import DatabaseError
+from chitieu._errors import DatabaseBusyError, DatabaseError
 from chitieu._version import TrackedSession
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # What a read replica (or a database set read-only) answers a write with.
 READ_ONLY_SQLSTATE = "25006"
+# How long an SQLite writer waits for the one before it: longer than the longest
+# write people make (a large import), short enough that a stuck one is reported.
+DEFAULT_BUSY_SECONDS = 30.0
+# Execution options the SQLite "begin" hook reads (SQLAlchemy passes others through).
+_WRITES = "chitieu_writes"
+_BUSY_MS = "chitieu_busy_ms"
 
 
 def _enable_sqlite_rules(dbapi_connection: Any, _record: Any) -> None:
@@ -33,20 +39,41 @@ def _enable_sqlite_rules(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _begin_sqlite(connection: sa.Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    """BEGIN IMMEDIATE for a writer, a plain (deferred) BEGIN for a reader.
+
+    A deferred transaction that read and then writes cannot wait for the write
+    lock (SQLite answers SQLITE_BUSY at once, whatever the busy timeout), so two
+    overlapping writes failed. A writer asks for the lock at its first statement,
+    waits its turn there, and then reads what the writer before it committed.
+    """
+    options = connection.get_execution_options()
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(options.get(_BUSY_MS, 0))}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITES) else "BEGIN")
 
 
-def create_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite files get foreign keys enforced."""
+def create_engine(url: str, *, busy_seconds: float = DEFAULT_BUSY_SECONDS) -> Engine:
+    """An engine for ``url``; SQLite files get foreign keys enforced.
+
+    On SQLite a writer waits up to ``busy_seconds`` for another to finish.
+    """
     try:
         parsed = make_url(url)
-        engine = sa.create_engine(parsed, pool_pre_ping=True)
+        sqlite = parsed.get_backend_name() == "sqlite"
+        # SQLite connections are file handles: waiting writers must not leave
+        # readers without one (the web's thread pool bounds how many are open).
+        pool: dict[str, Any] = {"max_overflow": -1} if sqlite and _is_file(parsed) else {}
+        engine = sa.create_engine(parsed, pool_pre_ping=True, **pool)
     except (sa.exc.ArgumentError, ValueError) as exc:
         raise DatabaseError(f"địa chỉ cơ sở dữ liệu không hợp lệ: {url}") from exc
-    if parsed.get_backend_name() == "sqlite":
+    if sqlite:
+        engine.update_execution_options(**{_BUSY_MS: round(busy_seconds * 1000)})
         event.listen(engine, "connect", _enable_sqlite_rules)
         event.listen(engine, "begin", _begin_sqlite)
     return engine
+
+
+def _is_file(url: sa.URL) -> bool:
+    return url.database not in (None, "", ":memory:")
 
 
 def allow_concurrent_readers(engine: Engine) -> None:
@@ -55,7 +82,7 @@ def allow_concurrent_readers(engine: Engine) -> None:
     A server needs it: in SQLite's default mode a page being read holds off every
     write until it is sent. The mode stays with the file; other databases need nothing.
     """
-    if engine.url.get_backend_name() != "sqlite" or engine.url.database in (None, "", ":memory:"):
+    if engine.url.get_backend_name() != "sqlite" or not _is_file(engine.url):
         return
     # Outside SQLAlchemy's transaction: SQLite changes the mode only between transactions.
     raw = engine.raw_connection()
@@ -140,19 +167,50 @@ def ensure_current(engine: Engine) -> None:
 
 
 @contextmanager
-def transaction(engine: Engine) -> Iterator[Session]:
-    """A session whose work is committed together, or not at all."""
-    factory = sessionmaker(engine, class_=TrackedSession, expire_on_commit=False)
+def transaction(engine: Engine, *, writes: bool = True, waits: bool = True) -> Iterator[Session]:
+    """A session whose work is committed together, or not at all.
+
+    On SQLite a transaction that ``writes`` takes the write lock at its first
+    statement and waits for the writer before it (up to the engine's busy
+    timeout), so that what it reads is what it changes: two people correcting
+    one figure meet as a conflict (``StateError``), as on PostgreSQL. One that
+    only reads (``writes=False``) never waits for writers. Bookkeeping that is
+    better skipped than queued passes ``waits=False``.
+    """
+    bind = engine
+    if engine.url.get_backend_name() == "sqlite":
+        options: dict[str, Any] = {_WRITES: writes}
+        if not waits:
+            options[_BUSY_MS] = 0
+        bind = engine.execution_options(**options)
+    factory = sessionmaker(bind, class_=TrackedSession, expire_on_commit=False)
     try:
         with factory() as session, session.begin():
             yield session
     except sa.exc.OperationalError as exc:
+        if _busy(exc):
+            seconds = engine.get_execution_options().get(_BUSY_MS, 0) / 1000
+            raise DatabaseBusyError(
+                f"cơ sở dữ liệu {describe(engine)} đang bận: một lần ghi khác chưa xong sau "
+                f"{_seconds(seconds)} giây, không ghi được gì; hãy chạy lại sau ít phút "
+                "(database busy)"
+            ) from exc
         if not _disk_full(exc):
             raise
         raise DatabaseError(
             f"ổ đĩa của cơ sở dữ liệu {describe(engine)} đã đầy, không ghi được gì "
             "(database or disk is full); dữ liệu cũ vẫn nguyên: hãy giải phóng chỗ rồi chạy lại"
         ) from exc
+
+
+def _seconds(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _busy(exc: sa.exc.OperationalError) -> bool:
+    """SQLite's SQLITE_BUSY (or one of its extended codes): another writer held on."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY
 
 
 def _disk_full(exc: sa.exc.OperationalError) -> bool:

@@ -19,6 +19,10 @@ class DatabaseError(ChitieuError):
     """The database cannot be reached, or its schema does not fit this version."""
 
 
+class DatabaseBusyError(DatabaseError):
+    """Another writer held the SQLite database longer than the busy timeout; nothing was written."""
+
+
 class RowProblem:
     """One bad row of an input file: where it is and why it was refused."""
 

@@ -22,6 +22,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="CHITIEU_", extra="ignore", strict=True)
 
     database_url: str = DEFAULT_DATABASE_FILE
+    # How long an SQLite writer waits its turn behind another (a large import) before
+    # giving up with "database busy"; PostgreSQL writers simply wait.
+    database_busy_seconds: float = 30.0
     lang: Literal["vi", "en"] = "vi"
     # The web application's; see docs/web.md.
     mode: Literal["development", "production"] = "development"

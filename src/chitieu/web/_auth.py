@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from chitieu._database import READ_ONLY_SQLSTATE, transaction
+from chitieu._errors import DatabaseBusyError
 from chitieu._settings import Settings
 from chitieu.user.models import User
 from chitieu.user.service import (
@@ -150,7 +151,7 @@ def resolve_actor(request: Request) -> Actor | None:
     actor: Actor | None = None
     due = False
     token = _bearer(request)
-    with transaction(request.app.state.engine) as session:
+    with transaction(request.app.state.engine, writes=False) as session:
         if token is not None:
             row = live_token(session, token=token)
             actor = actor_of(row.user) if row else None
@@ -185,9 +186,9 @@ async def _check_csrf(request: Request) -> None:
 def _note_token_use(request: Request, token: str) -> None:
     """Bookkeeping, not the request's work: a busy or read-only database skips it."""
     try:
-        with transaction(request.app.state.engine) as session:
+        with transaction(request.app.state.engine, waits=False) as session:
             note_token_use(session, token=token)
-    except OperationalError:
+    except (OperationalError, DatabaseBusyError):
         pass
     except InternalError as exc:  # a read replica: the primary notes the next use
         if getattr(exc.orig, "sqlstate", None) != READ_ONLY_SQLSTATE:

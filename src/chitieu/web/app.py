@@ -27,6 +27,7 @@ from chitieu import open_database
 from chitieu._database import READ_ONLY_SQLSTATE, allow_concurrent_readers
 from chitieu._errors import (
     ChitieuError,
+    DatabaseBusyError,
     DatabaseError,
     NotFoundError,
     PermissionDeniedError,
@@ -54,6 +55,11 @@ BUILT_IN = (
     "chitieu.validation.views",
     "chitieu.audit.views",
 )
+# What a write that waited its whole busy timeout (SQLite) is told; nothing of it was kept.
+BUSY = (
+    "cơ sở dữ liệu đang bận (người khác đang ghi, có thể là một tệp lớn), chưa ghi gì; "
+    "hãy thử lại sau ít phút / database busy: nothing was written, try again shortly"
+)
 MIN_SECRET_LENGTH = 32
 
 
@@ -79,7 +85,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         openapi_url="/api/v1/openapi.json",
     )
     app.state.settings = settings
-    app.state.engine = engine if engine is not None else open_database(settings.database_url)
+    if engine is None:
+        engine = open_database(settings.database_url, busy_seconds=settings.database_busy_seconds)
+    app.state.engine = engine
     allow_concurrent_readers(app.state.engine)
     app.state.templates = build_templates()
     app.state.page_cache = PageCache(max_entries=settings.page_cache_entries)
@@ -188,6 +196,12 @@ def _add_error_handlers(app: FastAPI) -> None:
         return _error(
             request, 503, "cơ sở dữ liệu tạm thời không truy cập được / database unavailable"
         )
+
+    @app.exception_handler(DatabaseBusyError)
+    async def busy(request: Request, exc: DatabaseBusyError) -> Response:
+        # SQLite: other writes (a large import) held the database past the busy timeout.
+        request.scope.setdefault("chitieu.actor", None)
+        return _error(request, 503, BUSY, headers={"Retry-After": "60"})
 
     @app.exception_handler(InternalError)
     async def read_only(request: Request, exc: InternalError) -> Response:

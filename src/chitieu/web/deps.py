@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from chitieu._database import transaction
 from chitieu._settings import Settings
+from chitieu.web._auth import SAFE_METHODS
 from chitieu.web._templates import request_lang
 
 
@@ -18,8 +19,11 @@ def _session(request: Request) -> Iterator[Session]:
 
     Ended before the response is sent (scope "function"): a commit that fails is the
     request's error (503, 409…), never a success already sent or a reset connection.
+    A page (GET) only reads: on SQLite it never queues behind writers, while a POST
+    waits for the write lock before it reads what it will change.
     """
-    with transaction(request.app.state.engine) as session:
+    writes = request.method not in SAFE_METHODS
+    with transaction(request.app.state.engine, writes=writes) as session:
         yield session
 
 

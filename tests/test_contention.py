@@ -1,0 +1,195 @@
+"""Several people writing at once to a served database: they wait their turn.
+
+Each test runs ``chitieu serve`` in its own process (uvicorn, a thread per
+request) and sends requests from threads released together, as people clicking
+"Gửi" at the same moment do. On SQLite a write that found the write lock taken
+used to fail at once (503); now it waits, and the loser of a real race on one
+figure gets the 409 PostgreSQL gives.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine, make_url
+
+from chitieu import get_agency, transaction
+from chitieu.observation.models import Observation
+from chitieu.user.service import create_user, issue_token
+from tests.conftest import BACKENDS
+from tests.test_faults import PATIENCE, current_figure, serving, wait_for
+from tests.webkit import OTHER_AGENCY, PASSWORD, make_users
+
+ROUNDS = 10
+
+
+@dataclass
+class Office:
+    """The served app and an API client per person."""
+
+    base: str
+    clients: dict[str, httpx.Client]
+
+
+@pytest.fixture
+def office(loaded: Engine, tmp_path: Path) -> Iterator[Office]:
+    """Planners and editors of two agencies, each with a token, on ``chitieu serve``."""
+    tokens = make_users(loaded)
+    with transaction(loaded) as session:
+        other = get_agency(session, code_or_name=OTHER_AGENCY)
+        editor = create_user(
+            session, username="editor2", password=PASSWORD, role="agency_editor", agency=other
+        )
+        tokens["editor2"] = issue_token(session, user=editor, name="tests", actor="tests")
+    url = loaded.url.render_as_string(hide_password=False)
+    loaded.dispose()
+    with serving(url, tmp_path / "serve.log") as base:
+        clients = {
+            name: httpx.Client(
+                base_url=base, timeout=PATIENCE, headers={"Authorization": f"Bearer {token}"}
+            )
+            for name, token in tokens.items()
+        }
+        try:
+            yield Office(base, clients)
+        finally:
+            for client in clients.values():
+                client.close()
+
+
+def at_once(*requests: Callable[[], httpx.Response]) -> list[httpx.Response]:
+    """Send the requests from threads released together; their answers, in order."""
+    gate = threading.Barrier(len(requests))
+    answers: list[httpx.Response | BaseException | None] = [None] * len(requests)
+
+    def send(index: int) -> None:
+        try:
+            gate.wait(PATIENCE)
+            answers[index] = requests[index]()
+        except BaseException as exc:
+            answers[index] = exc
+
+    threads = [threading.Thread(target=send, args=(i,), daemon=True) for i in range(len(requests))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(PATIENCE)
+    assert not any(thread.is_alive() for thread in threads), "a request never finished"
+    done = [answer for answer in answers if isinstance(answer, httpx.Response)]
+    assert len(done) == len(requests), answers
+    return done
+
+
+def entry(client: httpx.Client, indicator: str, value: float) -> Callable[[], httpx.Response]:
+    figure = {"indicator": indicator, "region": "bac_ninh", "period": "2025", "value": value}
+    return lambda: client.post("/api/v1/observations", json=figure)
+
+
+def correction(client: httpx.Client, figure: int, value: float) -> Callable[[], httpx.Response]:
+    body = {"value": value, "note": "sửa cùng lúc"}
+    return lambda: client.post(f"/api/v1/observations/{figure}/correct", json=body)
+
+
+# On SQLite, where a write used to fail instead of waiting; PostgreSQL always waited.
+on_sqlite = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+
+
+@on_sqlite
+def test_two_agencies_submitting_unrelated_figures_at_the_same_moment_both_succeed(
+    office: Office,
+) -> None:
+    finance, industry = office.clients["agency_editor"], office.clients["editor2"]
+    for number in range(ROUNDS):
+        answers = at_once(
+            entry(finance, "GRDP_GROWTH", 8.0 + number / 10),
+            entry(industry, "IIP_GROWTH", 12.0 + number / 10),
+        )
+        assert [a.status_code for a in answers] == [201, 201], (number, [a.text for a in answers])
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_two_corrections_of_one_figure_at_once_one_wins_the_other_is_a_409(
+    office: Office, loaded: Engine
+) -> None:
+    planner, admin = office.clients["planner"], office.clients["admin"]
+    figure = current_figure(loaded)
+    for number in range(ROUNDS):
+        answers = at_once(
+            correction(planner, figure, 11.0 + number), correction(admin, figure, 22.0 + number)
+        )
+        statuses = sorted(a.status_code for a in answers)
+        assert statuses == [201, 409], (number, [a.text for a in answers])
+        winner, loser = sorted(answers, key=lambda a: a.status_code)
+        assert f"số liệu #{figure} " in loser.json()["detail"], loser.text
+        figure = winner.json()["observation"]["id"]
+    with loaded.connect() as connection:
+        chain = connection.scalar(
+            sa.select(sa.func.count()).where(Observation.note == "sửa cùng lúc")
+        )
+    assert chain == ROUNDS, "one correction per round, each of the one before"
+
+
+def holds_the_write_lock(path: str) -> bool:
+    """Whether some connection is writing to the SQLite file; asks without waiting."""
+    probe = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        probe.execute("BEGIN IMMEDIATE")
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc), exc
+        return True
+    finally:
+        probe.close()
+
+
+REGIONS = (
+    *("bac_giang", "bg_tp_bac_giang", "bg_yen_the", "bg_tan_yen", "bg_lang_giang"),
+    *("bg_luc_nam", "bg_luc_ngan", "bg_son_dong", "bg_yen_dung", "bg_hiep_hoa"),
+)
+
+
+def long_upload(rows: int) -> bytes:
+    """A planner's CSV of ``rows`` monthly growth rates of Bắc Giang and its districts."""
+    series = [
+        (code, region, f"{year}-M{month:02d}")
+        for code in ("GRDP_GROWTH", "IIP_GROWTH", "LABOUR_PRODUCTIVITY_GROWTH")
+        for region in REGIONS
+        for year in range(1997, 2025)
+        for month in range(1, 13)
+    ]
+    assert rows <= len(series), f"only {len(series)} figures to make"
+    lines = ["indicator,region,period,value,note"]
+    for number, (code, region, period) in enumerate(series[:rows]):
+        lines.append(f"{code},{region},{period},{6 + number % 7 / 2},tải dài")
+    return ("\n".join(lines) + "\n").encode()
+
+
+@on_sqlite
+def test_a_small_write_during_a_long_upload_waits_for_it_and_succeeds(
+    office: Office, loaded: Engine
+) -> None:
+    path = make_url(str(loaded.url)).database
+    assert path
+    rows = 10_000
+    upload = long_upload(rows)
+    planner = office.clients["planner"]
+    files = {"file": ("nam.csv", upload, "text/csv")}
+    imported: list[httpx.Response] = []
+    importer = threading.Thread(
+        target=lambda: imported.append(planner.post("/api/v1/imports", files=files)), daemon=True
+    )
+    importer.start()
+    wait_for(lambda: holds_the_write_lock(path) or not importer.is_alive(), "the upload to write")
+    small = entry(office.clients["agency_editor"], "GRDP_GROWTH", 8.8)()
+    importer.join(PATIENCE)
+    assert imported and imported[0].status_code == 201, imported[0].text if imported else None
+    assert imported[0].json()["written"] == rows
+    assert small.status_code == 201, small.text
