@@ -543,7 +543,7 @@ def check_a_damaged_spreadsheet_is_imported_or_refused(
     except InputError as exc:
         assert "\n" not in str(exc)
         return
-    assert all(isinstance(line, int) and isinstance(cells, dict) for line, cells in rows)
+    assert all(isinstance(row.line, int) and isinstance(row.cells, dict) for row in rows)
 
 
 # openpyxl warns (a missing stylesheet, an unknown extension) where it reads on.

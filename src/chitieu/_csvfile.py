@@ -1,36 +1,150 @@
-"""Reading CSV files row by row, keeping the line number of each row for messages."""
+"""Reading CSV files row by row, keeping the line number of each row for messages.
+
+Excel and LibreOffice Calc set to Vietnamese save CSV with ``;`` between
+fields, the comma being their decimal mark (``13,5``; ``1.234,5``): the
+separator is read from the header line. A row with more or fewer fields than
+the header is never cut or padded to fit, since an unquoted ``13,5`` in a
+comma-separated file would then be read as 13 with a stray 5.
+"""
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+import itertools
+import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from chitieu._errors import InputError
 
+_SEPARATORS = (",", ";", "\t")
+_SEPARATOR_LINE = re.compile(r"sep=(.)\r?\n?")  # what Excel writes to name the separator
+_NUMBER_HEAD = re.compile(r"[+-]?\d{1,3}(\.\d{3})+|[+-]?\d+")
+_NUMBER_TAIL = re.compile(r"\d+")
+_SAVE_AS_UTF8 = (
+    "hãy lưu lại bằng «CSV UTF-8» (Excel: Lưu thành → CSV UTF-8; "
+    "LibreOffice: bộ ký tự Unicode (UTF-8))"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CsvRow:
+    """One row of the file by its line; ``problem`` says why it cannot be read, if so."""
+
+    line: int
+    cells: dict[str, str]
+    problem: str | None = None
+
 
 def read_rows(path: Path, *, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) with every cell stripped; check the header first."""
+    """Yield (line number, row) with every cell stripped; the first bad row stops the file."""
+    for row in read_records(path, required=required):
+        if row.problem is not None:
+            raise InputError(f"{path}: dòng {row.line}: {row.problem}")
+        yield row.line, row.cells
+
+
+def read_records(path: Path, *, required: Sequence[str]) -> Iterator[CsvRow]:
+    """Every non-blank row, a row that cannot be read carrying its problem; header checked first."""
+    text = _decode(path)
+    handle = io.StringIO(text, newline="")
+    first = handle.readline()
+    named = _SEPARATOR_LINE.fullmatch(first)
+    if named:
+        separator, skipped = named[1], 1
+    else:
+        separator, skipped = _separator(first), 0
+        handle.seek(0)
+    reader = csv.reader(handle, delimiter=separator)
     try:
-        handle = path.open(encoding="utf-8-sig", newline="")
+        header = [name.strip() for name in next(reader, [])]
+    except csv.Error as exc:
+        raise InputError(f"{path}: dòng {skipped + 1}: {exc}") from exc
+    if any("\x00" in name for name in header):
+        raise InputError(
+            f"{path}: dòng tiêu đề có ký tự NUL: tệp không phải văn bản CSV UTF-8; {_SAVE_AS_UTF8}"
+        )
+    missing = [name for name in required if name not in header]
+    if missing:
+        raise InputError(f"{path}: thiếu cột {', '.join(missing)}")
+    line = reader.line_num
+    try:
+        for fields in reader:
+            number = skipped + line + 1
+            line = reader.line_num
+            if any(field.strip() for field in fields):
+                yield _record(number, header, fields, separator)
+    except csv.Error as exc:
+        raise InputError(f"{path}: dòng {skipped + line + 1}: {exc}") from exc
+
+
+def _decode(path: Path) -> str:
+    try:
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: không mở được tệp ({exc.strerror})") from exc
-    with handle:
-        reader = csv.DictReader(handle)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode Text": UTF-16 with a BOM, which says so unambiguously.
         try:
-            header = reader.fieldnames or []
+            return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: tệp không phải UTF-8") from exc
-        missing = [name for name in required if name not in header]
-        if missing:
-            raise InputError(f"{path}: thiếu cột {', '.join(missing)}")
-        line = reader.line_num
-        try:
-            for row in reader:
-                if any((value or "").strip() for value in row.values()):
-                    yield line + 1, {k: (v or "").strip() for k, v in row.items() if k}
-                line = reader.line_num
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{path}: dòng {line + 1}: tệp không phải UTF-8") from exc
-        except csv.Error as exc:
-            raise InputError(f"{path}: dòng {line + 1}: {exc}") from exc
+            raise InputError(f"{path}: tệp UTF-16 hỏng ở byte {exc.start}") from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        # Windows-1258 and Windows-1252 both read any byte: guessing between them
+        # could store a note garbled without a word, so the sender saves it again.
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"{path}: dòng {line}: tệp không phải UTF-8 (có lẽ Excel lưu theo bảng mã "
+            f"Windows-1258); {_SAVE_AS_UTF8}"
+        ) from exc
+
+
+def _separator(header: str) -> str:
+    """The separator splitting the header into the most columns; a comma when none does."""
+    counts = {s: len(next(csv.reader([header], delimiter=s), [])) for s in _SEPARATORS}
+    return max(_SEPARATORS, key=lambda s: (counts[s], s == ","))
+
+
+def _record(line: int, header: list[str], fields: list[str], separator: str) -> CsvRow:
+    cells = {name: field.strip() for name, field in zip(header, fields, strict=False) if name}
+    if len(fields) != len(header):
+        return CsvRow(line, cells, _width_problem(header, fields, separator))
+    for name, field in zip(header, fields, strict=True):
+        if "\x00" in field:
+            return CsvRow(
+                line,
+                cells,
+                f"ô ở cột {name or '(không tên)'} có ký tự NUL (mã 0), không ghi được: "
+                "xoá ký tự này trong tệp rồi gửi lại",
+            )
+    return CsvRow(line, cells)
+
+
+def _width_problem(header: list[str], fields: list[str], separator: str) -> str:
+    if len(fields) < len(header):
+        return f"có {len(fields)} ô, ít hơn {len(header)} cột của dòng tiêu đề"
+    said = f"có {len(fields)} ô, nhiều hơn {len(header)} cột của dòng tiêu đề"
+    if separator == ",":
+        # The likeliest reason: a number with a decimal comma, split in two.
+        pairs = [
+            f"{head},{tail}"
+            for head, tail in itertools.pairwise(fields)
+            if _NUMBER_HEAD.fullmatch(head.strip()) and _NUMBER_TAIL.fullmatch(tail.strip())
+        ]
+        if pairs:
+            number = pairs[-1]
+            return (
+                f"{said}: có lẽ số {number} viết dấu phẩy thập phân; đặt số trong ngoặc kép "
+                f'("{number}") hoặc lưu tệp với dấu chấm phẩy (;) phân cách các cột'
+            )
+        return f'{said}: ô có dấu phẩy phải đặt trong ngoặc kép ("…")'
+    return f"{said}: ô có dấu {_separator_name(separator)} phải đặt trong ngoặc kép"
+
+
+def _separator_name(separator: str) -> str:
+    return {";": "chấm phẩy", "\t": "tab"}.get(separator, separator)

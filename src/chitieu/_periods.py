@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from chitieu._errors import InputError
 from chitieu._text import fold
@@ -79,18 +80,26 @@ _CODE_PATTERNS: list[tuple[re.Pattern[str], PeriodKind]] = [
 
 def parse_period(code: str) -> Period:
     """Read a canonical period code; raise InputError naming the code otherwise."""
-    text = code.strip()
+    found = _parsed(code.strip())
+    if found is not None:
+        return found
+    raise InputError(
+        f"không đọc được kỳ '{_one_line(code)}' (ví dụ hợp lệ: 2023, 2023-H1, 2024-9M, "
+        "2023-Q1, 2023-M05, 2021/2025, 2023-06-30)"
+    )
+
+
+@lru_cache(maxsize=4096)
+def _parsed(text: str) -> Period | None:
+    # Checks read the same few period codes for every figure of a file: parse each once.
     for pattern, kind in _CODE_PATTERNS:
         match = pattern.fullmatch(text)
         if match:
             try:
                 return _build(text, kind, match)
             except ValueError:
-                break
-    raise InputError(
-        f"không đọc được kỳ '{_one_line(code)}' (ví dụ hợp lệ: 2023, 2023-H1, 2024-9M, "
-        "2023-Q1, 2023-M05, 2021/2025, 2023-06-30)"
-    )
+                return None
+    return None
 
 
 def _one_line(text: str) -> str:

@@ -11,22 +11,23 @@ from __future__ import annotations
 import hashlib
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy.orm import Session
 
 from chitieu._archive import check_inflation, zip_members
-from chitieu._csvfile import read_rows
+from chitieu._csvfile import read_records
 from chitieu._errors import (
     ChitieuError,
     InputError,
     RowProblem,
     RowsRejectedError,
-    ValidationBlockedError,
 )
 from chitieu._periods import Period, read_period
 from chitieu._text import fold
@@ -34,11 +35,11 @@ from chitieu.agency.models import Agency
 from chitieu.indicator.bounds import implausible
 from chitieu.indicator.models import Indicator
 from chitieu.indicator.service import get_indicator
-from chitieu.observation.models import ImportBatch
-from chitieu.observation.service import Source, record_observation
+from chitieu.observation.models import ImportBatch, Observation
+from chitieu.observation.service import NewFigure, Source, record_observations
 from chitieu.region.models import Region
 from chitieu.region.service import get_region
-from chitieu.validation.service import enforce
+from chitieu.validation.batch import FileChecker
 
 COLUMNS = ("indicator", "region", "period", "value", "unit", "status", "note")
 _ALIASES = {
@@ -77,6 +78,8 @@ _SCALE = {
 _BASE_UNIT = {"dong": "VND", "vnd": "VND", "usd": "USD", "do la my": "USD"}
 # An import file is rows of figures: a few MB of XML; past this it is a zip bomb.
 XLSX_MAX_UNCOMPRESSED = 50 * 1024 * 1024
+NOTE_MAX = 1000  # the observation's note column
+T = TypeVar("T")
 
 
 @dataclass
@@ -145,13 +148,22 @@ def _status(text: str) -> str:
     return found
 
 
+@lru_cache(maxsize=256)  # once per column, not once per cell
 def _normalise_header(name: str) -> str:
     folded = fold(name)
     return _ALIASES.get(folded, folded)
 
 
-def read_submission(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """The file's rows as (line number, {column: text}), from CSV or XLSX."""
+class SubmissionRow(NamedTuple):
+    """A row of a submitted file: its line, its cells by column, and why it cannot be read."""
+
+    line: int
+    cells: dict[str, str]
+    problem: str | None = None
+
+
+def read_submission(path: Path) -> Iterator[SubmissionRow]:
+    """The file's rows, from CSV or XLSX; a CSV row of the wrong width has a ``problem``."""
     if not path.is_file():
         raise InputError(f"{path}: không có tệp này")
     suffix = path.suffix.lower()
@@ -163,12 +175,13 @@ def read_submission(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         raise InputError(f"{path}: chỉ nhận tệp .csv hoặc .xlsx")
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    for line, row in read_rows(path, required=()):
-        yield line, {_normalise_header(k): v for k, v in row.items()}
+def _csv_rows(path: Path) -> Iterator[SubmissionRow]:
+    for row in read_records(path, required=()):
+        cells = {_normalise_header(k): v for k, v in row.cells.items()}
+        yield SubmissionRow(row.line, cells, row.problem)
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+def _xlsx_rows(path: Path) -> Iterator[SubmissionRow]:
     from openpyxl import load_workbook
 
     check_inflation(
@@ -192,7 +205,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         for number, values in enumerate(rows, start=2):
             cells = {name: _cell_text(v) for name, v in zip(header, values, strict=False) if name}
             if any(cells.values()):
-                yield number, cells
+                yield SubmissionRow(number, cells)
     except Exception as exc:
         raise InputError(f"{path}: không đọc được tệp Excel ({type(exc).__name__})") from exc
     finally:
@@ -224,15 +237,61 @@ class _Row:
     note: str | None
 
 
-def _check_row(session: Session, line: int, cells: dict[str, str]) -> _Row:
+class FileCatalogue:
+    """The file's indicators, regions and periods, each looked up once however many rows name it."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._indicators: dict[str, Indicator | str] = {}
+        self._regions: dict[tuple[str, date], Region | str] = {}
+        self._periods: dict[str, Period | str] = {}
+
+    def indicator(self, text: str) -> Indicator:
+        found = self._indicators.get(text)
+        if found is None:
+            found = self._indicators[text] = _found(
+                lambda: get_indicator(self._session, code_or_name=text)
+            )
+        return _or_raise(found)
+
+    def region(self, text: str, on: date) -> Region:
+        found = self._regions.get((text, on))
+        if found is None:
+            found = self._regions[text, on] = _found(
+                lambda: get_region(self._session, code_or_name=text, on=on)
+            )
+        return _or_raise(found)
+
+    def period(self, text: str) -> Period:
+        found = self._periods.get(text)
+        if found is None:
+            found = self._periods[text] = _found(lambda: read_period(text))
+        return _or_raise(found)
+
+
+def _found(look_up: Callable[[], T]) -> T | str:
+    # What was found, or why not: a file naming one unknown code on 10,000 rows looks once.
+    try:
+        return look_up()
+    except (ChitieuError, ValueError) as exc:
+        return str(exc)
+
+
+def _or_raise(found: T | str) -> T:
+    if isinstance(found, str):
+        raise ValueError(found)
+    return found
+
+
+def _check_row(catalogue: FileCatalogue, line: int, cells: dict[str, str]) -> _Row:
     missing = [c for c in ("indicator", "region", "period", "value") if not cells.get(c)]
     if missing:
         raise ValueError(f"thiếu {', '.join(missing)}")
-    indicator = get_indicator(session, code_or_name=cells["indicator"])
+    indicator = catalogue.indicator(cells["indicator"])
     if indicator.is_derived:
         raise ValueError(f"chỉ tiêu {indicator.code} được tính theo công thức, không nhập")
-    period = read_period(cells["period"])
-    region = get_region(session, code_or_name=cells["region"], on=period.end)
+    period = catalogue.period(cells["period"])
+    region = catalogue.region(cells["region"], period.end)
     if not (region.valid_on(period.start) or region.valid_on(period.end)):
         raise ValueError(f"địa bàn {region.name} không tồn tại trong {period.label()}")
     value = read_number(cells["value"]) * unit_factor(cells.get("unit", ""), indicator)
@@ -241,15 +300,10 @@ def _check_row(session: Session, line: int, cells: dict[str, str]) -> _Row:
     refused = implausible(indicator, value)
     if refused:
         raise ValueError(refused)
-    return _Row(
-        line,
-        indicator,
-        region,
-        period,
-        value,
-        _status(cells.get("status", "")),
-        cells.get("note") or None,
-    )
+    note = cells.get("note") or None
+    if note is not None and len(note) > NOTE_MAX:
+        raise ValueError(f"ghi chú dài {len(note)} ký tự, quá {NOTE_MAX} ký tự")
+    return _Row(line, indicator, region, period, value, _status(cells.get("status", "")), note)
 
 
 def import_submission(
@@ -264,10 +318,13 @@ def import_submission(
     report = ImportReport(file=path)
     good: list[_Row] = []
     seen: dict[tuple[str, int, str, str], int] = {}
-    for line, cells in read_submission(path):
+    catalogue = FileCatalogue(session)
+    for line, cells, problem in read_submission(path):
         report.rows += 1
         try:
-            row = _check_row(session, line, cells)
+            if problem is not None:
+                raise ValueError(problem)
+            row = _check_row(catalogue, line, cells)
         except (ChitieuError, ValueError) as exc:
             report.problems.append(RowProblem(line, str(exc)))
             continue
@@ -289,32 +346,36 @@ def import_submission(
         rows=len(good),
     )
     session.add(batch)
+    checker = FileChecker(
+        session,
+        indicator_codes={row.indicator.code for row in good},
+        region_ids={row.region.id for row in good},
+    )
+    recorded = record_observations(
+        session,
+        figures=[
+            NewFigure(row.indicator, row.region, row.period, row.value, row.status, row.note)
+            for row in good
+        ],
+        source=Source("import", import_batch=batch, agency=agency),
+        recorded_by=recorded_by,
+    )
     blocked: list[RowProblem] = []
-    for row in good:
-        try:
-            # One savepoint per row: a row a blocking validation rule refuses leaves nothing.
-            with session.begin_nested():
-                observation, written = record_observation(
-                    session,
-                    indicator=row.indicator,
-                    region=row.region,
-                    period=row.period,
-                    value=row.value,
-                    status=row.status,
-                    recorded_by=recorded_by,
-                    note=row.note,
-                    source=Source("import", import_batch=batch, agency=agency),
-                )
-                if written:
-                    enforce(session, observation=observation, actor=recorded_by)
-        except ValidationBlockedError as exc:
-            blocked.append(RowProblem(row.line, str(exc)))
+    refused: list[Observation] = []
+    # In the file's order, each row checked against the rows before it, as if written alone.
+    for row, (observation, written) in zip(good, recorded, strict=True):
+        violations = checker.check(observation) if written else []
+        if violations:
+            blocked.append(RowProblem(row.line, "; ".join(v.message_vi for v in violations)))
+            refused.append(observation)
             continue
         report.written += int(written)
         report.unchanged += int(not written)
     if blocked and not partial:
-        # The caller's transaction rolls back the rows written before the refused one.
+        # The caller's transaction rolls back every row written.
         raise RowsRejectedError(str(path), blocked)
+    for observation in refused:
+        session.delete(observation)
     report.problems.extend(blocked)
     batch.rows = len(good) - len(blocked)
     session.flush()

@@ -29,10 +29,9 @@ from chitieu._errors import (
     ValidationBlockedError,
 )
 from chitieu.audit.service import record_change
-from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import ImportBatch
 from chitieu.submission.entry import actor_agency, default_region, enterable_indicators
-from chitieu.submission.service import import_submission, read_submission
+from chitieu.submission.service import FileCatalogue, import_submission, read_submission
 from chitieu.submission.template import write_template
 from chitieu.user.service import Actor, agency_bound, indicator_codes_of
 
@@ -86,10 +85,13 @@ def _refused_rows(session: Session, *, actor: Actor, path: Path) -> list[RowProb
     own = indicator_codes_of(session, agency_id=actor.agency_id)
     agency = actor_agency(session, actor=actor)
     problems = []
-    for line, cells in read_submission(path):
+    catalogue = FileCatalogue(session)
+    for line, cells, problem in read_submission(path):
+        if problem is not None:
+            continue  # the import names it
         try:
-            indicator = get_indicator(session, code_or_name=cells.get("indicator", ""))
-        except ChitieuError:
+            indicator = catalogue.indicator(cells.get("indicator", ""))
+        except ValueError:
             continue
         if indicator.code not in own:
             problems.append(

@@ -87,6 +87,13 @@ class Figures:
         self._slots[(figure.indicator, figure.region_id, figure.period)].append(figure)
         self._periods[(figure.indicator, figure.region_id)].add(figure.period)
 
+    def remove(self, figure: Figure) -> None:
+        """Forget a figure: superseded, or refused after all (``validation.batch``)."""
+        slot = self._slots[(figure.indicator, figure.region_id, figure.period)]
+        slot.remove(figure)
+        if not slot:
+            self._periods[(figure.indicator, figure.region_id)].discard(figure.period)
+
     def __iter__(self) -> Iterator[Figure]:
         for figures in self._slots.values():
             yield from figures

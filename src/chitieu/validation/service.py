@@ -21,9 +21,9 @@ from chitieu._errors import InputError, ValidationBlockedError
 from chitieu._periods import read_period
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import STATUSES, Observation
+from chitieu.plan.service import figure_horizon
 from chitieu.region.models import Region
 from chitieu.region.service import get_region
-from chitieu.plan.service import figure_horizon
 from chitieu.validation.checks import (
     check_bounds,
     check_growth,
@@ -62,6 +62,7 @@ __all__ = [
     "explain_finding",
     "finding_record",
     "get_finding",
+    "keep_finding",
     "list_findings",
     "open_findings",
     "violation_record",
@@ -246,37 +247,51 @@ def enforce(
     kept: list[ValidationFinding] = []
     for violation in violations:
         known = _series_findings(session, violation)
-        if any(f.state in RESOLVED and _matches(f, violation) for f in known):
-            continue
-        same = [
-            f
-            for f in known
-            if f.state == "open"
-            and f.observation_id == violation.observation_id
-            and f.message_vi == violation.message_vi
-        ]
-        if same:
-            kept.append(same[0])
-            continue
-        finding = ValidationFinding(
-            rule=violation.rule,
-            severity=violation.severity,
-            indicator_code=violation.indicator_code,
-            region_id=violation.region_id,
-            period=violation.period,
-            observation_id=violation.observation_id,
-            figure_id=figure_id,
-            message_vi=violation.message_vi,
-            message_en=violation.message_en,
-            state="open",
-        )
-        session.add(finding)
-        kept.append(finding)
+        finding = keep_finding(session, violation, known=known, figure_id=figure_id)
+        if finding is not None:
+            kept.append(finding)
     session.flush()
     blocking = [v for v in violations if v.blocking]
     if blocking:
         raise ValidationBlockedError("; ".join(v.message_vi for v in blocking))
     return kept
+
+
+def keep_finding(
+    session: Session,
+    violation: Violation,
+    *,
+    known: Iterable[ValidationFinding],
+    figure_id: int | None = None,
+) -> ValidationFinding | None:
+    """The finding recording ``violation`` among its series' ``known`` ones, or a new one.
+
+    None when someone explained or dismissed it: it is not reported again.
+    """
+    known = list(known)
+    if any(f.state in RESOLVED and _matches(f, violation) for f in known):
+        return None
+    for finding in known:
+        if (
+            finding.state == "open"
+            and finding.observation_id == violation.observation_id
+            and finding.message_vi == violation.message_vi
+        ):
+            return finding
+    finding = ValidationFinding(
+        rule=violation.rule,
+        severity=violation.severity,
+        indicator_code=violation.indicator_code,
+        region_id=violation.region_id,
+        period=violation.period,
+        observation_id=violation.observation_id,
+        figure_id=figure_id,
+        message_vi=violation.message_vi,
+        message_en=violation.message_en,
+        state="open",
+    )
+    session.add(finding)
+    return finding
 
 
 def open_findings(
