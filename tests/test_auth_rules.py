@@ -12,23 +12,32 @@ the request comes from a configured proxy.
 
 from __future__ import annotations
 
+import json
+import secrets
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
+from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from chitieu import ChitieuError
 from chitieu._database import transaction
-from chitieu._settings import Settings
+from chitieu._settings import DEVELOPMENT_SECRET, Settings
+from chitieu.audit.service import list_entries
 from chitieu.cli import build_app
 from chitieu.user.models import User
 from chitieu.user.service import create_user, issue_token
 from chitieu.web import create_app
+from chitieu.web._auth import SESSION_COOKIE
+from chitieu.web._serving import check_settings, serving_settings, uvicorn_options
 from tests.conftest import BACKENDS
+from tests.webkit import page_csrf
 
 GOOD_PASSWORD = "mat-khau-thu-nghiem"
 # Each is refused, whoever sets it and however.
@@ -206,3 +215,171 @@ def test_the_cli_refuses_the_user_names_the_api_refuses(site):
     )
     assert response.status_code == 201, response.text
     assert site.names() == ["admin", "nguyễn.văn.an", "trần.thị.bình"]
+
+
+# --- the signing secret -----------------------------------------------------------------
+
+
+def forged_admin_cookie(engine: Engine) -> str:
+    """A session cookie for the administrator, signed with the key in our source."""
+    with transaction(engine) as session:
+        admin = session.scalars(select(User).where(User.username == "admin")).one()
+        data = {"uid": admin.id, "gen": admin.session_generation, "csrf": "x"}
+    return URLSafeTimedSerializer(DEVELOPMENT_SECRET, salt="chitieu-session").dumps(data)
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_serve_never_signs_with_the_built_in_secret_beyond_this_machine(site):
+    built_in = Settings(database_url=str(site.engine.url))
+    for host in ("0.0.0.0", "::", "192.168.1.10", "chitieu.example"):
+        settings, warnings = serving_settings(built_in, host=host)
+        assert settings.secret_key != DEVELOPMENT_SECRET, host
+        assert len(warnings) == 1 and "CHITIEU_SECRET_KEY" in warnings[0], warnings
+        assert "\n" not in warnings[0]
+        # A cookie forged with the key in our source is nobody there.
+        app = create_app(settings, engine=site.engine)
+        client = TestClient(app, cookies={SESSION_COOKIE: forged_admin_cookie(site.engine)})
+        assert client.get("/api/v1/me").status_code == 401
+    # Each run makes its own key.
+    first, _ = serving_settings(built_in, host="0.0.0.0")
+    second, _ = serving_settings(built_in, host="0.0.0.0")
+    assert first.secret_key != second.secret_key
+    # On this machine alone the built-in key stays, with a loud warning.
+    for host in ("127.0.0.1", "127.0.0.2", "::1", "localhost"):
+        settings, warnings = serving_settings(built_in, host=host)
+        assert settings.secret_key == DEVELOPMENT_SECRET
+        assert len(warnings) == 1 and "CẢNH BÁO" in warnings[0], warnings
+    # A key of one's own is used as it is, without a word.
+    own = Settings(database_url=str(site.engine.url), secret_key=secrets.token_urlsafe(48))
+    assert serving_settings(own, host="0.0.0.0") == (own, [])
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "a" * 40,
+        "ab" * 20,
+        "abcdefghij" * 4,
+        "xk9Qz7Lm" * 5,
+        "abcdefghijklmnopqrstuvwxyz0123456789",
+        "qwertyuiopasdfghjklzxcvbnm1234567890",
+        "1" * 64,
+    ],
+)
+def test_a_long_production_secret_that_is_not_random_is_refused(key):
+    with pytest.raises(ChitieuError, match="CHITIEU_SECRET_KEY") as refused:
+        check_settings(Settings(mode="production", secret_key=key))
+    assert "\n" not in str(refused.value)
+
+
+def test_random_production_secrets_and_passphrases_are_accepted():
+    made = (secrets.token_urlsafe(48), secrets.token_hex(16), uuid.uuid4().hex)
+    for _ in range(300):
+        for key in made:
+            check_settings(Settings(mode="production", secret_key=key))
+        made = (secrets.token_urlsafe(48), secrets.token_hex(16), uuid.uuid4().hex)
+    check_settings(Settings(mode="production", secret_key="ngựa sắt đi qua cầu tre lúc mười giờ"))
+
+
+def test_serve_refuses_a_repeated_production_secret_in_one_line(tmp_path, monkeypatch):
+    monkeypatch.setenv("CHITIEU_MODE", "production")
+    monkeypatch.setenv("CHITIEU_SECRET_KEY", "a" * 40)
+    result = CliRunner().invoke(build_app(), ["--db", str(tmp_path / "c.db"), "serve"])
+    assert isinstance(result.exception, ChitieuError), result
+    assert "CHITIEU_SECRET_KEY" in str(result.exception)
+    assert "\n" not in str(result.exception)
+
+
+# --- the sign-in limit --------------------------------------------------------------------
+
+
+def add_people(engine: Engine, *names: str) -> None:
+    with transaction(engine) as session:
+        for name in names:
+            create_user(session, username=name, password=GOOD_PASSWORD, role="viewer")
+
+
+def sign_in(client: TestClient, username: str, password: str = GOOD_PASSWORD) -> int:
+    token = page_csrf(client.get("/login").text)
+    return client.post(
+        "/login",
+        data={"username": username, "password": password, "csrf_token": token},
+        follow_redirects=False,
+    ).status_code
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_one_persons_typos_lock_that_person_not_the_office(site):
+    add_people(site.engine, "lan", "mai", "binh")
+    settings = Settings(
+        database_url=str(site.engine.url), login_attempts=3, login_address_attempts=8
+    )
+    app = create_app(settings, engine=site.engine)
+    office = TestClient(app, client=("10.0.0.1", 50000))
+    assert [sign_in(office, "lan", "sai-mat-khau") for _ in range(3)] == [401] * 3
+    assert sign_in(office, "lan") == 429
+    # Lan's colleagues behind the same router still sign in.
+    assert sign_in(office, "mai") == 303
+    # Lan's name is held back from any address, in any case.
+    elsewhere = TestClient(app, client=("10.9.9.9", 50000))
+    assert sign_in(elsewhere, "LAN") == 429
+    # Many names tried from one address do hold that address back, at the higher limit.
+    tries = [sign_in(elsewhere, f"ai{number}", "sai-mat-khau") for number in range(8)]
+    assert tries == [401] * 8
+    assert sign_in(elsewhere, "binh") == 429
+    assert sign_in(office, "binh") == 303
+
+
+def served(site: Site, **settings: object) -> TestClient:
+    """The app as `chitieu serve` runs it under uvicorn, asked from 127.0.0.1."""
+    app = create_app(Settings(database_url=str(site.engine.url), **settings), engine=site.engine)  # type: ignore[arg-type]
+    config = uvicorn.Config(app, log_config=None, **uvicorn_options(app.state.settings))
+    config.load()
+    return TestClient(config.loaded_app, client=("127.0.0.1", 50000))
+
+
+def failed_sign_in_addresses(engine: Engine, username: str) -> list[str]:
+    with transaction(engine) as session:
+        entries = list_entries(session, actor=username)
+        return [
+            json.loads(e.after or "{}")["address"] for e in entries if e.action == "login_failed"
+        ]
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_x_forwarded_for_is_believed_only_from_a_configured_proxy(site):
+    add_people(site.engine, "lan")
+    client = served(site, login_address_attempts=2)
+    for number in (1, 2):
+        client.headers["X-Forwarded-For"] = f"203.0.113.{number}"
+        assert sign_in(client, f"ai{number}", "sai-mat-khau") == 401
+    # Anything on this machine claiming another address is still 127.0.0.1.
+    client.headers["X-Forwarded-For"] = "203.0.113.3"
+    assert sign_in(client, "lan") == 429
+    assert failed_sign_in_addresses(site.engine, "ai1") == ["127.0.0.1"]
+
+    behind_proxy = served(site, login_address_attempts=2, trusted_proxies="127.0.0.1, 10.0.0.0/8")
+    for number in (4, 5):
+        behind_proxy.headers["X-Forwarded-For"] = f"203.0.113.{number}"
+        assert sign_in(behind_proxy, f"ai{number}", "sai-mat-khau") == 401
+    behind_proxy.headers["X-Forwarded-For"] = "203.0.113.6"
+    assert sign_in(behind_proxy, "lan") == 303
+    assert failed_sign_in_addresses(site.engine, "ai4") == ["203.0.113.4"]
+
+
+# --- 405 ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_a_405_lists_the_methods_the_path_takes(site):
+    expected = {
+        ("DELETE", "/login"): "GET, POST",
+        ("PUT", "/api/v1/users"): "GET, POST",
+        ("DELETE", "/api/v1/users/1"): "PATCH",
+        ("POST", "/api/v1/me"): "GET",
+        ("PATCH", "/static/app.css"): "GET, HEAD",
+    }
+    for (method, path), allow in expected.items():
+        response = site.client.request(method, path, headers=site.admin)
+        assert response.status_code == 405, (method, path)
+        assert response.headers["allow"] == allow, (method, path)

@@ -32,8 +32,13 @@ class Settings(BaseSettings):
     public: bool = False
     max_upload_bytes: int = 20 * 1024 * 1024
     session_hours: int = 12
+    # Failed sign-ins allowed in the window per user name (from any address), and per
+    # address (many people behind one office router share it, so far more).
     login_attempts: int = 5
+    login_address_attempts: int = 50
     login_window_seconds: int = 300
+    # Proxies whose X-Forwarded-For is believed: addresses or networks, comma-separated.
+    trusted_proxies: str = ""
     # Pages drawn for everyone, kept in memory per data version (0 keeps none).
     page_cache_entries: int = 256
     # `chitieu extract/ingest` send files to this Dask scheduler (tcp://host:port).

@@ -210,15 +210,18 @@ def report_progress(
     status: str,
     note: str | None = None,
     on_date: date | None = None,
+    today: date | None = None,
 ) -> TaskUpdate:
-    """A dated update on a task by someone allowed to give it, audited."""
+    """A dated update on a task by someone allowed to give it, audited; ``today`` as for
+    ``add_task_update``."""
     task = get_task(session, task_id=task_id)
     if not may_update(session, actor, task):
         raise PermissionDeniedError(
             f"{actor.username} không được cập nhật nhiệm vụ #{task.id}: cơ quan của bạn "
             "không chủ trì hay phối hợp thực hiện nhiệm vụ này"
         )
-    day = on_date or date.today()
+    today = today or date.today()
+    day = on_date or today
     before = task_status(task)
     update = add_task_update(
         session,
@@ -227,6 +230,7 @@ def report_progress(
         status=status,
         recorded_by=actor.username,
         note=(note or "").strip() or None,
+        today=today,
     )
     session.refresh(task, ["updates"])
     record_change(

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chitieu import _format
 from chitieu._errors import InputError
 from chitieu.agency.models import Agency
 from chitieu.agency.service import absorbed
@@ -73,9 +74,18 @@ def add_task_update(
     status: str,
     recorded_by: str,
     note: str | None = None,
+    today: date | None = None,
 ) -> TaskUpdate:
+    """A dated report on ``task``; ``today`` (the real date unless a test fixes it) bounds the
+    date: progress is reported on what has happened, never ahead."""
     if status not in TASK_STATUSES:
         raise InputError(f"trạng thái '{status}' không hợp lệ ({', '.join(TASK_STATUSES)})")
+    today = today or date.today()
+    if on_date > today:
+        raise InputError(
+            f"ngày báo cáo {_format.day(on_date)} ở sau hôm nay ({_format.day(today)}): "
+            "tiến độ chỉ báo cáo cho việc đã diễn ra"
+        )
     update = TaskUpdate(
         task=task, on_date=on_date, status=status, note=note, recorded_by=recorded_by
     )

@@ -92,9 +92,9 @@ def login(
 ) -> Response:
     _check_form_csrf(request, csrf_token)
     limiter = request.app.state.login_limiter
+    # The peer, or whom a configured proxy forwarded for (see `chitieu serve`).
     address = request.client.host if request.client else "unknown"
-    keys = (f"user:{username.strip().lower()}", f"ip:{address}")
-    if limiter.blocked(*keys):
+    if limiter.blocked(username=username, address=address):
         message = "Đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút. / Too many failed logins."
         return render(
             request,
@@ -104,7 +104,15 @@ def login(
         )
     user = authenticate(session, username=username, password=password)
     if user is None:
-        limiter.failed(*keys)
+        limiter.failed(username=username, address=address)
+        # Held back attempts (429) are not written: a flood must not fill the log.
+        record_change(
+            session,
+            actor=username.strip()[:100] or "?",
+            action="login_failed",
+            entity="user",
+            after={"address": address},
+        )
         return render(
             request,
             "user/login.html",
@@ -114,7 +122,7 @@ def login(
             },
             status_code=401,
         )
-    limiter.succeeded(*keys)
+    limiter.succeeded(username=username)
     record_change(session, actor=user.username, action="login", entity="user", entity_id=user.id)
     # A fresh CSRF token on login: a token planted before login is worthless after it.
     cookie = signed_in_cookie(request.app.state.settings, user=user, csrf=secrets.token_urlsafe(24))

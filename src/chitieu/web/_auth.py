@@ -23,6 +23,7 @@ from starlette.concurrency import run_in_threadpool
 from chitieu._database import READ_ONLY_SQLSTATE, transaction
 from chitieu._errors import DatabaseBusyError
 from chitieu._settings import Settings
+from chitieu.user.credentials import skeleton
 from chitieu.user.models import User
 from chitieu.user.service import (
     PUBLIC,
@@ -226,28 +227,47 @@ def requires(action: str | None) -> Callable[[Request], Coroutine[Any, Any, Acto
 
 
 class LoginLimiter:
-    """At most ``attempts`` failed logins per user name and per address in a sliding window."""
+    """Failed sign-ins in a sliding window, counted per user name and per address apart.
 
-    def __init__(self, *, attempts: int, window_seconds: int) -> None:
+    A name past ``attempts`` is held back from every address (one person's
+    password guessed from many machines); an address past ``address_attempts``
+    is held back for every name (many names tried from one machine). The address
+    limit is far higher: one person's typos must not lock out a whole office
+    that reaches the server through one router. Names count by their skeleton,
+    so ADMIN and a Cyrillic аdmin count for admin.
+    """
+
+    def __init__(self, *, attempts: int, address_attempts: int, window_seconds: int) -> None:
         self.attempts = attempts
+        self.address_attempts = address_attempts
         self.window = window_seconds
         self._failures: dict[str, deque[float]] = defaultdict(deque)
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        times = self._failures[key]
+    def _count(self, key: str, now: float) -> int:
+        times = self._failures.get(key)
         while times and now - times[0] > self.window:
             times.popleft()
-        return times
+        if times is not None and not times:
+            del self._failures[key]  # names tried once and forgotten take no memory
+        return len(times or ())
 
-    def blocked(self, *keys: str) -> bool:
+    @staticmethod
+    def _keys(username: str, address: str) -> tuple[str, str]:
+        return f"user:{skeleton(username)}", f"ip:{address}"
+
+    def blocked(self, *, username: str, address: str) -> bool:
         now = time.monotonic()
-        return any(len(self._recent(key, now)) >= self.attempts for key in keys)
+        user, ip = self._keys(username, address)
+        return (
+            self._count(user, now) >= self.attempts or self._count(ip, now) >= self.address_attempts
+        )
 
-    def failed(self, *keys: str) -> None:
+    def failed(self, *, username: str, address: str) -> None:
         now = time.monotonic()
-        for key in keys:
-            self._recent(key, now).append(now)
+        for key in self._keys(username, address):
+            self._failures[key].append(now)
 
-    def succeeded(self, *keys: str) -> None:
-        for key in keys:
-            self._failures.pop(key, None)
+    def succeeded(self, *, username: str) -> None:
+        """Forget the name's failures; the address's stay, or signing in to one's own
+        account between guesses would reset them."""
+        self._failures.pop(self._keys(username, "")[0], None)

@@ -15,12 +15,12 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import InternalError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from chitieu import open_database
@@ -35,10 +35,11 @@ from chitieu._errors import (
     UnsupportedFileError,
     ValidationBlockedError,
 )
-from chitieu._settings import DEVELOPMENT_SECRET, Settings
+from chitieu._settings import Settings
 from chitieu.web._auth import CsrfError, ForbiddenError, LoginLimiter, LoginRequiredError
 from chitieu.web._cache import PageCache
 from chitieu.web._limits import BodyLimit
+from chitieu.web._serving import check_settings
 from chitieu.web._templates import build_templates, render
 
 STATIC = Path(__file__).parent / "static"
@@ -60,18 +61,6 @@ BUSY = (
     "cơ sở dữ liệu đang bận (người khác đang ghi, có thể là một tệp lớn), chưa ghi gì; "
     "hãy thử lại sau ít phút / database busy: nothing was written, try again shortly"
 )
-MIN_SECRET_LENGTH = 32
-
-
-def check_settings(settings: Settings) -> None:
-    """Refuse to serve real users with a secret anyone can read in our source."""
-    if settings.mode == "development":
-        return
-    if settings.secret_key == DEVELOPMENT_SECRET or len(settings.secret_key) < MIN_SECRET_LENGTH:
-        raise ChitieuError(
-            "chế độ production cần CHITIEU_SECRET_KEY riêng, ít nhất "
-            f"{MIN_SECRET_LENGTH} ký tự (production mode needs its own secret key)"
-        )
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
@@ -92,7 +81,9 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.templates = build_templates()
     app.state.page_cache = PageCache(max_entries=settings.page_cache_entries)
     app.state.login_limiter = LoginLimiter(
-        attempts=settings.login_attempts, window_seconds=settings.login_window_seconds
+        attempts=settings.login_attempts,
+        address_attempts=settings.login_address_attempts,
+        window_seconds=settings.login_window_seconds,
     )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _add_error_handlers(app)
@@ -247,11 +238,22 @@ def _add_error_handlers(app: FastAPI) -> None:
 
 
 def _allowed_methods(request: Request) -> list[str]:
-    """Every method some route takes at this path: Starlette names only the first route's."""
+    """Every method some route takes at this path: Starlette names only the first route's.
+
+    Included routers stay routers in ``app.routes`` (FastAPI ≥ 0.16x), so each
+    route is asked as served, prefix included; static files take GET and HEAD.
+    """
     methods: set[str] = set()
-    for route in request.app.routes:
-        if isinstance(route, Route | APIRoute) and route.path_regex.match(request.url.path):
-            methods |= route.methods or set()
+    path = request.url.path
+    for context in iter_route_contexts(request.app.routes):
+        route = context.original_route
+        if isinstance(route, Mount) and isinstance(route.app, StaticFiles):
+            found = {"GET", "HEAD"} if context.path_regex.match(path) else set()
+        elif isinstance(route, Route | APIRoute) and context.path_regex.match(path):
+            found = set(context.methods or ())
+        else:
+            found = set()
+        methods |= found
     return sorted(methods)
 
 

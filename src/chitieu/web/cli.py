@@ -26,21 +26,26 @@ def serve(
     """Chạy ứng dụng web: bảng điều khiển và API (serve the dashboard and the API)."""
     import uvicorn
 
-    from chitieu.web.app import check_settings, create_app
+    from chitieu.web._serving import check_settings, serving_settings, uvicorn_options
+    from chitieu.web.app import create_app
 
     context = app_context(ctx)
     check_settings(context.settings)
+    settings, warnings = serving_settings(context.settings, host=host)
+    for warning in warnings:
+        typer.secho(warning, fg="red", bold=True, err=True)
     engine = context.engine()
     typer.echo(f"chitieu: http://{host}:{port}/  (Ctrl+C để dừng)")
+    proxies = uvicorn_options(settings)
     if workers == 1:
-        uvicorn.run(
-            create_app(context.settings, engine=engine), host=host, port=port, log_level="warning"
-        )
+        app = create_app(settings, engine=engine)
+        uvicorn.run(app, host=host, port=port, log_level="warning", **proxies)
         return
     engine.dispose()
     # Each worker process builds its own app from these settings, passed through the
-    # environment it inherits (their names are the settings' own, CHITIEU_…).
-    os.environ.update(settings_environment(context.settings))
+    # environment it inherits (their names are the settings' own, CHITIEU_…): a random
+    # key made above is the same in every worker.
+    os.environ.update(settings_environment(settings))
     uvicorn.run(
         "chitieu.web.app:app_from_environment",
         factory=True,
@@ -48,6 +53,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="warning",
+        **proxies,
     )
 
 
