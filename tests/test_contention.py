@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +22,11 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
 from chitieu import get_agency, transaction
+from chitieu._database import allow_concurrent_readers, create_engine
+from chitieu._errors import DatabaseBusyError
 from chitieu.observation.models import Observation
 from chitieu.user.service import create_user, issue_token
+from chitieu.web.app import BUSY
 from tests.conftest import BACKENDS
 from tests.test_faults import PATIENCE, current_figure, serving, wait_for
 from tests.webkit import OTHER_AGENCY, PASSWORD, make_users
@@ -38,8 +42,8 @@ class Office:
     clients: dict[str, httpx.Client]
 
 
-@pytest.fixture
-def office(loaded: Engine, tmp_path: Path) -> Iterator[Office]:
+@contextmanager
+def serving_office(loaded: Engine, tmp_path: Path) -> Iterator[Office]:
     """Planners and editors of two agencies, each with a token, on ``chitieu serve``."""
     tokens = make_users(loaded)
     with transaction(loaded) as session:
@@ -62,6 +66,22 @@ def office(loaded: Engine, tmp_path: Path) -> Iterator[Office]:
         finally:
             for client in clients.values():
                 client.close()
+
+
+@pytest.fixture
+def office(loaded: Engine, tmp_path: Path) -> Iterator[Office]:
+    with serving_office(loaded, tmp_path) as served:
+        yield served
+
+
+@pytest.fixture
+def impatient_office(
+    loaded: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Office]:
+    """The office served with writers waiting at most half a second."""
+    monkeypatch.setenv("CHITIEU_DATABASE_BUSY_SECONDS", "0.5")
+    with serving_office(loaded, tmp_path) as served:
+        yield served
 
 
 def at_once(*requests: Callable[[], httpx.Response]) -> list[httpx.Response]:
@@ -193,3 +213,55 @@ def test_a_small_write_during_a_long_upload_waits_for_it_and_succeeds(
     assert imported and imported[0].status_code == 201, imported[0].text if imported else None
     assert imported[0].json()["written"] == rows
     assert small.status_code == 201, small.text
+
+
+@contextmanager
+def write_lock_held(path: str) -> Iterator[None]:
+    """Another writer (a CLI import, say) holding the SQLite file's write lock."""
+    holder = sqlite3.connect(path, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        yield
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+@on_sqlite
+def test_a_write_kept_waiting_past_the_busy_timeout_is_a_503_saying_so_and_pages_never_wait(
+    impatient_office: Office, loaded: Engine
+) -> None:
+    path = make_url(str(loaded.url)).database
+    assert path
+    editor = impatient_office.clients["agency_editor"]
+    with write_lock_held(path):
+        # A reader (its token's use due to be noted, which is skipped) does not queue.
+        assert editor.get("/api/v1/observations?indicator=GRDP_GROWTH").status_code == 200
+        refused = entry(editor, "GRDP_GROWTH", 8.8)()
+    assert refused.status_code == 503, refused.text
+    assert refused.json() == {"detail": BUSY}
+    assert refused.headers["Retry-After"] == "60"
+    assert entry(editor, "GRDP_GROWTH", 8.8)().status_code == 201
+
+
+@on_sqlite
+def test_a_command_kept_waiting_past_the_busy_timeout_is_one_line_and_readers_go_on(
+    loaded: Engine,
+) -> None:
+    path = make_url(str(loaded.url)).database
+    assert path
+    engine = create_engine(str(loaded.url), busy_seconds=0.2)
+    allow_concurrent_readers(engine)
+    count = sa.select(sa.func.count()).select_from(Observation)
+    try:
+        with write_lock_held(path):
+            with transaction(engine, writes=False) as reader:
+                assert reader.scalar(count)
+            with pytest.raises(DatabaseBusyError) as refused, transaction(engine) as writer:
+                writer.scalar(count)
+        assert "đang bận" in str(refused.value) and "0,2 giây" in str(refused.value)
+        assert "\n" not in str(refused.value)
+        with transaction(engine) as writer:
+            assert writer.scalar(count)
+    finally:
+        engine.dispose()
