@@ -87,10 +87,11 @@ def token_works(web: Web, token: str) -> bool:
     return web.anonymous().get("/api/v1/me", headers=bearer(token)).status_code == 200
 
 
-def cli(web: Web, *args: str, answer: str | None = None) -> None:
+def cli(web: Web, *args: str, answer: str | None = None) -> str:
     db = web.engine.url.render_as_string(hide_password=False)
     result = CliRunner().invoke(build_app(), ["--db", db, *args], input=answer)
     assert result.exit_code == 0, result.output
+    return result.output
 
 
 def test_logout_ends_the_saved_cookie_and_every_other_session_of_the_user(web):
@@ -118,14 +119,15 @@ def test_logout_ends_the_saved_cookie_and_every_other_session_of_the_user(web):
 def test_a_password_set_from_the_cli_ends_old_sessions_and_tokens(web):
     _, saved = sign_in(web, "viewer")
     assert token_works(web, web.tokens["viewer"])
-    cli(web, "user", "set", "viewer", "--password-stdin", answer=NEW_PASSWORD + "\n")
+    said = cli(web, "user", "set", "viewer", "--password-stdin", answer=NEW_PASSWORD + "\n")
+    assert "phiên đăng nhập và mã API cũ của viewer đã hết hiệu lực" in said
     assert signed_out(saved)
     assert web.clients["viewer"].get("/api/v1/me").status_code == 401
     assert not token_works(web, web.tokens["viewer"])
     client, _ = sign_in(web, "viewer", NEW_PASSWORD)
     assert client.get("/api/v1/me").json()["username"] == "viewer"
     # A role change is not a password change: it signs nobody out.
-    cli(web, "user", "set", "viewer", "--role", "planner")
+    assert "hết hiệu lực" not in cli(web, "user", "set", "viewer", "--role", "planner")
     assert client.get("/api/v1/me").json()["role"] == "planner"
 
 

@@ -80,6 +80,7 @@ def set_user(
     with transaction(app_context(ctx).engine()) as session:
         user = get_user(session, username=username)
         found = get_agency(session, code_or_name=agency) if agency else None
+        generation = user.session_generation
         update_user(
             session,
             user=user,
@@ -90,6 +91,11 @@ def set_user(
             password=new_password,
         )
         typer.echo(f"đã cập nhật {user.username}")
+        if user.session_generation != generation:
+            typer.echo(
+                f"mọi phiên đăng nhập và mã API cũ của {user.username} đã hết hiệu lực "
+                "(old sessions and API tokens ended)"
+            )
 
 
 @users.command("list")
