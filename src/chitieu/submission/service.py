@@ -32,7 +32,6 @@ from chitieu._errors import (
 from chitieu._periods import Period, read_period
 from chitieu._text import fold
 from chitieu.agency.models import Agency
-from chitieu.indicator.bounds import implausible
 from chitieu.indicator.models import Indicator
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import ImportBatch, Observation
@@ -297,9 +296,6 @@ def _check_row(catalogue: FileCatalogue, line: int, cells: dict[str, str]) -> _R
     value = read_number(cells["value"]) * unit_factor(cells.get("unit", ""), indicator)
     if not math.isfinite(value):  # a long number times "nghìn tỷ" overflows
         raise ValueError("giá trị phải là một số hữu hạn")
-    refused = implausible(indicator, value)
-    if refused:
-        raise ValueError(refused)
     note = cells.get("note") or None
     if note is not None and len(note) > NOTE_MAX:
         raise ValueError(f"ghi chú dài {len(note)} ký tự, quá {NOTE_MAX} ký tự")
