@@ -37,6 +37,7 @@ class CsvRow:
     line: int
     cells: dict[str, str]
     problem: str | None = None
+    separator: str = ","
 
 
 def read_rows(path: Path, *, required: Sequence[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -113,7 +114,7 @@ def _separator(header: str) -> str:
 def _record(line: int, header: list[str], fields: list[str], separator: str) -> CsvRow:
     cells = {name: field.strip() for name, field in zip(header, fields, strict=False) if name}
     if len(fields) != len(header):
-        return CsvRow(line, cells, _width_problem(header, fields, separator))
+        return CsvRow(line, cells, _width_problem(header, fields, separator), separator)
     for name, field in zip(header, fields, strict=True):
         if "\x00" in field:
             return CsvRow(
@@ -121,8 +122,24 @@ def _record(line: int, header: list[str], fields: list[str], separator: str) -> 
                 cells,
                 f"ô ở cột {name or '(không tên)'} có ký tự NUL (mã 0), không ghi được: "
                 "xoá ký tự này trong tệp rồi gửi lại",
+                separator,
             )
-    return CsvRow(line, cells)
+    return CsvRow(line, cells, None, separator)
+
+
+def split_number(head: str, tail: str) -> str | None:
+    """``head,tail`` when two cells look like one number cut at its decimal comma."""
+    head, tail = head.strip(), tail.strip()
+    if _NUMBER_HEAD.fullmatch(head) and _NUMBER_TAIL.fullmatch(tail):
+        return f"{head},{tail}"
+    return None
+
+
+def decimal_comma_fix(number: str) -> str:
+    return (
+        f"có lẽ số {number} viết dấu phẩy thập phân; đặt số trong ngoặc kép "
+        f'("{number}") hoặc lưu tệp với dấu chấm phẩy (;) phân cách các cột'
+    )
 
 
 def _width_problem(header: list[str], fields: list[str], separator: str) -> str:
@@ -131,17 +148,10 @@ def _width_problem(header: list[str], fields: list[str], separator: str) -> str:
     said = f"có {len(fields)} ô, nhiều hơn {len(header)} cột của dòng tiêu đề"
     if separator == ",":
         # The likeliest reason: a number with a decimal comma, split in two.
-        pairs = [
-            f"{head},{tail}"
-            for head, tail in itertools.pairwise(fields)
-            if _NUMBER_HEAD.fullmatch(head.strip()) and _NUMBER_TAIL.fullmatch(tail.strip())
-        ]
-        if pairs:
-            number = pairs[-1]
-            return (
-                f"{said}: có lẽ số {number} viết dấu phẩy thập phân; đặt số trong ngoặc kép "
-                f'("{number}") hoặc lưu tệp với dấu chấm phẩy (;) phân cách các cột'
-            )
+        pairs = [split_number(head, tail) for head, tail in itertools.pairwise(fields)]
+        numbers = [pair for pair in pairs if pair]
+        if numbers:
+            return f"{said}: {decimal_comma_fix(numbers[-1])}"
         return f'{said}: ô có dấu phẩy phải đặt trong ngoặc kép ("…")'
     return f"{said}: ô có dấu {_separator_name(separator)} phải đặt trong ngoặc kép"
 

@@ -113,7 +113,7 @@ def record_observations(
         raise InputError("hai số liệu trùng chỉ tiêu, địa bàn, kỳ và loại số")
     previous = _current_of(session, figures, source)
     session.flush()  # the import batch, and anything else the rows point at, gets its id
-    results: list[tuple[Observation, bool] | int] = []
+    results: list[tuple[Observation, bool] | None] = []
     first: list[dict[str, Any]] = []
     for figure in figures:
         old = previous.get(figure.key)
@@ -124,12 +124,18 @@ def record_observations(
             _add_revision(session, row)
             results.append((row, True))
         else:
-            results.append(len(first))
+            results.append(None)
             first.append(_columns(figure, source, recorded_by))
-    # Plain rows, not objects the unit of work follows: inserts in batches, ids returned in order.
-    statement = insert(Observation).returning(Observation, sort_by_parameter_order=True)
-    inserted = list(session.scalars(statement, first)) if first else []
-    return [(inserted[r], True) if isinstance(r, int) else r for r in results]
+    if not first:
+        return [result for result in results if result is not None]
+    # Plain rows, not objects the unit of work follows, in one executemany; then read back
+    # in one query (RETURNING in the rows' order would cost SQLite one statement per row).
+    session.execute(insert(Observation), first)
+    current = _current_of(session, figures, source)
+    return [
+        result if result is not None else (current[figure.key], True)
+        for figure, result in zip(figures, results, strict=True)
+    ]
 
 
 def _check_recordable(figure: NewFigure) -> None:

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, TypeVar
 from sqlalchemy.orm import Session
 
 from chitieu._archive import check_inflation, zip_members
-from chitieu._csvfile import read_records
+from chitieu._csvfile import decimal_comma_fix, read_records, split_number
 from chitieu._errors import (
     ChitieuError,
     InputError,
@@ -37,7 +37,7 @@ from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import ImportBatch, Observation
 from chitieu.observation.service import NewFigure, Source, record_observations
 from chitieu.region.models import Region
-from chitieu.region.service import get_region
+from chitieu.region.service import get_region, list_regions
 from chitieu.validation.batch import FileChecker
 
 COLUMNS = ("indicator", "region", "period", "value", "unit", "status", "note")
@@ -177,7 +177,29 @@ def read_submission(path: Path) -> Iterator[SubmissionRow]:
 def _csv_rows(path: Path) -> Iterator[SubmissionRow]:
     for row in read_records(path, required=()):
         cells = {_normalise_header(k): v for k, v in row.cells.items()}
-        yield SubmissionRow(row.line, cells, row.problem)
+        problem = row.problem
+        if problem is None and row.separator == ",":
+            problem = _split_value(cells)
+        yield SubmissionRow(row.line, cells, problem)
+
+
+def _split_value(cells: dict[str, str]) -> str | None:
+    """An integer value then digits alone in the next column: 13,5 cut in two by the comma.
+
+    A row with a column after the value fits its header even so (the note
+    taking the 5); the unit or loại số column would only be refused as unknown.
+    """
+    columns = list(cells)
+    if "value" not in columns or columns[-1] == "value":
+        return None
+    following = columns[columns.index("value") + 1]
+    number = split_number(cells["value"], cells[following])
+    if number is None:
+        return None
+    return (
+        f"giá trị {cells['value']} rồi cột {following} chỉ có {cells[following]}: "
+        f"{decimal_comma_fix(number)}"
+    )
 
 
 def _xlsx_rows(path: Path) -> Iterator[SubmissionRow]:
@@ -243,6 +265,7 @@ class FileCatalogue:
         self._session = session
         self._indicators: dict[str, Indicator | str] = {}
         self._regions: dict[tuple[str, date], Region | str] = {}
+        self._region_codes: dict[str, Region] | None = None
         self._periods: dict[str, Period | str] = {}
 
     def indicator(self, text: str) -> Indicator:
@@ -254,6 +277,12 @@ class FileCatalogue:
         return _or_raise(found)
 
     def region(self, text: str, on: date) -> Region:
+        if self._region_codes is None:
+            # A code names one region whatever the date; names need the date.
+            self._region_codes = {r.code: r for r in list_regions(self._session)}
+        by_code = self._region_codes.get(text)
+        if by_code is not None:
+            return by_code
         found = self._regions.get((text, on))
         if found is None:
             found = self._regions[text, on] = _found(
