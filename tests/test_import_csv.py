@@ -106,6 +106,14 @@ def test_a_nul_byte_in_a_cell_is_refused_naming_line_and_column(loaded, tmp_path
     assert _imported(loaded, "IIP_GROWTH", "2016-Q1") == []
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_a_note_longer_than_its_column_is_refused_naming_the_line(loaded, tmp_path):
+    path = tmp_path / "dai.csv"
+    path.write_text(f"{HEADER},note\nIIP_GROWTH,bac_giang,2016-Q2,13,{'x' * 1001}\n")
+    (problem,) = _refused(loaded, path)
+    assert problem.line == 2 and "1.001 ký tự, quá 1.000" in problem.reason
+
+
 def test_a_windows_1258_file_says_to_save_it_as_utf8(loaded_sqlite, tmp_path):
     path = tmp_path / "ansi.csv"
     # "Bắc Giang" as Excel saves it on a Vietnamese Windows: ă is E3, the acute EC.

@@ -29,6 +29,7 @@ from chitieu._errors import (
     RowProblem,
     RowsRejectedError,
 )
+from chitieu._format import number
 from chitieu._periods import Period, read_period
 from chitieu._text import fold
 from chitieu.agency.models import Agency
@@ -327,7 +328,9 @@ def _check_row(catalogue: FileCatalogue, line: int, cells: dict[str, str]) -> _R
         raise ValueError("giá trị phải là một số hữu hạn")
     note = cells.get("note") or None
     if note is not None and len(note) > NOTE_MAX:
-        raise ValueError(f"ghi chú dài {len(note)} ký tự, quá {NOTE_MAX} ký tự")
+        raise ValueError(
+            f"ghi chú dài {number(len(note), 'vi')} ký tự, quá {number(NOTE_MAX, 'vi')} ký tự"
+        )
     return _Row(line, indicator, region, period, value, _status(cells.get("status", "")), note)
 
 
