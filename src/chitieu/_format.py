@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import math
 from datetime import date
+from functools import lru_cache
 
+from babel import Locale
 from babel.numbers import format_decimal
 
 _SCALES_VI = [(1e12, "nghìn tỷ"), (1e9, "tỷ"), (1e6, "triệu")]
@@ -34,9 +36,15 @@ def number(value: float, lang: str = "vi", digits: int = 3) -> str:
     if abs(value) >= _SCIENTIFIC_FROM:
         return _scientific(value, lang)
     pattern = "#,##0." + "#" * digits if digits else "#,##0"
-    text = format_decimal(value, format=pattern, locale=lang)
+    text = format_decimal(value, format=pattern, locale=_locale(lang))
     # -0.0, or a tiny negative rounded away, is no negative figure.
     return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
+
+
+@lru_cache(maxsize=8)
+def _locale(lang: str) -> Locale:
+    # Babel parses a locale name on every call: a file's findings format thousands of numbers.
+    return Locale.parse(lang)
 
 
 def _scientific(value: float, lang: str) -> str:

@@ -80,12 +80,15 @@ class Figures:
     def __init__(self, figures: Iterable[Figure] = ()) -> None:
         self._slots: dict[tuple[str, int, str], list[Figure]] = defaultdict(list)
         self._periods: dict[tuple[str, int], set[str]] = defaultdict(set)
+        # "2023-Q2" is filed under "-Q2": a series' same period of every year, found at once.
+        self._alike: dict[tuple[str, int, str], set[str]] = defaultdict(set)
         for figure in figures:
             self.add(figure)
 
     def add(self, figure: Figure) -> None:
         self._slots[(figure.indicator, figure.region_id, figure.period)].append(figure)
         self._periods[(figure.indicator, figure.region_id)].add(figure.period)
+        self._alike[(figure.indicator, figure.region_id, figure.period[4:])].add(figure.period)
 
     def remove(self, figure: Figure) -> None:
         """Forget a figure: superseded, or refused after all (``validation.batch``)."""
@@ -93,6 +96,8 @@ class Figures:
         slot.remove(figure)
         if not slot:
             self._periods[(figure.indicator, figure.region_id)].discard(figure.period)
+            alike = (figure.indicator, figure.region_id, figure.period[4:])
+            self._alike[alike].discard(figure.period)
 
     def __iter__(self) -> Iterator[Figure]:
         for figures in self._slots.values():
@@ -127,6 +132,10 @@ class Figures:
 
     def periods(self, indicator: str, region_id: int) -> set[str]:
         return self._periods.get((indicator, region_id), set())
+
+    def periods_alike(self, indicator: str, region_id: int, period: str) -> set[str]:
+        """The series' periods written as ``period`` is after its year (2023-Q2: every -Q2)."""
+        return self._alike.get((indicator, region_id, period[4:]), set())
 
 
 def year_before(code: str) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 from collections.abc import Iterator
 
@@ -31,10 +32,12 @@ def z_score(change: float, others: list[float]) -> float | None:
     """How many standard deviations of the other changes ``change`` lies from their mean."""
     if len(others) < 2:
         return None
-    spread = statistics.stdev(others)
+    mean = statistics.fmean(others)
+    # statistics.stdev in floats (fsum keeps it exact enough): its fractions cost 0.1 ms a call.
+    spread = math.sqrt(math.fsum((c - mean) ** 2 for c in others) / (len(others) - 1))
     if spread <= EPSILON:
         return None  # the others never vary: any difference would be "infinitely" unusual
-    return (change - statistics.fmean(others)) / spread
+    return (change - mean) / spread
 
 
 def modified_z_score(change: float, changes: list[float]) -> float | None:
@@ -55,10 +58,9 @@ def modified_z_score(change: float, changes: list[float]) -> float | None:
 def _yearly_points(ctx: Context, checked: Figure) -> dict[int, Figure]:
     """The series of the checked figure's kind of period (years, first halves…), one figure
     per year: the checked one for its own year, the best of the others elsewhere."""
-    suffix = checked.period[4:]
     points = {}
-    for code in ctx.figures.periods(checked.indicator, checked.region_id):
-        if code[4:] != suffix or year_before(code) is None:
+    for code in ctx.figures.periods_alike(checked.indicator, checked.region_id, checked.period):
+        if year_before(code) is None:
             continue
         best = ctx.figures.best(checked.indicator, checked.region_id, code, checked=checked)
         if best is not None:
