@@ -30,7 +30,10 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from chitieu._archive import check_inflation, zip_members
 from chitieu._errors import InputError
+from chitieu.extraction import _inflation
 from chitieu.extraction.records import DocumentText
+
+_inflation.install()
 
 _KIND_BY_SUFFIX = {
     ".txt": "txt",
@@ -479,8 +482,12 @@ def _read_pdf(name: str, data: bytes) -> tuple[str, list[str]]:
     notes: list[str] = []
     try:
         pages = _pdf_page_texts(data, notes)
+    except _inflation.InflationLimitError as exc:
+        raise InputError(f"{name}: {exc}") from None
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, _inflation.InflationLimitError):
+            raise InputError(f"{name}: {cause}") from None
         if isinstance(cause, PDFPasswordIncorrect):
             raise InputError(
                 f"{name}: PDF có mật khẩu (mã hoá); hãy gỡ mật khẩu rồi đọc lại"
@@ -509,7 +516,7 @@ def _read_pdf(name: str, data: bytes) -> tuple[str, list[str]]:
 
 def _pdf_page_texts(data: bytes, notes: list[str]) -> list[str]:
     texts: list[str] = []
-    with pdfplumber.open(io.BytesIO(data)) as pdf:
+    with _inflation.inflation_bounds(), pdfplumber.open(io.BytesIO(data)) as pdf:
         if pdf.doc.encryption is not None:
             notes.append("PDF mã hoá với mật khẩu mở trống; vẫn đọc được lớp chữ")
         for page in pdf.pages:
@@ -599,6 +606,20 @@ class _Node:
         self.dropped = parent is not None and _is_dropped(self)
 
 
+# Python's HTML parser takes some 10-20 µs a tag: a page of millions of tags
+# is a parse bomb (9.5 MB of "<div>" took 23 s and 650 MB), where a long
+# report page has tens of thousands.
+_MAX_TAGS = 400_000
+_TAG = re.compile(r"</?[A-Za-z]")
+# As Chromium does, elements deeper than this are added beside the deepest
+# open one instead of inside it: what walks up a branch stays short.
+_MAX_DEPTH = 512
+
+
+class _TooManyTagsError(Exception):
+    pass
+
+
 class _TreeBuilder(HTMLParser):
     """A forgiving tree builder: stray end tags are ignored, omitted ones implied."""
 
@@ -606,6 +627,9 @@ class _TreeBuilder(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.root = _Node("#document", {}, None)
         self._open = [self.root]
+        # How many of each tag are open: a stray end tag is ignored without a walk.
+        self._opened: dict[str, int] = {}
+        self._tags = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._add(tag, attrs, void=tag in _VOID_TAGS)
@@ -614,41 +638,69 @@ class _TreeBuilder(HTMLParser):
         self._add(tag, attrs, void=True)
 
     def handle_endtag(self, tag: str) -> None:
-        for index in range(len(self._open) - 1, 0, -1):
-            if self._open[index].tag == tag:
-                del self._open[index:]
-                return
+        self._count_tag()
+        if self._opened.get(tag):
+            for index in range(len(self._open) - 1, 0, -1):
+                if self._open[index].tag == tag:
+                    self._close_from(index)
+                    return
         if tag == "br":  # browsers read a stray </br> as <br>
             self._add("br", [], void=True)
 
     def handle_data(self, data: str) -> None:
         self._open[-1].children.append(data)
 
+    def _count_tag(self) -> None:
+        self._tags += 1
+        if self._tags > _MAX_TAGS:
+            raise _TooManyTagsError
+
     def _add(self, tag: str, attrs: list[tuple[str, str | None]], *, void: bool) -> None:
+        self._count_tag()
         if tag in _BLOCK_TAGS:
             self._close(frozenset({"p"}), _P_SCOPE)
         if tag in _IMPLIED_CLOSE:
             self._close(*_IMPLIED_CLOSE[tag])
         node = _Node(tag, {key: value or "" for key, value in attrs}, self._open[-1])
         self._open[-1].children.append(node)
-        if not void:
+        if not void and len(self._open) < _MAX_DEPTH:
             self._open.append(node)
+            self._opened[tag] = self._opened.get(tag, 0) + 1
 
     def _close(self, targets: frozenset[str], scope: frozenset[str]) -> None:
+        if not any(self._opened.get(target) for target in targets):
+            return
         for index in range(len(self._open) - 1, 0, -1):
             tag = self._open[index].tag
             if tag in targets:
-                del self._open[index:]
+                self._close_from(index)
                 return
             if tag in scope:
                 return
 
+    def _close_from(self, index: int) -> None:
+        for node in self._open[index:]:
+            self._opened[node.tag] -= 1
+        del self._open[index:]
+
 
 def _read_html(name: str, data: bytes) -> tuple[str, list[str]]:
     source, notes = _decode_html(name, data)
+    limit = f"{_MAX_TAGS:,}".replace(",", ".")
+    too_many = InputError(
+        f"{name}: trang HTML có hơn {limit} thẻ, quá giới hạn "
+        "(nghi là tệp phá hoại, không phải bài viết)"
+    )
+    # Counting tags is quick: most bombs are refused before any parsing.
+    for count, _tag in enumerate(_TAG.finditer(source)):
+        if count >= _MAX_TAGS:
+            raise too_many
     builder = _TreeBuilder()
-    builder.feed(source)
-    builder.close()
+    try:
+        builder.feed(source)
+        builder.close()
+    except _TooManyTagsError:
+        raise too_many from None
     document = builder.root
     nodes = list(_walk(document))
     _measure(nodes)
