@@ -15,10 +15,13 @@ from sqlalchemy import select
 
 from chitieu import _format, transaction
 from chitieu._database import create_engine, upgrade
-from chitieu._errors import InputError, RowsRejectedError
+from chitieu._errors import InputError, RowsRejectedError, ValidationBlockedError
 from chitieu._models import Observation, Task
 from chitieu._periods import parse_period
 from chitieu.dataset.service import EMBEDDED, load_folder
+from chitieu.extraction.models import ExtractedFigure
+from chitieu.extraction.review import accept
+from chitieu.extraction.service import ingest_file, pending_figures
 from chitieu.indicator.bounds import default_bounds, implausible
 from chitieu.indicator.models import Indicator
 from chitieu.indicator.service import get_indicator
@@ -367,3 +370,21 @@ def test_a_figure_for_2099_is_refused_with_the_plans_horizon(web, tmp_path):
         headers=_bearer(web, "planner"),
     )
     assert within.status_code == 201, within.text
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_a_reviewer_cannot_accept_an_extracted_figure_as_absurd_or_for_2099(loaded, tmp_path):
+    path = tmp_path / "tin.txt"
+    path.write_text("Năm 2024, tốc độ tăng trưởng GRDP đạt 7,5%.\n", encoding="utf-8")
+    with transaction(loaded) as session:
+        ingest_file(session, path=path, recorded_by="test", region="Bắc Giang")
+    with transaction(loaded) as session:
+        figure = next(f for f in pending_figures(session) if f.value == 7.5)
+        figure_id = figure.id
+    for change, expected in (({"value": 1e29}, "10²⁹"), ({"period": "2099"}, "2030")):
+        with pytest.raises(ValidationBlockedError, match=expected), transaction(loaded) as session:
+            accept(session, figure_id=figure_id, actor="reviewer", **change)
+    with transaction(loaded) as session:
+        assert session.get(ExtractedFigure, figure_id).observation_id is None
+        accepted = accept(session, figure_id=figure_id, actor="reviewer")
+        assert accepted.observation_id is not None
