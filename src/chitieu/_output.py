@@ -12,6 +12,8 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from chitieu._cells import csv_cell
+
 
 class OutputFormat(StrEnum):
     table = "table"
@@ -59,5 +61,5 @@ def _cell(value: Any) -> str:
 
 def _csv_cell(value: Any) -> Any:
     if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False)
-    return value
+        return csv_cell(json.dumps(value, ensure_ascii=False))
+    return csv_cell(value)

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from chitieu._cells import csv_cell
 from chitieu._periods import PeriodKind, parse_period
 from chitieu.indicator.models import Indicator
 from chitieu.observation.models import Observation
@@ -51,7 +52,7 @@ def _write_csv(path: Path, rows: list[dict[str, Any]]) -> None:
         for row in rows:
             writer.writerow(
                 {
-                    k: json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+                    k: csv_cell(json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v)
                     for k, v in row.items()
                 }
             )

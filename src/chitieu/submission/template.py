@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
+from chitieu._cells import append_row
 from chitieu.indicator.service import list_indicators
 from chitieu.submission.service import COLUMNS
 
@@ -20,21 +21,24 @@ def write_template(session: Session, *, path: Path, region: str = "bac_giang") -
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "so_lieu"
-    sheet.append(list(COLUMNS))
-    sheet.append(["GRDP_GROWTH", region, "2024", "13,85", "%", "ước tính", "ví dụ, xoá dòng này"])
+    append_row(sheet, COLUMNS)
+    append_row(
+        sheet, ["GRDP_GROWTH", region, "2024", "13,85", "%", "ước tính", "ví dụ, xoá dòng này"]
+    )
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     catalogue = workbook.create_sheet("chi_tieu")
-    catalogue.append(["code", "name_vi", "name_en", "unit", "formula"])
+    append_row(catalogue, ["code", "name_vi", "name_en", "unit", "formula"])
     for indicator in list_indicators(session):
-        catalogue.append(
+        append_row(
+            catalogue,
             [
                 indicator.code,
                 indicator.name_vi,
                 indicator.name_en,
                 indicator.unit,
                 indicator.formula or "",
-            ]
+            ],
         )
     notes = workbook.create_sheet("huong_dan")
     for line in (
@@ -45,5 +49,5 @@ def write_template(session: Session, *, path: Path, region: str = "bac_giang") -
         "Giá trị: 1.234,5 hoặc 1234.5; đơn vị có thể kèm cấp số: tỷ đồng, triệu USD.",
         "Loại số: thực hiện, ước tính, sơ bộ. Chỉ tiêu có công thức không nhập.",
     ):
-        notes.append([line])
+        append_row(notes, [line])
     workbook.save(path)

@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from chitieu._cells import append_row
 from chitieu._errors import (
     ChitieuError,
     InputError,
@@ -173,16 +174,17 @@ def agency_template(session: Session, *, actor: Actor) -> bytes:
     sheet = workbook["so_lieu"]
     sheet.delete_rows(2, sheet.max_row)  # the core's example row: these rows replace it
     for indicator in indicators:
-        sheet.append(
-            [indicator.code, region.code if region else "", "", "", indicator.unit, "", ""]
+        append_row(
+            sheet, [indicator.code, region.code if region else "", "", "", indicator.unit, "", ""]
         )
     codes = {indicator.code for indicator in indicators}
     catalogue = workbook["chi_tieu"]
     for row in range(catalogue.max_row, 1, -1):
         if catalogue.cell(row, 1).value not in codes:
             catalogue.delete_rows(row)
-    workbook["huong_dan"].append(
-        ["Điền kỳ và giá trị vào các dòng có số liệu; xoá các dòng chưa có số liệu trước khi gửi."]
+    append_row(
+        workbook["huong_dan"],
+        ["Điền kỳ và giá trị vào các dòng có số liệu; xoá các dòng chưa có số liệu trước khi gửi."],
     )
     out = BytesIO()
     workbook.save(out)
