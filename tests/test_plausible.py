@@ -338,9 +338,15 @@ def test_a_task_update_for_9999_is_refused_by_the_api_and_the_cli(web):
         headers=_bearer(web, "planner"),
     )
     assert posted.status_code == 422 and "31/12/9999" in posted.json()["detail"]
-    result = chitieu("task-update", str(task_id), "done", "--on", "9999-12-31", db=_url(web.engine))
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "31/12/9999" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    # The CLI reads dates as the forms do (2025-06-30 or 30/06/2025), each refusal one line.
+    for written, said in (
+        ("9999-12-31", "31/12/9999"),
+        ("31/12/9999", "31/12/9999"),
+        ("31/02/2025", "không hợp lệ"),
+    ):
+        result = chitieu("task-update", str(task_id), "done", "--on", written, db=_url(web.engine))
+        assert result.returncode == 1 and "Traceback" not in result.stderr
+        assert said in result.stderr and len(result.stderr.strip().splitlines()) == 1
     today = web.anonymous().post(
         f"/api/v1/tasks/{task_id}/updates",
         json={"status": "in_progress", "on_date": date.today().isoformat()},

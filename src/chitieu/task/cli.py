@@ -19,7 +19,13 @@ from chitieu.agency.service import get_agency, resolve_agency
 from chitieu.audit.service import record_change
 from chitieu.plan.service import get_plan
 from chitieu.task.models import Task
-from chitieu.task.service import add_task_update, is_overdue, list_tasks, task_status
+from chitieu.task.service import (
+    add_task_update,
+    is_overdue,
+    list_tasks,
+    read_day,
+    task_status,
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -41,7 +47,7 @@ def tasks(
     """Nhiệm vụ của kế hoạch theo cơ quan (tasks a plan assigns)."""
     context = app_context(ctx)
     lang = context.lang
-    day = date.fromisoformat(as_of) if as_of else date.today()
+    day = read_day(as_of) or date.today()
     with transaction(context.engine()) as session:
         found = list_tasks(
             session,
@@ -111,7 +117,7 @@ def task_update(
         update = add_task_update(
             session,
             task=task,
-            on_date=date.fromisoformat(on) if on else date.today(),
+            on_date=read_day(on) or date.today(),
             status=status,
             note=note,
             recorded_by=by or getpass.getuser(),

@@ -33,6 +33,20 @@ def parse_timeframe(code: str | None) -> tuple[int | None, int | None]:
     return start, due
 
 
+def read_day(text: str | None) -> date | None:
+    """A date as a form or a query gives it: 2025-06-30 or 30/06/2025; empty is none."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        if "/" in text:
+            day, month, year = (int(part) for part in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise InputError(f"ngày '{text}' không hợp lệ (YYYY-MM-DD hoặc dd/mm/yyyy)") from exc
+
+
 def task_status(task: Task, *, as_of: date | None = None) -> str:
     updates = [u for u in task.updates if as_of is None or u.on_date <= as_of]
     return updates[-1].status if updates else "not_started"

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from chitieu._errors import ChitieuError, DatabaseError, InputError
+from chitieu._errors import ChitieuError, DatabaseError
 from chitieu.agency.models import Agency
 from chitieu.agency.service import get_agency, list_agencies
 from chitieu.plan.models import Plan
@@ -18,6 +18,7 @@ from chitieu.plan.service import get_plan, list_plans
 from chitieu.submission.views import LINE, PARAGRAPH, error_status, is_htmx
 from chitieu.task.board import TaskRow, build_board, get_task, report_progress, task_row
 from chitieu.task.models import TASK_STATUSES
+from chitieu.task.service import read_day
 from chitieu.user.service import Actor
 from chitieu.web._auth import requires
 from chitieu.web._templates import render
@@ -51,20 +52,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 def register(app: FastAPI) -> None:
     app.include_router(pages)
     app.include_router(api)
-
-
-def read_day(text: str | None) -> date | None:
-    """A date as a form or a query gives it: 2025-06-30 or 30/06/2025; empty is none."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        if "/" in text:
-            day, month, year = (int(part) for part in text.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise InputError(f"ngày '{text}' không hợp lệ (YYYY-MM-DD hoặc dd/mm/yyyy)") from exc
 
 
 def _filters(
