@@ -284,6 +284,11 @@ def test_random_production_secrets_and_passphrases_are_accepted():
 def test_serve_refuses_a_repeated_production_secret_in_one_line(tmp_path, monkeypatch):
     monkeypatch.setenv("CHITIEU_MODE", "production")
     monkeypatch.setenv("CHITIEU_SECRET_KEY", "a" * 40)
+
+    def serving(*args: object, **kwargs: object) -> None:
+        raise AssertionError("serve accepted the secret and started serving")
+
+    monkeypatch.setattr(uvicorn, "run", serving)
     result = CliRunner().invoke(build_app(), ["--db", str(tmp_path / "c.db"), "serve"])
     assert isinstance(result.exception, ChitieuError), result
     assert "CHITIEU_SECRET_KEY" in str(result.exception)
