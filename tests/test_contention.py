@@ -9,7 +9,10 @@ figure gets the 409 PostgreSQL gives.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -265,3 +268,46 @@ def test_a_command_kept_waiting_past_the_busy_timeout_is_one_line_and_readers_go
             assert writer.scalar(count)
     finally:
         engine.dispose()
+
+
+READING_COMMANDS = [
+    ("assess", "--format", "json"),
+    ("plans",),
+    ("targets", "--format", "json"),
+    ("overview",),
+    ("observations", "--indicator", "GRDP_GROWTH"),
+    ("analyze", "growth"),
+    ("audit",),
+    ("validate",),
+    ("export", "--format", "csv"),
+    ("report", "--format", "html"),
+]
+
+
+@on_sqlite
+@pytest.mark.parametrize("command", READING_COMMANDS, ids=lambda c: c[0])
+def test_a_command_that_only_reads_never_waits_for_a_writer(
+    loaded: Engine, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """A report run while an agency's import holds the file reads what was committed."""
+    path = make_url(str(loaded.url)).database
+    assert path
+    allow_concurrent_readers(loaded)
+    env = {**os.environ, "CHITIEU_DATABASE_BUSY_SECONDS": "0.1", "COLUMNS": "200"}
+    env.pop("CHITIEU_DATABASE_URL", None)
+    args = list(command)
+    if command[0] == "report":
+        args += ["--out", str(tmp_path / "report.html")]
+    if command[0] == "export":
+        args += ["--out", str(tmp_path / "export")]
+    with write_lock_held(path):
+        done = subprocess.run(
+            [sys.executable, "-m", "chitieu", "--db", path, *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    assert "đang bận" not in done.stderr

@@ -212,7 +212,7 @@ def growth(
     """Tốc độ tăng tính lại từ mức theo giá so sánh, so với số công bố; đóng góp các khu vực."""
     context = app_context(ctx)
     lang = context.lang
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         figures = _Figures(session, get_region(session, code_or_name=region))
         rates = [record for code in LEVELS for record in _growth_records(figures, code)]
         if not rates:
@@ -376,7 +376,7 @@ def tfp(
     """Đóng góp của TFP vào tăng trưởng: G_A = G_Y − α·G_K − (1−α)·G_L."""
     context = app_context(ctx)
     lang = context.lang
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         figures = _Figures(session, get_region(session, code_or_name=region))
         records = []
         for year in _target_years(figures, "TFP_CONTRIBUTION"):
@@ -489,7 +489,7 @@ def icor_command(
     """Hệ số ICOR theo giá so sánh: vốn đầu tư / GRDP tăng thêm, và tỷ lệ vốn / tốc độ tăng."""
     context = app_context(ctx)
     lang = context.lang
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         figures = _Figures(session, get_region(session, code_or_name=region))
         years = set(_target_years(figures, "ICOR"))
         years |= _years(set(figures.own("SOCIAL_INVESTMENT")))
@@ -555,7 +555,7 @@ def productivity(
     """Tốc độ tăng năng suất lao động theo giá so sánh, so với số công bố."""
     context = app_context(ctx)
     lang = context.lang
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         figures = _Figures(session, get_region(session, code_or_name=region))
         records = []
         for year in _target_years(figures, "LABOUR_PRODUCTIVITY_GROWTH"):

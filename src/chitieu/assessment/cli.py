@@ -52,7 +52,7 @@ def assess_command(
     context = app_context(ctx)
     lang = context.lang
     day = date.fromisoformat(as_of) if as_of else date.today()
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         records = [
             item.record()
             for item in assess(

@@ -27,7 +27,7 @@ def audit(
     output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
     """Nhật ký thay đổi: ai, khi nào, thay đổi gì (the audit log)."""
-    with transaction(app_context(ctx).engine()) as session:
+    with transaction(app_context(ctx).engine(), writes=False) as session:
         records = [
             entry_record(entry)
             for entry in list_entries(session, entity=entity, actor=actor, limit=limit)

@@ -41,7 +41,7 @@ def export(
 ) -> None:
     """Xuất số liệu và mục tiêu: CSV, JSON hoặc dạng dữ liệu Open SDG (export)."""
     context = app_context(ctx)
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         chosen_indicator = get_indicator(session, code_or_name=indicator) if indicator else None
         chosen_region = get_region(session, code_or_name=region) if region else None
         if output is ExportFormat.open_sdg:

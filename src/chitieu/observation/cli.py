@@ -54,7 +54,7 @@ def observations(
     """Số liệu đã ghi nhận, với nguồn của từng số (observed figures with their sources)."""
     context = app_context(ctx)
     lang = context.lang
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         chosen = get_indicator(session, code_or_name=indicator) if indicator else None
         place = get_region(session, code_or_name=region) if region else None
         rows = list_observations(

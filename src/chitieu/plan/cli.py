@@ -34,7 +34,7 @@ def plans(ctx: typer.Context, output: FormatOption = OutputFormat.table) -> None
     """Liệt kê các kế hoạch (list plans)."""
     context = app_context(ctx)
     lang = context.lang
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         records = [_plan_record(plan, lang) for plan in list_plans(session)]
     emit(
         records,
@@ -86,7 +86,7 @@ def targets(
     """Liệt kê mục tiêu của kế hoạch (list the targets plans set)."""
     context = app_context(ctx)
     lang = context.lang
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         records = []
         for target in _selected_targets(session, plan, indicator, region):
             record = target_record(target)
@@ -140,7 +140,7 @@ def overview(
     context = app_context(ctx)
     lang = context.lang
     day = date.fromisoformat(as_of) if as_of else date.today()
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         records = []
         for target in _selected_targets(session, plan, None, None):
             latest = latest_observation(

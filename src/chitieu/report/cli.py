@@ -63,7 +63,7 @@ def report(
         destination(out)
     if template is not None and not template.is_file():
         raise InputError(f"không có mẫu DOCX {template}")
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         found_plan = get_plan(session, code_or_number=plan) if plan else None
         found_region = get_region(session, code_or_name=region) if region else None
         built = build_report(

@@ -91,7 +91,7 @@ def run_command(
     path = run_scenario(scenario)
     context = app_context(ctx)
     lang = context.lang
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         chosen = get_plan(session, code_or_number=plan) if plan else None
         checks = [
             check.record()
@@ -210,7 +210,7 @@ def odds_command(
     context = app_context(ctx)
     lang = context.lang
     day = _day(as_of)
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         chosen = get_plan(session, code_or_number=plan) if plan else None
         records = [
             item.record()
@@ -334,7 +334,7 @@ def forecast_command(
     """Dự báo chuỗi năm ngắn: trung bình của bước ngẫu nhiên có xu hướng, san mũ tắt dần, Theta."""
     context = app_context(ctx)
     lang = context.lang
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         found = get_indicator(session, code_or_name=indicator)
         place = get_region(session, code_or_name=region)
         series = yearly(session, indicator=found, region=place, as_of=date.today(), lang=lang)

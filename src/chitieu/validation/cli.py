@@ -40,7 +40,7 @@ def validate(
     context = app_context(ctx)
     lang = context.lang
     book = load_rules(rules)
-    with transaction(context.engine()) as session:
+    with transaction(context.engine(), writes=False) as session:
         place = get_region(session, code_or_name=region) if region else None
         violations = check_all(session, rules=book, region=place)
     records = [violation_record(v, lang) for v in violations if not (open_only and v.explained)]
