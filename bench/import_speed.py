@@ -206,10 +206,15 @@ def main() -> None:
     medians: dict[tuple[Path, str], tuple[float, float]] = {}
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        template = f"sqlite:///{work / (ROOT.name + '-template.db')}"
-        load(ROOT, template, work)
+        # The indicators every measured tree's catalogue has, in the newest tree's order.
+        indicators: list[tuple[str, str]] | None = None
+        for tree in reversed(trees):
+            template = work / f"{tree.name}-template.db"
+            load(tree, f"sqlite:///{template}", work)
+            known = enterable(tree, f"sqlite:///{template}")
+            indicators = known if indicators is None else [i for i in indicators if i in known]
         csv_path = work / "so_lieu.csv"
-        write_file(csv_path, enterable(ROOT, template), args.rows)
+        write_file(csv_path, indicators or [], args.rows)
         for tree in trees:
             for backend, rates in measure(tree, work, csv_path, args.runs, args.postgresql).items():
                 medians[tree, backend] = (
