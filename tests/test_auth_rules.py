@@ -166,6 +166,23 @@ def test_changing_a_password_to_a_weak_one_is_refused_and_keeps_the_old(site):
     assert code == 0, output
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_the_administrators_pages_refuse_weak_passwords_and_look_alike_names(site):
+    admin = TestClient(site.client.app)
+    assert sign_in(admin, "admin") == 303
+    csrf = page_csrf(admin.get("/admin/users").text)
+    for username, password in (("lan", "12345678"), ("lan", "lan-2024x"), ("ADMIN", GOOD_PASSWORD)):
+        form = {"csrf_token": csrf, "username": username, "role": "viewer", "password": password}
+        refused = admin.post("/admin/users", data=form, follow_redirects=False)
+        assert refused.status_code == 422, (username, password)
+        assert "mật khẩu" in refused.text or "tên đăng nhập" in refused.text
+    with transaction(site.engine) as session:
+        admin_id = session.scalar(select(User.id).where(User.username == "admin"))
+    form = {"csrf_token": csrf, "password": "admin@2024"}
+    assert admin.post(f"/admin/users/{admin_id}", data=form).status_code == 422
+    assert site.names() == ["admin"]
+
+
 # --- user names -------------------------------------------------------------------------
 
 
