@@ -35,8 +35,9 @@ from chitieu._text import fold
 from chitieu.agency.models import Agency
 from chitieu.indicator.models import Indicator
 from chitieu.indicator.service import get_indicator
+from chitieu.observation.bulk import record_observations
 from chitieu.observation.models import ImportBatch, Observation
-from chitieu.observation.service import NewFigure, Source, record_observations
+from chitieu.observation.service import NewFigure, Source
 from chitieu.region.models import Region
 from chitieu.region.service import get_region, list_regions
 from chitieu.validation.batch import FileChecker
