@@ -414,10 +414,12 @@ def test_analyze_growth_recomputes_2016_and_2017_from_value_added(loaded_db):
     assert round(growth["2017"]["growth"], 2) == 13.32
     assert growth["2016"]["published_growth"] == 10.73
     assert growth["2017"]["published_growth"] == 13.33
-    # 2023 sector growth (bc-ktxh-2023) weighted by 2022 shares (cafef.vn) comes to 13.47,
-    # beside the 13.45 the province published.
+    # 2023 sector growth weighted by 2022 shares (cafef.vn, product taxes 2,1% among them):
+    # agriculture 2,3, services 6 and product taxes 8,2 (bc-ktxh-2023), industry & construction
+    # 17,3 (the year-end estimate, en.baobacgiang.com.vn) come to 12.53, beside the 13.45 the
+    # province published (13.47 with the report's mid-year 18,8 for industry & construction).
     total = next(r for r in records if r["kind"] == "contribution" and r["sector"] == "TOTAL")
-    assert total["period"] == "2023" and round(total["total_growth"], 2) == 13.47
+    assert total["period"] == "2023" and round(total["total_growth"], 2) == 12.53
     table = chitieu("analyze", "growth", db=loaded_db)
     assert table.returncode == 0, table.stderr
     assert "10,71" in table.stdout and "13,32" in table.stdout

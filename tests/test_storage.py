@@ -105,8 +105,9 @@ def test_the_2024_growth_figures_disagree_and_are_all_kept(loaded):
     assert by_source["tin-2024-a"] == 14.5
     assert by_source["tin-2024-b"] == 13.85
     assert 13.87 in by_source.values()
+    # Three in the corpus (14,5, 13,85, 13,85) and three published pages (13,87 and 13,85 twice).
     estimates = {r.id for r in rows if r.status == "estimate"}
-    assert disputed == estimates and len(estimates) == 3
+    assert disputed == estimates and len(estimates) == 6
 
 
 def test_derived_indicators_are_computed_and_never_stored(loaded):
@@ -126,7 +127,8 @@ def test_derived_indicators_are_computed_and_never_stored(loaded):
         )
         with pytest.raises(InputError, match="công thức"):
             _record(session, "TRADE_VALUE", "bac_giang", "2024", 58e9)
-    assert [(d.period, round(d.value, 9)) for d in reduction] == [("2023", 1.0)]
+    # 2024: from this test's 2,5% to the published 1,73% (nguoilambaobacninh.vn).
+    assert [(d.period, round(d.value, 9)) for d in reduction] == [("2023", 1.0), ("2024", 0.77)]
     assert [(d.period, d.value) for d in trade if d.period == "2024"] == [("2024", 58e9)]
 
 
@@ -155,7 +157,17 @@ def test_the_merged_province_reaches_back_through_its_predecessors(loaded):
     assert [r.code for r in after] == ["bac_ninh"]
     assert {r.code for r in ancestry} == {"bac_ninh", "bac_giang", "bac_ninh_1997"}
     assert {o.region_id for o in series} >= {old_bg.id, new.id}
-    assert [o.value for o in only_new] == [10.47]
+    # The new province's own figures: 10,47 for the first half of 2025, then the published
+    # figures of 2025 and the 2021-2025 average over the merged territory.
+    assert {o.region_id for o in only_new} == {new.id} and 10.47 in {o.value for o in only_new}
+    assert {o.period for o in only_new} == {
+        "2021/2025",
+        "2025",
+        "2025-H1",
+        "2025-8M",
+        "2025-9M",
+        "2025-Q3",
+    }
 
 
 def test_a_task_follows_its_lead_agency_through_the_mergers(loaded):

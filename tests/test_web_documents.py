@@ -42,9 +42,12 @@ def corpus_file(prefix: str) -> Path:
 
 @pytest.fixture
 def news_web(engine: Engine, tmp_path: Path) -> Iterator[Web]:
-    """The app over the dataset without the news observations (documents 000–002's figures)."""
+    """The app over the dataset without the news observations (documents 000–002's figures)
+    nor the published web figures, whose 2024 growth estimates (13,87 and 13,85 from three
+    pages) would join the conflict the uploads of 001 and 002 make."""
     folder = tmp_path / "dataset"
-    shutil.copytree(EMBEDDED, folder, ignore=shutil.ignore_patterns("observations_news.csv"))
+    ignored = shutil.ignore_patterns("observations_news.csv", "observations_web.csv")
+    shutil.copytree(EMBEDDED, folder, ignore=ignored)
     with transaction(engine) as session:
         load_folder(session, folder=folder, documents=CORPUS)
     built = build_web(engine)

@@ -225,20 +225,24 @@ def _load_documents(
     lookup = _Lookup(session)
 
     def build(row: dict[str, str]) -> _Built:
-        return (
-            lookup.document(row["key"]),
-            SourceDocument,
-            {
-                "key": row["key"],
-                "file_name": row["file_name"] or None,
-                "sha256": row["sha256"] or None,
-                "title": row["title"],
-                "publisher": row["publisher"] or None,
-                "issued_on": _date(row["issued_on"]),
-                "kind": row["kind"],
-                "url": row["url"] or None,
-            },
-        )
+        fields: dict[str, Any] = {
+            "key": row["key"],
+            "file_name": row["file_name"] or None,
+            "sha256": row["sha256"] or None,
+            "title": row["title"],
+            "publisher": row["publisher"] or None,
+            "issued_on": _date(row["issued_on"]),
+            "kind": row["kind"],
+            "url": row["url"] or None,
+        }
+        # A page we hold no file of is cited by the words quoted from it: they are its text,
+        # so its figures' spans are shown and checked as any document's are.
+        excerpt = row.get("excerpt") or None
+        if excerpt is not None:
+            if fields["sha256"] is not None:
+                raise ValueError("trích dẫn chỉ dành cho tài liệu không có tệp (sha256 trống)")
+            fields["text"] = excerpt
+        return lookup.document(row["key"]), SourceDocument, fields
 
     columns = ("key", "file_name", "sha256", "title", "publisher", "issued_on", "kind", "url")
     _load_table(session, folder, problems, report, stem="documents", columns=columns, build=build)
