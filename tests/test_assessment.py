@@ -98,7 +98,9 @@ def test_ranges_count_by_direction_past_their_far_bound(loaded):
         above_urban = assess_target(session, target=urban, as_of=date(2025, 1, 1)).record()
         above_icor = assess_target(session, target=icor, as_of=date(2031, 1, 1)).record()
     assert above_urban["status"] == "achieved" and "trên mức 38" in above_urban["note"]
-    assert above_icor["status"] == "off_track" and "trên mức 5" in above_icor["note"]
+    # 2030 is over by 2031: a final verdict, no longer a projection.
+    assert above_icor["status"] == "not_achieved" and "trên mức 5" in above_icor["note"]
+    assert above_icor["final"] and not above_urban["final"]
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
@@ -187,6 +189,8 @@ def test_every_embedded_target_gets_a_status_with_its_numbers(loaded_sqlite):
             "off_track",
             "deteriorating",
             "insufficient_data",
+            "not_achieved",
+            "succeeded",
         )
         for r in results
     )
@@ -200,7 +204,8 @@ def test_every_embedded_target_gets_a_status_with_its_numbers(loaded_sqlite):
     assert growth["observed_pace"] == pytest.approx(average * 100, abs=1e-6)
     assert "nguồn khác" in growth["note"] and "2021" not in growth["note"]
     grdp_2024 = next(r for r in results if r["plan"] == "kh-ktxh-2024" and r["row"] == "1a")
-    assert (grdp_2024["latest_value"], grdp_2024["status"]) == (13.87, "off_track")
+    # The 2024 plan ended: missed for good, not "off track".
+    assert (grdp_2024["latest_value"], grdp_2024["status"]) == (13.87, "not_achieved")
     assert "95,7% kế hoạch" in grdp_2024["note"]
 
 

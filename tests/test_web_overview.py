@@ -45,13 +45,16 @@ def expected(web, *, plan_code: str, as_of: date, region: str | None = None) -> 
 
 
 def test_overview_statuses_and_counts_agree_with_assess(web):
+    # The plan in force at the date: Bắc Giang ceased on 1/7/2025 and no plan of the new
+    # Bắc Ninh is in the data, so its Decision 249, said so (the 2024 plan had ended).
     with transaction(web.engine) as session:
-        newest = max(list_plans(session), key=lambda plan: plan.issued_on or date.min)
-        newest_code, newest_title = newest.code, newest.title
-        assert default_plan(session).code == newest_code
+        chosen = default_plan(session, as_of=AS_OF)
+        newest_code, newest_title = chosen.code, chosen.title
+        assert newest_code == "qd-249-2019"
     page = web.clients["viewer"].get("/overview", params={"as_of": AS_OF.isoformat()})
     assert page.status_code == 200
     assert newest_title in page.text
+    assert "chưa có kế hoạch nào của Bắc Ninh có hiệu lực ngày 31/12/2025" in page.text
     rows = shown_rows(page.text)
     wanted = expected(web, plan_code=newest_code, as_of=AS_OF)
     assert rows == wanted

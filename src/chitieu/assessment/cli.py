@@ -13,11 +13,12 @@ import typer
 from chitieu import _format
 from chitieu._context import app_context
 from chitieu._database import transaction
-from chitieu._errors import InputError
+from chitieu._errors import InputError, NotFoundError
 from chitieu._labels import tr
 from chitieu._output import OutputFormat, emit
 from chitieu.assessment.open_sdg import Case, progress
 from chitieu.assessment.service import assess
+from chitieu.plan.in_force import plan_in_force
 from chitieu.plan.service import get_plan
 from chitieu.region.service import get_region
 
@@ -36,6 +37,8 @@ _STATUS_WORDS = {
     "off_track": ("[red]chệch hướng[/]", "[red]off track[/]"),
     "deteriorating": ("[red]đi lùi[/]", "[red]deteriorating[/]"),
     "insufficient_data": ("[dim]thiếu số liệu[/]", "[dim]insufficient data[/]"),
+    "not_achieved": ("[red]không đạt[/]", "[red]not achieved[/]"),
+    "succeeded": ("[dim]đã chuyển sang kế hoạch của tỉnh mới[/]", "[dim]succeeded[/]"),
 }
 
 
@@ -53,12 +56,21 @@ def assess_command(
     lang = context.lang
     day = date.fromisoformat(as_of) if as_of else date.today()
     with transaction(context.engine(), writes=False) as session:
+        # No --plan: the plan in force at the date, as the overview and the report take it.
+        chosen = get_plan(session, code_or_number=plan) if plan else None
+        if chosen is None:
+            found = plan_in_force(session, as_of=day, lang=lang)
+            if found.plan is None:
+                raise NotFoundError(found.note or "")
+            chosen = found.plan
+            if found.note:
+                typer.echo(found.note, err=True)
         records = [
             item.record()
             for item in assess(
                 session,
                 as_of=day,
-                plan=get_plan(session, code_or_number=plan) if plan else None,
+                plan=chosen,
                 region=get_region(session, code_or_name=region) if region else None,
                 lang=lang,
             )
@@ -66,6 +78,11 @@ def assess_command(
     if output is OutputFormat.table:
         for record in records:
             record["status_shown"] = _STATUS_WORDS[record["status"]][lang != "vi"]
+            record["kind_shown"] = (
+                tr(lang, "Kết luận", "Verdict")
+                if record["final"]
+                else tr(lang, "Dự báo", "Projection")
+            )
             record["target_shown"] = _format.bounds(record["min"], record["max"], lang)
             record["latest_shown"] = (
                 f"{_format.number(record['latest_value'], lang)} ({record['latest_period']})"
@@ -93,6 +110,7 @@ def assess_command(
             ("target_shown", tr(lang, "Mục tiêu", "Target value")),
             ("latest_shown", tr(lang, "Số mới nhất", "Latest")),
             ("pace_shown", tr(lang, "Tốc độ: đạt → cần", "Pace: observed → needed")),
+            ("kind_shown", tr(lang, "Loại", "Kind")),
             ("status_shown", tr(lang, "Đánh giá", "Status")),
             ("note", tr(lang, "Ghi chú", "Note")),
         ],

@@ -1,7 +1,10 @@
 """Judging every target of a plan at a date, with the numbers behind each judgement.
 
 Statuses: ``achieved``, ``on_track``, ``needs_acceleration``, ``off_track``,
-``deteriorating``, ``insufficient_data``.
+``deteriorating``, ``insufficient_data``; a target whose period has ended gets a
+final verdict instead (``final``: ``achieved``, ``not_achieved`` or
+``insufficient_data``, each with its reason), and one set for a region that
+ceased before its period began is ``succeeded`` (see ``chitieu.assessment.final``).
 
 Default method, by the target's measure (docs/assessment.md says more):
 
@@ -39,7 +42,7 @@ from sqlalchemy.orm import Session
 
 from chitieu import _format
 from chitieu._periods import parse_period
-from chitieu.assessment import bounds
+from chitieu.assessment import bounds, final
 from chitieu.assessment.series import Point, choices_read_ahead, latest_partial, yearly
 from chitieu.indicator.models import Indicator
 from chitieu.observation.service import derived_values, series_read_ahead
@@ -54,6 +57,8 @@ STATUSES = (
     "off_track",
     "deteriorating",
     "insufficient_data",
+    "not_achieved",
+    "succeeded",
 )
 ON_TRACK = 0.95
 NEEDS_ACCELERATION = 0.10
@@ -76,11 +81,18 @@ class Assessment:
     progress_ratio: float | None = None
     gap: float | None = None
     notes: list[str] = field(default_factory=list)
+    # A verdict on a period that has ended, no longer a projection.
+    final: bool = False
+    # The yearly figures the judgement rests on (said when a verdict rests on part of a period).
+    years_used: list[int] = field(default_factory=list)
+    successor: str | None = None
 
     def record(self) -> dict[str, Any]:
         return {
             **target_summary(self.target),
             "status": self.status,
+            "final": self.final,
+            "successor": self.successor,
             "method": self.method,
             "latest_value": self.latest.value if self.latest else None,
             "latest_period": self.latest.period if self.latest else None,
@@ -123,11 +135,22 @@ def assess(
 
 
 def assess_target(session: Session, *, target: Target, as_of: date, lang: str = "vi") -> Assessment:
+    gone = final.succession(session, target=target, as_of=as_of, lang=lang)
+    if gone is not None:
+        successor, note = gone
+        result = Assessment(target, "succeeded", "succeeded", successor=successor)
+        result.notes.append(note)
+        return result
+    ended = final.period_ended(target, as_of)
     if target.measure == "average_growth":
-        return _average_growth(session, target, as_of, lang)
-    if target.measure == "change_per_year":
-        return _change_per_year(session, target, as_of, lang)
-    return _level(session, target, as_of, lang)
+        result = _average_growth(session, target, as_of, lang, ended)
+    elif target.measure == "change_per_year":
+        result = _change_per_year(session, target, as_of, lang, ended)
+    else:
+        result = _level(session, target, as_of, lang)
+    if ended:
+        final.conclude(session, result, as_of=as_of, lang=lang)
+    return result
 
 
 # --- bounds and direction -------------------------------------------------------------
@@ -168,6 +191,7 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
     series = yearly(session, indicator=indicator, region=target.region, as_of=as_of, lang=lang)
     result = Assessment(target, "insufficient_data", "level")
     known = {y: p for y, p in series.items() if y <= year}
+    result.years_used = sorted(y for y in known if y >= target.plan.horizon_start)
     if not known or max(known) < year:
         partial = latest_partial(
             session, indicator=indicator, region=target.region, year=year, as_of=as_of
@@ -208,7 +232,7 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
         return result
     if last >= year:
         side = bounds.side(latest.value, target, lang)
-        result.status = "off_track"
+        result.status = "not_achieved"
         result.notes.append(f"hết kỳ, chưa đạt ({side})" if side else "hết kỳ, chưa đạt")
         return result
     if base is None or base[0] >= last:
@@ -291,7 +315,9 @@ def _partial_year(
 # --- growth over a period -------------------------------------------------------------
 
 
-def _average_growth(session: Session, target: Target, as_of: date, lang: str) -> Assessment:
+def _average_growth(
+    session: Session, target: Target, as_of: date, lang: str, ended: bool
+) -> Assessment:
     period = parse_period(target.period)
     first, last_year = period.start.year, period.end.year
     series = yearly(
@@ -308,20 +334,28 @@ def _average_growth(session: Session, target: Target, as_of: date, lang: str) ->
     observed = math.prod(1 + g for g in growth) ** (1 / len(growth)) - 1
     result.observed_pace = observed * 100
     result.latest = inside[max(inside)]
-    missing = [y for y in range(first, max(inside) + 1) if y not in inside]
+    result.years_used = sorted(inside)
+    # After the period, the years still missing are missing for good: the verdict rests on
+    # the mean of the years that exist (the same as taking the missing ones at that mean).
+    missing = [
+        y for y in range(first, (last_year if ended else max(inside)) + 1) if y not in inside
+    ]
     if missing:
         result.notes.append(
             "thiếu số các năm " + ", ".join(map(str, missing)) + " (coi như bằng bình quân)"
         )
     years = last_year - first + 1
-    remaining = last_year - max(inside)
+    if ended and 2 * len(inside) < years:
+        result.notes.append(f"chỉ có số {len(inside)}/{years} năm của kỳ")
+        return result
+    remaining = 0 if ended else last_year - max(inside)
     low = target.minimum if target.minimum is not None else target.maximum
     assert low is not None
     result.projected_value = observed * 100
     if remaining == 0:
         met = bounds.meets(observed * 100, target, target.indicator.direction)
         side = bounds.side(observed * 100, target, lang)
-        result.status = "achieved" if met else "off_track"
+        result.status = "achieved" if met else "not_achieved"
         if side and not met:
             result.notes.append(f"bình quân cả kỳ {side}")
         return result
@@ -341,7 +375,9 @@ def _average_growth(session: Session, target: Target, as_of: date, lang: str) ->
     return result
 
 
-def _change_per_year(session: Session, target: Target, as_of: date, lang: str) -> Assessment:
+def _change_per_year(
+    session: Session, target: Target, as_of: date, lang: str, ended: bool
+) -> Assessment:
     """Points per year, from the derived indicator's yearly values within the period."""
     indicator: Indicator = target.indicator
     result = Assessment(target, "insufficient_data", "points-per-year")
@@ -359,6 +395,11 @@ def _change_per_year(session: Session, target: Target, as_of: date, lang: str) -
     if not changes:
         result.notes.append(f"chưa đủ số liệu để tính {indicator.formula} trong kỳ")
         return result
+    result.years_used = sorted(changes)
+    years = period.end.year - period.start.year + 1
+    if ended and 2 * len(changes) < years:
+        result.notes.append(f"chỉ có số {len(changes)}/{years} năm của kỳ")
+        return result
     average = sum(changes.values()) / len(changes)
     result.observed_pace = average
     result.projected_value = average
@@ -366,11 +407,11 @@ def _change_per_year(session: Session, target: Target, as_of: date, lang: str) -
     if threshold is not None:
         result.gap = threshold - average
     met = bounds.meets(average, target, indicator.direction)
-    done = max(changes) >= period.end.year
+    done = ended or max(changes) >= period.end.year
     result.status = (
         ("achieved" if done else "on_track")
         if met
-        else ("off_track" if done or average <= 0 else "needs_acceleration")
+        else ("not_achieved" if done else "off_track" if average <= 0 else "needs_acceleration")
     )
     result.notes.append(f"bình quân {len(changes)} năm có số liệu")
     return result

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from chitieu._periods import PeriodKind, parse_period
 from chitieu.assessment import bounds
 from chitieu.assessment.service import STATUSES, Assessment, assess
+from chitieu.plan.in_force import plan_in_force
 from chitieu.plan.models import Plan, Target
 from chitieu.region.models import Region
 
@@ -33,12 +34,29 @@ STATUS_WORDS: dict[str, tuple[str, str]] = {
     "off_track": ("chệch hướng", "off track"),
     "deteriorating": ("đi lùi", "deteriorating"),
     "insufficient_data": ("thiếu số liệu", "insufficient data"),
+    "not_achieved": ("không đạt", "not achieved"),
+    "succeeded": ("đã chuyển sang kế hoạch của tỉnh mới", "succeeded by the new province's plan"),
 }
 
 
 def status_word(status: str, lang: str = "vi") -> str:
     vi, en = STATUS_WORDS.get(status, (status, status))
     return vi if lang == "vi" else en
+
+
+def verdict_word(assessment: Assessment, lang: str = "vi") -> str:
+    """Whether a status is a final verdict on an ended period or a projection."""
+    if assessment.status == "succeeded":
+        return ""
+    if assessment.final:
+        return "Kết luận" if lang == "vi" else "Verdict"
+    return "Dự báo" if lang == "vi" else "Projection"
+
+
+def plan_ended(plan: Plan, as_of: date) -> bool:
+    """Whether the plan's period is over, or its region ceased, by ``as_of``."""
+    ceased = plan.region.valid_to is not None and plan.region.valid_to < as_of
+    return ceased or date(plan.horizon_end, 12, 31) <= as_of
 
 
 def area_word(area: str, lang: str = "vi") -> str:
@@ -83,10 +101,9 @@ class Overview:
         return [row for area in self.areas for row in area.rows]
 
 
-def default_plan(session: Session) -> Plan | None:
-    """The newest plan: the one people follow now."""
-    query = select(Plan).order_by(Plan.issued_on.desc().nulls_last(), Plan.id.desc()).limit(1)
-    return session.scalar(query)
+def default_plan(session: Session, *, as_of: date | None = None) -> Plan | None:
+    """The plan in force at ``as_of`` (today by default) for the province followed."""
+    return plan_in_force(session, as_of=as_of or date.today()).plan
 
 
 def plan_regions(session: Session, *, plan: Plan) -> list[Region]:

@@ -16,11 +16,12 @@ from chitieu.assessment.service import assess
 from chitieu.plan.dashboard import (
     STATUS_WORDS,
     area_word,
-    default_plan,
     overview,
+    plan_ended,
     plan_regions,
     status_word,
 )
+from chitieu.plan.in_force import plan_in_force
 from chitieu.plan.models import Plan, Target
 from chitieu.plan.service import get_plan, list_plans, list_targets, target_record
 from chitieu.region.service import get_region
@@ -80,7 +81,8 @@ def overview_page(
     day = parse_day(as_of)
 
     def build() -> dict[str, Any]:
-        chosen = get_plan(session, code_or_number=plan) if plan else default_plan(session)
+        found = None if plan else plan_in_force(session, as_of=day, lang=lang)
+        chosen = get_plan(session, code_or_number=plan) if found is None else found.plan
         place = get_region(session, code_or_name=region) if region else None
         context: dict[str, Any] = {
             "plans": list_plans(session),
@@ -92,6 +94,8 @@ def overview_page(
             "status_word": status_word,
             "area_word": area_word,
             "statuses": list(STATUS_WORDS),
+            "ended": chosen is not None and plan_ended(chosen, day),
+            "chosen_note": found.note if found is not None else None,
         }
         if chosen is not None:
             context["data"] = overview(session, plan=chosen, as_of=day, region=place, lang=lang)
@@ -176,6 +180,8 @@ class AssessmentOut(_Strict):
     max: float | None
     unit: str
     status: str
+    final: bool
+    successor: str | None
     method: str
     latest_value: float | None
     latest_period: str | None

@@ -42,6 +42,7 @@ STATUS_COLOURS = {
     "needs_acceleration": RGBColor(0x9A, 0x67, 0x00),
     "off_track": RGBColor(0xCF, 0x22, 0x2E),
     "deteriorating": RGBColor(0xCF, 0x22, 0x2E),
+    "not_achieved": RGBColor(0xCF, 0x22, 0x2E),
 }
 
 

@@ -23,7 +23,8 @@ from chitieu import _format
 from chitieu._errors import InputError, NotFoundError
 from chitieu.assessment.service import STATUSES
 from chitieu.observation.models import Observation
-from chitieu.plan.dashboard import default_plan, overview, status_word
+from chitieu.plan.dashboard import overview, plan_ended, status_word
+from chitieu.plan.in_force import plan_in_force
 from chitieu.plan.models import Plan
 from chitieu.region.models import Region
 from chitieu.report.analytics import analytics_section
@@ -35,6 +36,7 @@ from chitieu.report.results import results_section
 from chitieu.report.sources import Annex
 from chitieu.report.targets import targets_section
 from chitieu.report.text import region_name
+from chitieu.report.verdicts import verdicts_section
 
 
 def build_report(
@@ -48,9 +50,13 @@ def build_report(
     """The report on ``plan`` (the newest by default) for ``region`` (the plan's), at ``as_of``."""
     if lang not in LANGS:
         raise InputError(f"ngôn ngữ '{lang}' không hợp lệ (vi, en)")
-    plan = plan or default_plan(session)
+    chosen_note = None
+    if plan is None:
+        found = plan_in_force(session, as_of=as_of, lang=lang)
+        plan, chosen_note = found.plan, found.note
     if plan is None:
         raise NotFoundError("chưa có kế hoạch nào; hãy nạp dữ liệu trước (chitieu load)")
+    ended = plan_ended(plan, as_of)
     region = region or plan.region
     ctx = Context(
         session=session,
@@ -65,6 +71,7 @@ def build_report(
     )
     sections = [
         _context_section(ctx),
+        *([verdicts_section(ctx)] if ended else []),
         results_section(ctx),
         targets_section(ctx),
         analytics_section(ctx),
@@ -76,7 +83,11 @@ def build_report(
     return Report(
         lang=lang,
         plan=plan.code,
-        title=ctx.t("BÁO CÁO TÌNH HÌNH THỰC HIỆN KẾ HOẠCH", "PROGRESS REPORT ON THE PLAN"),
+        title=(
+            ctx.t("BÁO CÁO TỔNG KẾT THỰC HIỆN KẾ HOẠCH", "FINAL REPORT ON THE PLAN")
+            if ended
+            else ctx.t("BÁO CÁO TÌNH HÌNH THỰC HIỆN KẾ HOẠCH", "PROGRESS REPORT ON THE PLAN")
+        ),
         subtitle=f"{plan.title}{document}",
         region=region_name(region, lang),
         as_of=as_of,
@@ -88,6 +99,7 @@ def build_report(
             (ctx.t("Kỳ báo cáo", "Reporting window"), f"{ctx.first_year}–{ctx.last_year}"),
             (ctx.t("Số liệu đến ngày", "Figures known by"), _format.day(as_of)),
             (ctx.t("Ngày lập", "Written on"), _format.day(date.today())),
+            *([(ctx.t("Kế hoạch được chọn", "Plan chosen"), chosen_note)] if chosen_note else []),
         ],
         sections=sections,
         annex=ctx.annex.entries,

@@ -15,7 +15,7 @@ from chitieu.assessment.service import Assessment
 from chitieu.chart.indicator import drawable
 from chitieu.chart.report import trajectory_chart
 from chitieu.indicator.page import target_mark, yearly_points
-from chitieu.plan.dashboard import OverviewRow, area_word, status_word
+from chitieu.plan.dashboard import OverviewRow, area_word, status_word, verdict_word
 from chitieu.plan.models import Target
 from chitieu.report.context import Context
 from chitieu.report.model import Cell, Paragraph, Section, Table
@@ -75,8 +75,15 @@ def _row(ctx: Context, row: OverviewRow) -> tuple[Cell, ...]:
         Cell(target_text(target, ctx.lang), numeric=True),
         _latest(ctx, assessment),
         Cell("—" if percent is None else f"{_format.number(percent, ctx.lang, 1)}%", numeric=True),
-        Cell(status_word(assessment.status, ctx.lang), nowrap=True, status=assessment.status),
+        Cell(_status(ctx, assessment), nowrap=True, status=assessment.status),
     )
+
+
+def _status(ctx: Context, assessment: Assessment) -> str:
+    """The status, said to be a final verdict or a projection."""
+    kind = verdict_word(assessment, ctx.lang)
+    shown = status_word(assessment.status, ctx.lang)
+    return f"{kind}: {shown}" if kind else shown
 
 
 def _latest(ctx: Context, assessment: Assessment) -> Cell:
