@@ -227,4 +227,7 @@ def test_the_report_on_an_ended_plan_is_a_final_report(loaded_sqlite):
     assert "Bắc Giang đã ngừng tồn tại" in verdicts.blocks[0].text
     growth = verdicts.sections[0].blocks[0].text
     assert growth.startswith("1. Tốc độ tăng trưởng GRDP") and "2019-2024" in growth
+    passed_on = verdicts.sections[-1].blocks
+    assert len(passed_on) == 1 and "các mục tiêu sau" in passed_on[0].text
+    assert "5. Hệ số ICOR (năm 2030)" in passed_on[0].text
     assert not any(s.heading.startswith("KẾT LUẬN") for s in running.sections)

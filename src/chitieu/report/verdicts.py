@@ -42,8 +42,22 @@ def verdicts_section(ctx: Context) -> Section:
         if not group:
             continue
         part = Section(f"{status_word(status, ctx.lang).capitalize()} ({len(group)})", level=2)
-        for row in group:
-            part.add(Paragraph(_line(ctx, row)))
+        if status == "succeeded":
+            # One paragraph per reason (the successor's plan may differ by year), not one a line.
+            by_note: dict[str, list[OverviewRow]] = {}
+            for row in group:
+                by_note.setdefault(row.assessment.notes[0], []).append(row)
+            for note, listed in by_note.items():
+                names = "; ".join(
+                    f"{row.target.row}. {_label(ctx, row)} ({row.period_label})" for row in listed
+                )
+                note = note.replace("mục tiêu này", "các mục tiêu sau").replace(
+                    "this target can", "these targets can"
+                )
+                part.add(Paragraph(f"{note}: {names}."))
+        else:
+            for row in group:
+                part.add(Paragraph(_line(ctx, row)))
         section.sections.append(part)
     if not rows:
         section.add(
@@ -52,8 +66,12 @@ def verdicts_section(ctx: Context) -> Section:
     return section
 
 
-def _line(ctx: Context, row: OverviewRow) -> str:
+def _label(ctx: Context, row: OverviewRow) -> str:
     target = row.target
-    label = target.label_vi if ctx.lang == "vi" else target.indicator.name_en
+    return target.label_vi if ctx.lang == "vi" else target.indicator.name_en
+
+
+def _line(ctx: Context, row: OverviewRow) -> str:
     note = row.assessment.record()["note"]
-    return f"{target.row}. {label} ({row.period_label})" + (f": {note}." if note else ".")
+    head = f"{row.target.row}. {_label(ctx, row)} ({row.period_label})"
+    return head + (f": {note}." if note else ".")
