@@ -36,6 +36,10 @@ STATUSES = {
     "off_track",
     "deteriorating",
     "insufficient_data",
+    # Final verdicts and targets passed to a successor's plan (the default plan today is
+    # Decision 249, whose 2025 targets have ended and whose region ceased in 2025).
+    "not_achieved",
+    "succeeded",
 }
 
 
