@@ -231,3 +231,15 @@ def test_the_report_on_an_ended_plan_is_a_final_report(loaded_sqlite):
     assert len(passed_on) == 1 and "các mục tiêu sau" in passed_on[0].text
     assert "5. Hệ số ICOR (năm 2030)" in passed_on[0].text
     assert not any(s.heading.startswith("KẾT LUẬN") for s in running.sections)
+
+
+def test_the_pages_tell_a_verdict_from_a_projection(web):
+    viewer = web.clients["viewer"]
+    ended = viewer.get("/overview", params={"plan": "qd-249-2019", "as_of": "2026-12-01"}).text
+    running = viewer.get("/overview", params={"plan": "qd-249-2019", "as_of": "2023-12-31"}).text
+    assert 'data-plan-ended="true"' in ended and 'data-plan-ended="true"' not in running
+    assert ended.count('data-final="true"') == 29 and 'data-final="false"' not in ended
+    assert 'data-final="true"' not in running and 'data-final="false"' in running
+    assert 'class="badge status-succeeded"' in ended
+    indicator = viewer.get("/indicators/GRDP_GROWTH").text
+    assert 'data-final="true"' in indicator
