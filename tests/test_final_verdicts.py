@@ -136,14 +136,12 @@ def test_the_plan_in_force_follows_the_calendar_and_the_succession(loaded):
         assert "chưa có kế hoạch nào của Bắc Ninh có hiệu lực ngày 01/12/2026" in after.note
         # Once the successor's plan is in the data it is the one in force, and the 2030
         # targets of the ceased province name it.
-        successor = _plan(
-            session,
-            get_region(session, code_or_name="bac_ninh"),
-            "nq-bn-2025",
-            2025,
-            2030,
-            date(2025, 9, 30),
-        )
+        bac_ninh = get_region(session, code_or_name="bac_ninh")
+        successor = _plan(session, bac_ninh, "nq-bn-2025", 2025, 2030, date(2025, 9, 30))
+        # A draft issued later is kept in the data but never in force.
+        draft = _plan(session, bac_ninh, "du-thao-bn", 2025, 2030, date(2025, 10, 1))
+        draft.kind = "draft"
+        session.flush()
         now = plan_in_force(session, as_of=date(2026, 12, 1))
         old = plan_in_force(session, as_of=date(2024, 6, 30))
         chosen = (now.plan is successor, now.note, old.plan.code if old.plan else None)

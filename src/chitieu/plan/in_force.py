@@ -55,7 +55,7 @@ def newest_plan(session: Session, *, region: Region, year: int, as_of: date) -> 
             Plan.horizon_start <= year,
             Plan.horizon_end >= year,
             Plan.issued_on.is_(None) | (Plan.issued_on <= as_of),
-            Plan.kind != "draft",
+            Plan.kind.not_like("%draft%"),
         )
         .order_by(Plan.issued_on.desc().nulls_last(), Plan.id.desc())
         .limit(1)
