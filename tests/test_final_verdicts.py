@@ -182,6 +182,8 @@ def test_assess_json_marks_every_ended_target_final(loaded):
     assert all(r["final"] for r in ended)
     assert all(r["status"] in ("achieved", "not_achieved", "insufficient_data") for r in ended)
     assert all(r["note"] for r in ended)
+    # No projection's wording is left on a verdict.
+    assert not any("dự báo đến" in r["note"] or "tính tốc độ" in r["note"] for r in ended)
     assert all((r["status"], r["final"]) == ("succeeded", False) for r in later)
     growth = next(r for r in ended if r["indicator"] == "GRDP_GROWTH")
     values = [16.2, 13.02, 7.82, 19.3, 13.45, 13.87]

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from chitieu.assessment.service import Assessment
 
 VERDICTS = ("achieved", "not_achieved", "insufficient_data")
+_PROJECTION_NOTES = ("cần ít nhất hai năm số liệu để tính tốc độ", "dự báo đến ")
 
 
 def period_ended(target: Target, as_of: date) -> bool:
@@ -137,6 +138,8 @@ def conclude(session: Session, result: Assessment, *, as_of: date, lang: str) ->
             )
         return
     result.status = "insufficient_data"
+    # What a projection needed (a pace, a projected value) says nothing about an ended period.
+    result.notes = [n for n in result.notes if not n.startswith(_PROJECTION_NOTES)]
     settle = tr(
         lang,
         f"cần số liệu cả năm {year} của địa bàn {region.name} cũ để kết luận"
