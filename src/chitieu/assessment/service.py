@@ -43,7 +43,13 @@ from sqlalchemy.orm import Session
 from chitieu import _format
 from chitieu._periods import parse_period
 from chitieu.assessment import bounds, final
-from chitieu.assessment.series import Point, choices_read_ahead, latest_partial, yearly
+from chitieu.assessment.series import (
+    Point,
+    choices_read_ahead,
+    latest_partial,
+    set_aside,
+    yearly,
+)
 from chitieu.indicator.models import Indicator
 from chitieu.observation.service import derived_values, series_read_ahead
 from chitieu.plan.models import Plan, Target
@@ -150,6 +156,18 @@ def assess_target(session: Session, *, target: Target, as_of: date, lang: str = 
         result = _level(session, target, as_of, lang)
     if ended:
         final.conclude(session, result, as_of=as_of, lang=lang)
+    # A doubtful figure the series passed over must not change a status unsaid.
+    result.notes.extend(
+        set_aside(
+            session,
+            indicator=target.indicator,
+            region=target.region,
+            since=date(target.plan.horizon_start - 1, 1, 1),
+            as_of=as_of,
+            until=parse_period(target.period).end,
+            lang=lang,
+        )
+    )
     return result
 
 

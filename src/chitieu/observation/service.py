@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, aliased
 from chitieu._errors import InputError, StateError
 from chitieu._formula import Formula, Input
 from chitieu._periods import Period, PeriodKind, parse_period
+from chitieu._text import fold
 from chitieu.agency.models import Agency
 from chitieu.document.models import SourceDocument
 from chitieu.indicator.models import Indicator
@@ -393,6 +395,18 @@ def agree(first: float, second: float) -> bool:
         return True
     digits = min(_significant_digits(first), _significant_digits(second))
     return float(f"{first:.{digits}g}") == float(f"{second:.{digits}g}")
+
+
+# How a note marks a figure its recorder did not trust (folded: "nghi vấn" is "nghi van").
+# Sources publish such figures and they are kept, but nothing is judged on them unawares.
+_DOUBT = re.compile(r"\b(doubtful|nghi van|dang ngo|can kiem tra)\b")
+
+
+def doubt(obs: Observation) -> str | None:
+    """The note that marks ``obs`` as doubtful, or None when nothing casts doubt on it."""
+    if obs.note and _DOUBT.search(fold(obs.note)):
+        return obs.note
+    return None
 
 
 def preferred(observations: Sequence[Observation]) -> Observation | None:
