@@ -164,6 +164,10 @@ def list_conflicts(session: DbSession, actor: Reviewer) -> list[ConflictOut]:
 def choose(session: DbSession, actor: Reviewer, body: ChooseIn) -> ChoiceOut:
     """Record which observation counts for its group, and why."""
     choice = review.choose_observation(
-        session, observation_id=body.observation_id, actor=actor.username, reason=body.reason
+        session,
+        observation_id=body.observation_id,
+        actor=actor.username,
+        reason=body.reason,
+        knowingly=body.knowingly,
     )
     return choice_out(choice)

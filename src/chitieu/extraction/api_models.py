@@ -64,6 +64,8 @@ def _whole(value: object) -> object:
 class ChooseIn(_In):
     observation_id: Annotated[int, Field(ge=1, le=2_147_483_647), BeforeValidator(_whole)]
     reason: Annotated[str, _text(1000, min_length=1, said=True)]
+    # Choosing an estimate over the period's actual must be meant (see ``choose``).
+    knowingly: bool = False
 
 
 class DocumentOut(_Out):
@@ -129,6 +131,7 @@ class MemberOut(_Out):
     observation_id: int | None
     figure_id: int | None
     chosen: bool
+    status: str | None = None
 
 
 class ChoiceOut(_Out):
@@ -238,6 +241,7 @@ def conflict_out(view: ConflictView) -> ConflictOut:
                 observation_id=m.member.observation_id,
                 figure_id=m.member.figure_id,
                 chosen=m.member.chosen,
+                status=m.member.status,
             )
             for m in view.members
         ],

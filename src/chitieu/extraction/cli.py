@@ -421,6 +421,7 @@ def _member_record(member: ConflictMember, lang: str) -> dict[str, Any]:
         "source_title": member.source_title,
         "quote": member.quote,
         "chosen": member.chosen,
+        "status": member.status,
     }
 
 
@@ -449,6 +450,7 @@ def _print_conflicts(disputes: list[dict[str, Any]], lang: str) -> None:
             tr(lang, "Chọn", "Chosen"),
             "#",
             tr(lang, "Giá trị", "Value"),
+            tr(lang, "Loại số", "Status"),
             tr(lang, "Nguồn", "Source"),
             tr(lang, "Trích dẫn", "Quote"),
         ):
@@ -463,6 +465,7 @@ def _print_conflicts(disputes: list[dict[str, Any]], lang: str) -> None:
                 "✔" if member["chosen"] else "",
                 number,
                 member["value_shown"],
+                _label(member["status"], lang) if member["status"] else "",
                 member["source"],
                 member["quote"] or "",
             )
@@ -559,13 +562,21 @@ def choose_figure(
     observation_id: Annotated[int, typer.Argument(help="Số thứ tự (#) của số liệu được chọn.")],
     reason: Annotated[str, typer.Option(help="Lý do chọn số liệu này.")],
     by: Annotated[str | None, typer.Option(help="Người chọn.")] = None,
+    knowingly: Annotated[
+        bool,
+        typer.Option(help="Vẫn chọn số ước tính dù kỳ đã có số thực hiện (over an actual)."),
+    ] = False,
 ) -> None:
     """Chọn số liệu dùng khi các nguồn nói khác nhau (choose between conflicting figures)."""
     context = app_context(ctx)
     lang = context.lang
     with transaction(context.engine()) as session:
         choice = choose(
-            session, observation_id=observation_id, chosen_by=by or getpass.getuser(), reason=reason
+            session,
+            observation_id=observation_id,
+            chosen_by=by or getpass.getuser(),
+            reason=reason,
+            knowingly=knowingly,
         )
         observation = choice.observation
         record_change(

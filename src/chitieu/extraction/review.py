@@ -354,7 +354,7 @@ def conflict_views(session: Session) -> list[ConflictView]:
 
 
 def choose_observation(
-    session: Session, *, observation_id: int, actor: str, reason: str
+    session: Session, *, observation_id: int, actor: str, reason: str, knowingly: bool = False
 ) -> ConflictChoice:
     """Record which figure counts for its group and why, and audit it."""
     later = session.scalar(
@@ -363,7 +363,13 @@ def choose_observation(
     if later is not None:
         raise StateError(f"số liệu #{observation_id} đã được sửa bằng #{later}; hãy chọn bản mới")
     with session.begin_nested():
-        choice = choose(session, observation_id=observation_id, chosen_by=actor, reason=reason)
+        choice = choose(
+            session,
+            observation_id=observation_id,
+            chosen_by=actor,
+            reason=reason,
+            knowingly=knowingly,
+        )
         record_change(
             session,
             actor=actor,

@@ -33,9 +33,12 @@ from chitieu.indicator.models import Indicator
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import STATUSES, Observation
 from chitieu.observation.service import (
+    STATUS_RANK,
     Source,
     agree,
+    doubt,
     figures_in_groups,
+    list_observations,
     record_observation,
 )
 from chitieu.region.models import Region
@@ -414,6 +417,7 @@ class ConflictMember:
     observation_id: int | None = None
     figure_id: int | None = None
     chosen: bool = False
+    status: str | None = None
 
     @property
     def state(self) -> str:
@@ -482,15 +486,13 @@ def conflicts(
     for group in groups.values():
         if not _disputed(group.members) or (region is not None and group.region != region):
             continue
-        choice = (
-            choices.get((group.indicator, group.region.id, group.period, group.status))
-            if group.region is not None
-            else None
-        )
+        choice = _group_choice(choices, group)
         chosen_id = _newest_revision(session, choice.observation).id if choice else None
         members = tuple(
             _mark_chosen(member, chosen_id)
-            for _source, member in sorted(group.members, key=lambda item: -item[1].value)
+            for _source, member in sorted(
+                group.members + _other_statuses(session, group), key=lambda item: -item[1].value
+            )
         )
         found.append(
             Conflict(
@@ -507,6 +509,21 @@ def conflicts(
         found,
         key=lambda c: (c.indicator, c.region or "", c.region_name or "", c.period, c.status),
     )
+
+
+def _other_statuses(session: Session, group: _Group) -> list[tuple[object, ConflictMember]]:
+    """The period's current figures of other statuses: a choice is made with all in view."""
+    if group.region is None:
+        return []
+    indicator = session.get(Indicator, group.indicator)
+    assert indicator is not None
+    return [
+        (_observation_source(obs), _observation_member(obs))
+        for obs in list_observations(
+            session, indicator=indicator, region=group.region, period=group.period
+        )
+        if obs.status != group.status
+    ]
 
 
 _PendingEntry = tuple[tuple[str, object, str, str], _Group, tuple[object, ConflictMember]]
@@ -616,6 +633,7 @@ def _observation_member(obs: Observation) -> ConflictMember:
         source_title=document.title if document is not None else None,
         quote=quote,
         observation_id=obs.id,
+        status=obs.status,
     )
 
 
@@ -628,6 +646,7 @@ def _figure_member(figure: ExtractedFigure) -> ConflictMember:
         source_title=document.title,
         quote=document.quote(figure.span_start, figure.span_end),
         figure_id=figure.id,
+        status=figure.status,
     )
 
 
@@ -674,8 +693,36 @@ def _latest_choices(session: Session) -> dict[tuple[str, int, str, str], Conflic
     return latest
 
 
-def choose(session: Session, *, observation_id: int, chosen_by: str, reason: str) -> ConflictChoice:
-    """Record that ``observation`` is the figure that counts for its group, and why."""
+def _group_choice(
+    choices: dict[tuple[str, int, str, str], ConflictChoice], group: _Group
+) -> ConflictChoice | None:
+    """The latest choice made with this group's figures in view (its status or a better one)."""
+    if group.region is None:
+        return None
+    found = [
+        choice
+        for status in STATUSES
+        if STATUS_RANK[status] <= STATUS_RANK[group.status]
+        and (choice := choices.get((group.indicator, group.region.id, group.period, status)))
+    ]
+    return max(found, key=lambda c: (c.chosen_at, c.id), default=None)
+
+
+def choose(
+    session: Session,
+    *,
+    observation_id: int,
+    chosen_by: str,
+    reason: str,
+    knowingly: bool = False,
+) -> ConflictChoice:
+    """Record that ``observation`` is the figure that counts for its period, and why.
+
+    Choosing an estimate where an actual (or a preliminary figure) exists
+    displaces it only ``knowingly``: the choice then carries the better status
+    it was made against, so the series lets it stand; without that, a choice is
+    made among figures of its own status and never displaces a better one.
+    """
     observation = session.get(Observation, observation_id)
     if observation is None:
         raise NotFoundError(f"không có số liệu #{observation_id}")
@@ -686,11 +733,20 @@ def choose(session: Session, *, observation_id: int, chosen_by: str, reason: str
     )
     if later is not None:
         raise InputError(f"số liệu #{observation.id} đã được sửa bằng #{later}; hãy chọn bản mới")
+    better = _better_figures(session, observation)
+    if better and not knowingly:
+        first = better[0]
+        raise InputError(
+            f"số liệu #{observation.id} là số {_STATUS_WORDS[observation.status]}; kỳ "
+            f"{observation.period} đã có số {_STATUS_WORDS[first.status]} "
+            f"{_format.number(first.value)} (#{first.id}): để vẫn chọn số này thay nó, "
+            "hãy xác nhận đã biết (--knowingly)"
+        )
     choice = ConflictChoice(
         indicator_code=observation.indicator_code,
         region_id=observation.region_id,
         period=observation.period,
-        status=observation.status,
+        status=better[0].status if better else observation.status,
         observation=observation,
         chosen_by=chosen_by,
         chosen_at=utcnow(),
@@ -699,6 +755,25 @@ def choose(session: Session, *, observation_id: int, chosen_by: str, reason: str
     session.add(choice)
     session.flush()
     return choice
+
+
+_STATUS_WORDS = {"actual": "thực hiện", "preliminary": "sơ bộ", "estimate": "ước tính"}
+
+
+def _better_figures(session: Session, observation: Observation) -> list[Observation]:
+    """Current figures of the same period with a better status than ``observation``, best first."""
+    rank = STATUS_RANK[observation.status]
+    found = [
+        obs
+        for obs in list_observations(
+            session,
+            indicator=observation.indicator,
+            region=observation.region,
+            period=observation.period,
+        )
+        if STATUS_RANK[obs.status] < rank and doubt(obs) is None
+    ]
+    return sorted(found, key=lambda obs: (STATUS_RANK[obs.status], -obs.id))
 
 
 def latest_choice(

@@ -241,10 +241,15 @@ def choose_page(
     actor: Reviewer,
     observation_id: Annotated[int | None, Form(ge=1, le=2_147_483_647)] = None,
     reason: Annotated[str, Form(max_length=1000, pattern=TEXT)] = "",
+    knowingly: Annotated[bool, Form()] = False,
 ) -> RedirectResponse:
     if observation_id is None:
         raise InputError("hãy chọn một số liệu trong nhóm mâu thuẫn")
     choice = review.choose_observation(
-        session, observation_id=observation_id, actor=actor.username, reason=reason
+        session,
+        observation_id=observation_id,
+        actor=actor.username,
+        reason=reason,
+        knowingly=knowingly,
     )
     return RedirectResponse(f"/conflicts#choice-{choice.id}", status_code=303)
