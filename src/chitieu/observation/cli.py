@@ -185,9 +185,13 @@ def correct(
     value: Annotated[float, typer.Argument(help="Giá trị đúng.")],
     note: Annotated[str, typer.Option(help="Lý do sửa.")],
     by: Annotated[str | None, typer.Option(help="Người sửa.")] = None,
+    force: Annotated[
+        bool, typer.Option(help="Vẫn sửa dù giá trị đổi gấp 10 lần trở lên hoặc đổi dấu.")
+    ] = False,
 ) -> None:
     """Sửa một số liệu bằng một bản mới; bản cũ vẫn được lưu (correct a figure)."""
     context = app_context(ctx)
+    lang = context.lang
     with transaction(context.engine()) as session:
         existing = session.get(Observation, observation_id)
         if existing is None:
@@ -198,6 +202,7 @@ def correct(
             value=value,
             recorded_by=by or getpass.getuser(),
             note=note,
+            force=force,
         )
         record_change(
             session,
@@ -208,10 +213,15 @@ def correct(
             before={"id": existing.id, "value": existing.value},
             after={"id": row.id, "value": row.value, "note": note},
         )
-        Console().print(
+        before = _format.value_with_unit(existing.value, existing.unit, lang)
+        after = _format.value_with_unit(row.value, row.unit, lang)
+        where = f"{row.indicator_code}, {row.region.name}, {parse_period(row.period).label(lang)}"
+        Console(highlight=False, soft_wrap=True).print(
             tr(
-                context.lang,
-                f"Đã ghi bản sửa #{row.id} thay cho #{existing.id}",
-                f"Recorded revision #{row.id} superseding #{existing.id}",
-            )
+                lang,
+                f"Đã ghi bản sửa #{row.id} thay cho #{existing.id} ({where}): {before} → {after}",
+                f"Recorded revision #{row.id} superseding #{existing.id} ({where}): "
+                f"{before} → {after}",
+            ),
+            markup=False,
         )

@@ -13,6 +13,7 @@ from sqlalchemy import Select, and_, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
+from chitieu import _format
 from chitieu._errors import InputError, StateError
 from chitieu._formula import Formula, Input
 from chitieu._periods import Period, PeriodKind, parse_period
@@ -197,15 +198,29 @@ def _from_source(query: Select[Observation], source: Source) -> Select[Observati
 
 
 def correct_observation(
-    session: Session, *, observation: Observation, value: float, recorded_by: str, note: str
+    session: Session,
+    *,
+    observation: Observation,
+    value: float,
+    recorded_by: str,
+    note: str,
+    force: bool = False,
 ) -> Observation:
     """A new revision of ``observation`` with another value; the old one is kept.
 
     Correcting a revision already corrected, even by someone a moment ago, is a
     ``StateError``: the value the other person wrote is never silently replaced.
+    A change of an order of magnitude or of sign is refused unless ``force``:
+    it is more often a slipped decimal comma or a wrong unit than a correction.
     """
     if session.scalar(select(Observation.id).where(Observation.supersedes_id == observation.id)):
         raise StateError(f"số liệu #{observation.id} đã được sửa; hãy sửa bản mới nhất")
+    if not force and order_of_magnitude(observation.value, value):
+        raise InputError(
+            f"số liệu #{observation.id} ({observation.indicator_code}): "
+            f"{_format.number(observation.value)} → {_format.number(value)} là thay đổi gấp 10 lần "
+            "trở lên hoặc đổi dấu (nhầm dấu phẩy, đơn vị?); nếu đúng, hãy xác nhận (--force)"
+        )
     kept = {
         column.key: getattr(observation, column.key)
         for column in Observation.__table__.columns
@@ -215,6 +230,14 @@ def correct_observation(
     row = Observation(**kept)
     _add_revision(session, row)
     return row
+
+
+def order_of_magnitude(before: float, after: float) -> bool:
+    """Whether ``after`` is ten times ``before`` or more, a tenth or less, or of the other sign."""
+    if before == 0 or after == 0:
+        return False  # no ratio: a figure first reported as nought is not a slipped comma
+    ratio = after / before
+    return ratio <= 0 or ratio >= 10 or ratio <= 0.1
 
 
 def list_observations(

@@ -148,6 +148,8 @@ class CorrectionIn(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
     value: Annotated[float, Field(allow_inf_nan=False)]
     note: Annotated[str, Field(min_length=1, max_length=1000, pattern=PARAGRAPH)]
+    # A change of ten times or more (or of sign) must be meant (see ``correct_observation``).
+    force: bool = False
 
 
 class ImportOut(BaseModel):
@@ -259,7 +261,12 @@ def correct(
     """A new revision of a figure with the right value and why; the old one stays in the history."""
     return EntryOut.of(
         correct_figure(
-            session, actor=actor, observation_id=observation_id, value=body.value, note=body.note
+            session,
+            actor=actor,
+            observation_id=observation_id,
+            value=body.value,
+            note=body.note,
+            force=body.force,
         )
     )
 

@@ -200,7 +200,13 @@ def enter_figure(
 
 
 def correct_figure(
-    session: Session, *, actor: Actor, observation_id: int, value: float, note: str
+    session: Session,
+    *,
+    actor: Actor,
+    observation_id: int,
+    value: float,
+    note: str,
+    force: bool = False,
 ) -> Entry:
     """A reviewer's correction: a new revision, validated and audited; the old one stays."""
     existing = session.get(Observation, observation_id)
@@ -211,7 +217,12 @@ def correct_figure(
     if not note.strip():
         raise InputError("cần ghi lý do sửa số liệu")
     row = correct_observation(
-        session, observation=existing, value=value, recorded_by=actor.username, note=note.strip()
+        session,
+        observation=existing,
+        value=value,
+        recorded_by=actor.username,
+        note=note.strip(),
+        force=force,
     )
     findings = enforce(session, observation=row, actor=actor.username)
     record_change(

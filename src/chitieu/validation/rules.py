@@ -141,6 +141,13 @@ class OutlierRule(_Rule):
     modified_z: Annotated[float, Field(gt=0)] = 3.5
 
 
+class MagnitudeRule(_Rule):
+    """A figure ``factor`` times its neighbour in the series or more (or a ``factor``-th)."""
+
+    select: Selector = Field(default_factory=Selector)
+    factor: Annotated[float, Field(gt=1)] = 10.0
+
+
 class EstimateRule(_Rule):
     """An estimate far from the actual figure of the same period."""
 
@@ -161,6 +168,7 @@ class RuleBook(_Strict):
     sums: list[SumRule] = Field(default_factory=list)
     growth: list[GrowthRule] = Field(default_factory=list)
     outliers: list[OutlierRule] = Field(default_factory=list)
+    magnitudes: list[MagnitudeRule] = Field(default_factory=list)
     estimates: list[EstimateRule] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -173,7 +181,14 @@ class RuleBook(_Strict):
         return self
 
     def all_rules(self) -> list[_Rule]:
-        return [*self.bounds, *self.sums, *self.growth, *self.outliers, *self.estimates]
+        return [
+            *self.bounds,
+            *self.sums,
+            *self.growth,
+            *self.outliers,
+            *self.magnitudes,
+            *self.estimates,
+        ]
 
     def rule(self, rule_id: str) -> _Rule | None:
         return next((rule for rule in self.all_rules() if rule.id == rule_id), None)

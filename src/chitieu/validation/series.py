@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from chitieu._periods import parse_period
 from chitieu.validation.figures import Figure, year_before
-from chitieu.validation.rules import EstimateRule, OutlierRule
+from chitieu.validation.rules import EstimateRule, MagnitudeRule, OutlierRule
 from chitieu.validation.violation import (
     EPSILON,
     Context,
@@ -146,6 +146,68 @@ def _outlier(
     return ctx.violation(
         rule=rule.id,
         kind="outlier",
+        severity=rule.severity,
+        checked=checked,
+        vi=messages[0],
+        en=messages[1],
+        period=end.period,
+        status=end.status,
+    )
+
+
+def check_magnitudes(ctx: Context, checked: Figure) -> Iterator[Violation]:
+    """A jump of an order of magnitude into the checked figure's year or out of it."""
+    info = ctx.indicators.get(checked.indicator)
+    if info is None or year_before(checked.period) is None:
+        return
+    rules = [
+        rule
+        for rule in ctx.rules.magnitudes
+        if rule.select.matches(code=info.code, unit=info.unit, group=info.group)
+    ]
+    if not rules:
+        return
+    points = _yearly_points(ctx, checked)
+    year = parse_period(checked.period).start.year
+    years = [y for y in (year, year + 1) if y in points and y - 1 in points]
+    pairs = [(points[y - 1], points[y]) for y in years]
+    for rule in rules:
+        for start, end in pairs:
+            if checked not in (start, end) or start.value <= 0 or end.value <= 0:
+                continue
+            ratio = end.value / start.value
+            if 1 / rule.factor < ratio < rule.factor:
+                continue
+            yield _magnitude(ctx, rule, checked, start, end, ratio)
+
+
+def _magnitude(
+    ctx: Context, rule: MagnitudeRule, checked: Figure, start: Figure, end: Figure, ratio: float
+) -> Violation:
+    info = ctx.indicators[checked.indicator]
+    messages = []
+    for lang in ("vi", "en"):
+
+        def shown(figure: Figure, lang: str = lang) -> str:
+            return f"{period_label(figure.period, lang)} ({amount(figure.value, info.unit, lang)})"
+
+        times = num(ratio if ratio >= 1 else 1 / ratio, lang)
+        if lang == "vi":
+            more = "lớn hơn" if ratio >= 1 else "nhỏ hơn"
+            text = (
+                f"{info.name_vi}: từ {shown(start)} đến {shown(end)} {more} {times} lần, "
+                "gấp 10 lần trở lên: nhầm dấu phẩy hay đơn vị?"
+            )
+        else:
+            more = "larger" if ratio >= 1 else "smaller"
+            text = (
+                f"{info.name_en}: from {shown(start)} to {shown(end)} it is {times} times "
+                f"{more}, an order of magnitude: a slipped decimal comma or a wrong unit?"
+            )
+        messages.append(text)
+    return ctx.violation(
+        rule=rule.id,
+        kind="magnitude",
         severity=rule.severity,
         checked=checked,
         vi=messages[0],

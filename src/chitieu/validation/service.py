@@ -49,7 +49,7 @@ from chitieu.validation.findings import (
 )
 from chitieu.validation.models import ValidationFinding
 from chitieu.validation.rules import RuleBook, load_rules
-from chitieu.validation.series import check_estimates, check_outliers
+from chitieu.validation.series import check_estimates, check_magnitudes, check_outliers
 from chitieu.validation.violation import Context, Violation
 
 __all__ = [
@@ -75,6 +75,7 @@ CHECKS: tuple[Callable[[Context, Figure], Iterator[Violation]], ...] = (
     check_sums,
     check_growth,
     check_outliers,
+    check_magnitudes,
     check_estimates,
 )
 

@@ -237,7 +237,7 @@ class CheckIn(BaseModel):
 class CheckedViolation(BaseModel):
     model_config = ConfigDict(strict=True)
     rule: str
-    kind: Literal["bounds", "period", "sum", "growth", "outlier", "estimate"]
+    kind: Literal["bounds", "period", "sum", "growth", "outlier", "magnitude", "estimate"]
     severity: Literal["warning", "blocking"]
     indicator: str
     region: str
