@@ -34,6 +34,7 @@ from chitieu.extraction.service import (
     ConflictMember,
     IngestReport,
     accept_figure,
+    better_figures,
     choose,
     conflicts,
     pending_figures,
@@ -592,7 +593,15 @@ def choose_figure(
             f"{observation.indicator_code}, {observation.region.name}, "
             f"{_period_label(observation.period, lang)}, {_label(observation.status, lang)}"
         )
-    Console(highlight=False).print(
+        better = [] if knowingly else better_figures(session, observation=observation)
+        kept = (
+            f"{_format.value_with_unit(better[0].value, better[0].unit, lang)} "
+            f"(#{better[0].id}, {_label(better[0].status, lang)})"
+            if better
+            else ""
+        )
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(
         tr(
             lang,
             f"Đã chọn số liệu #{observation_id} = {shown} cho {where}: {choice.reason}",
@@ -600,3 +609,15 @@ def choose_figure(
         ),
         markup=False,
     )
+    if kept:
+        # Said, so that nobody believes the estimate now counts.
+        console.print(
+            tr(
+                lang,
+                f"Lưu ý: kỳ này đã có {kept}; lựa chọn chỉ giữa các số cùng loại, số đó vẫn "
+                "được dùng (--knowingly để chọn số này thay nó)",
+                f"Note: this period has {kept}; the choice is among figures of one status and "
+                "that figure still counts (--knowingly to choose this one over it)",
+            ),
+            markup=False,
+        )

@@ -721,7 +721,8 @@ def choose(
     Choosing an estimate where an actual (or a preliminary figure) exists
     displaces it only ``knowingly``: the choice then carries the better status
     it was made against, so the series lets it stand; without that, a choice is
-    made among figures of its own status and never displaces a better one.
+    made among figures of its own status and never displaces a better one
+    (``better_figures`` names what it left standing).
     """
     observation = session.get(Observation, observation_id)
     if observation is None:
@@ -733,20 +734,12 @@ def choose(
     )
     if later is not None:
         raise InputError(f"số liệu #{observation.id} đã được sửa bằng #{later}; hãy chọn bản mới")
-    better = _better_figures(session, observation)
-    if better and not knowingly:
-        first = better[0]
-        raise InputError(
-            f"số liệu #{observation.id} là số {_STATUS_WORDS[observation.status]}; kỳ "
-            f"{observation.period} đã có số {_STATUS_WORDS[first.status]} "
-            f"{_format.number(first.value)} (#{first.id}): để vẫn chọn số này thay nó, "
-            "hãy xác nhận đã biết (--knowingly)"
-        )
+    better = better_figures(session, observation=observation)
     choice = ConflictChoice(
         indicator_code=observation.indicator_code,
         region_id=observation.region_id,
         period=observation.period,
-        status=better[0].status if better else observation.status,
+        status=better[0].status if better and knowingly else observation.status,
         observation=observation,
         chosen_by=chosen_by,
         chosen_at=utcnow(),
@@ -757,10 +750,7 @@ def choose(
     return choice
 
 
-_STATUS_WORDS = {"actual": "thực hiện", "preliminary": "sơ bộ", "estimate": "ước tính"}
-
-
-def _better_figures(session: Session, observation: Observation) -> list[Observation]:
+def better_figures(session: Session, *, observation: Observation) -> list[Observation]:
     """Current figures of the same period with a better status than ``observation``, best first."""
     rank = STATUS_RANK[observation.status]
     found = [
