@@ -169,15 +169,21 @@ def check_magnitudes(ctx: Context, checked: Figure) -> Iterator[Violation]:
         return
     points = _yearly_points(ctx, checked)
     year = parse_period(checked.period).start.year
-    years = [y for y in (year, year + 1) if y in points and y - 1 in points]
-    pairs = [(points[y - 1], points[y]) for y in years]
+    # Against the figure before it however far back (series have gaps); the first, against
+    # the one after it.
+    earlier = [y for y in points if y < year]
+    later = [y for y in points if y > year]
+    if earlier:
+        start, end = points[max(earlier)], points[year]
+    elif later:
+        start, end = points[year], points[min(later)]
+    else:
+        return
+    if start.value <= 0 or end.value <= 0:
+        return  # no ratio across nought; the bounds check signs
+    ratio = end.value / start.value
     for rule in rules:
-        for start, end in pairs:
-            if checked not in (start, end) or start.value <= 0 or end.value <= 0:
-                continue
-            ratio = end.value / start.value
-            if 1 / rule.factor < ratio < rule.factor:
-                continue
+        if not 1 / rule.factor < ratio < rule.factor:
             yield _magnitude(ctx, rule, checked, start, end, ratio)
 
 
