@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from chitieu import InputError, get_indicator, get_region, transaction
+from chitieu import get_indicator, get_region, transaction
+from chitieu._errors import StateError
 from chitieu._models import ConflictChoice, Observation, Plan
 from chitieu._periods import parse_period
 from chitieu.assessment.service import assess
@@ -20,6 +21,7 @@ from chitieu.extraction.service import choose, conflicts
 from chitieu.observation.service import Source, correct_observation, record_observation
 from tests.conftest import BACKENDS
 from tests.test_cli import chitieu
+from tests.webkit import page_csrf
 
 on_both = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 AS_OF = date(2026, 12, 1)
@@ -221,7 +223,7 @@ def test_the_library_guard_refuses_a_tenth_and_a_change_of_sign(loaded):
         row = session.get(Observation, _figure(session, "GRDP_GROWTH", "2024", 13.87, "actual"))
         assert row is not None
         for value in (1.387, -13.87):
-            with pytest.raises(InputError, match="--force"):
+            with pytest.raises(StateError, match="--force"):
                 correct_observation(
                     session, observation=row, value=value, recorded_by="x", note="y"
                 )
@@ -251,3 +253,32 @@ def test_validate_flags_a_jump_of_ten_times_inside_a_series(loaded):
     (jump,) = [f for f in found if f["period"] == "2021"]
     assert jump["indicator"] == "URBANISATION_RATE" and jump["rule"] == "order_of_magnitude"
     assert "năm 2020 (18,3%)" in jump["message_vi"] and "năm 2021 (1,5%)" in jump["message_vi"]
+
+
+def test_the_conflicts_page_offers_the_actual_and_asks_before_displacing_it(web):
+    client = web.clients["planner"]
+    with transaction(web.engine) as session:
+        estimate = _figure(session, "GRDP_GROWTH", "2024", 14.5, "estimate")
+        actual = _figure(session, "GRDP_GROWTH", "2024", 13.87, "actual")
+    page = client.get("/conflicts").text
+    assert f'value="{actual}"' in page and 'name="knowingly"' in page
+    statuses = []
+    for knowingly in ({}, {"knowingly": "true"}):
+        response = client.post(
+            "/conflicts/choose",
+            data={
+                "observation_id": str(estimate),
+                "reason": "số của tỉnh",
+                "csrf_token": page_csrf(page),
+                **knowingly,
+            },
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text
+        with transaction(web.engine) as session:
+            choice = session.scalars(
+                select(ConflictChoice).order_by(ConflictChoice.id.desc())
+            ).first()
+            assert choice is not None and choice.observation_id == estimate
+            statuses.append(choice.status)
+    assert statuses == ["estimate", "actual"]

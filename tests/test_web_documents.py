@@ -478,7 +478,9 @@ def test_the_2024_growth_conflict_appears_once_accepted_and_is_resolved_on_the_p
     found = section(page.text, GROWTH_2024)
     assert found is not None, "no 2024 growth conflict on /conflicts"
     radios = {int(v) for v in re.findall(r'name="observation_id" value="(\d+)"', found)}
-    assert radios == set(by_value.values())
+    # The period's actual is offered too: estimates are chosen between with it in view.
+    assert set(by_value.values()) <= radios
+    assert 'name="knowingly"' in found
     assert "<mark>14,5</mark>" in found and "<mark>13,85</mark>" in found
     assert '<textarea name="reason"' in found
     assert '<button type="submit" name="action" value="choose">' in found
@@ -706,7 +708,10 @@ def test_api_upload_review_and_choose(news_web):
         for c in client.get("/api/v1/conflicts", headers=headers).json()
     }
     members = conflicts[GROWTH_2024]["members"]
-    assert {m["observation_id"] for m in members} == set(observation_of.values())
+    # The period's figures of other statuses are listed too (the actual), as context.
+    estimates = {m["observation_id"] for m in members if m["status"] == "estimate"}
+    assert estimates == set(observation_of.values())
+    assert {m["status"] for m in members} - {"estimate"} <= {"actual", "preliminary"}
     chosen = client.post(
         "/api/v1/conflicts/choose",
         headers=headers,

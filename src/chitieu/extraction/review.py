@@ -323,7 +323,11 @@ class ConflictView:
 
     @property
     def choosable(self) -> bool:
-        return any(view.member.observation_id is not None for view in self.members)
+        """Whether a figure of the disputed status is accepted: the others are context."""
+        return any(
+            view.member.observation_id is not None and view.member.status == self.conflict.status
+            for view in self.members
+        )
 
 
 def _member_view(session: Session, member: ConflictMember) -> MemberView:

@@ -216,7 +216,8 @@ def correct_observation(
     if session.scalar(select(Observation.id).where(Observation.supersedes_id == observation.id)):
         raise StateError(f"số liệu #{observation.id} đã được sửa; hãy sửa bản mới nhất")
     if not force and order_of_magnitude(observation.value, value):
-        raise InputError(
+        # A conflict with the figure as it stands (409 in the API), not malformed input.
+        raise StateError(
             f"số liệu #{observation.id} ({observation.indicator_code}): "
             f"{_format.number(observation.value)} → {_format.number(value)} là thay đổi gấp 10 lần "
             "trở lên hoặc đổi dấu (nhầm dấu phẩy, đơn vị?); nếu đúng, hãy xác nhận (--force)"
