@@ -932,7 +932,8 @@ def test_eight_planners_correcting_one_figure_at_once_only_one_gets_through(
     figure = current_figure(loaded)
     for round_number in range(5):
         barrier = threading.Barrier(8)
-        value_of = {n: 10 * round_number + n + 0.25 for n in range(8)}
+        # Within ten times of each other: a larger step is refused by the correction guard.
+        value_of = {n: 10 + round_number + n / 10 + 0.0125 for n in range(8)}
 
         def planner(n: int, value: float, target: int, meet: threading.Barrier) -> object:
             with transaction(loaded) as session:
