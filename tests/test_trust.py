@@ -282,3 +282,14 @@ def test_the_conflicts_page_offers_the_actual_and_asks_before_displacing_it(web)
             assert choice is not None and choice.observation_id == estimate
             statuses.append(choice.status)
     assert statuses == ["estimate", "actual"]
+
+
+def test_observations_conflicts_lists_the_actual_beside_the_disputed_estimates(loaded):
+    with transaction(loaded) as session:
+        actual = _figure(session, "GRDP_GROWTH", "2024", 13.87, "actual")
+    args = ("observations", "--conflicts", "--indicator", "GRDP_GROWTH", "--period", "2024")
+    result = chitieu(*args, "--format", "json", db=_url(loaded))
+    assert result.returncode == 0, result.stderr
+    shown = {r["id"]: (r["status"], r["disputed"]) for r in json.loads(result.stdout)}
+    assert shown[actual] == ("actual", False)
+    assert {status for status, disputed in shown.values() if disputed} == {"estimate"}

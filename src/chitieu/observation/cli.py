@@ -47,7 +47,11 @@ def observations(
     status: Annotated[str | None, typer.Option(help="actual, estimate, preliminary.")] = None,
     history: Annotated[bool, typer.Option(help="Gồm cả các bản đã được sửa.")] = False,
     conflicts: Annotated[
-        bool, typer.Option(help="Chỉ các số liệu mà nguồn khác nói khác (only disputed figures).")
+        bool,
+        typer.Option(
+            help="Các kỳ có số liệu mâu thuẫn, với mọi số của kỳ đó "
+            "(disputed periods, with every figure of each)."
+        ),
     ] = False,
     output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
 ) -> None:
@@ -68,7 +72,10 @@ def observations(
         )
         disputed = disagreements(r for r in rows if not history or _is_current(r, rows))
         if conflicts:
-            rows = [row for row in rows if row.id in disputed]
+            # With the period's other figures (an actual beside disputed estimates): a choice
+            # between sources is made with every current figure in view.
+            periods = {(r.indicator_code, r.region_id, r.period) for r in rows if r.id in disputed}
+            rows = [r for r in rows if (r.indicator_code, r.region_id, r.period) in periods]
         records = [observation_record(row, disputed, lang) for row in rows]
         if chosen is not None and not conflicts:
             records += _computed_records(session, chosen, place, territory, period, lang)
