@@ -29,7 +29,7 @@ from chitieu.indicator.bounds import implausible
 from chitieu.indicator.models import DIRECTIONS, Indicator, IndicatorAgency
 from chitieu.observation.models import STATUSES
 from chitieu.observation.service import Source, record_observation
-from chitieu.plan.models import MEASURES, Plan, Target
+from chitieu.plan.models import MEASURES, PLAN_STATUSES, Plan, Target
 from chitieu.region.models import Region, RegionSuccession
 from chitieu.task.models import Task
 from chitieu.task.service import parse_timeframe
@@ -390,6 +390,7 @@ def _load_plans(session: Session, folder: Path, problems: _Problems, report: Loa
                 "horizon_start": int(row["horizon_start"]),
                 "horizon_end": int(row["horizon_end"]),
                 "kind": row["kind"],
+                "status": _plan_status(row.get("status") or "in_force"),
                 "source_document": _optional(lookup.document, row["doc"], "tài liệu"),
             },
         )
@@ -407,6 +408,12 @@ def _load_plans(session: Session, folder: Path, problems: _Problems, report: Loa
         "doc",
     )
     _load_table(session, folder, problems, report, stem="plans", columns=columns, build=build)
+
+
+def _plan_status(status: str) -> str:
+    if status not in PLAN_STATUSES:
+        raise ValueError(f"tình trạng kế hoạch '{status}'")
+    return status
 
 
 def _span(document: SourceDocument | None, row: dict[str, str]) -> tuple[int, int] | None:

@@ -13,10 +13,14 @@ from chitieu.indicator.models import Indicator
 from chitieu.region.models import Region
 
 MEASURES = ("level", "average_growth", "change_per_year", "cumulative")
+# Where a plan stands: still governs its territory, replaced by a later text (a draft
+# the adopted resolution superseded), or ended with the territory it was made for.
+PLAN_STATUSES = ("in_force", "superseded", "ceased")
 
 
 class Plan(Base):
     __tablename__ = "plan"
+    __table_args__ = (CheckConstraint(one_of("status", PLAN_STATUSES), name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
@@ -28,6 +32,7 @@ class Plan(Base):
     horizon_start: Mapped[int]
     horizon_end: Mapped[int]
     kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default="in_force", server_default="in_force")
     source_document_id: Mapped[int | None] = mapped_column(ForeignKey("source_document.id"))
 
     region: Mapped[Region] = relationship()
