@@ -16,6 +16,7 @@ from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.service import latest_observation
+from chitieu.plan.compare_cli import compare_command, plan_status_word
 from chitieu.plan.models import Plan, Target
 from chitieu.plan.service import get_plan, list_plans, list_targets, target_record
 from chitieu.region.service import get_region
@@ -25,13 +26,20 @@ FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table, jso
 
 
 def register(app: typer.Typer) -> None:
-    app.command("plans")(plans)
+    # A group whose bare call still lists the plans: `chitieu plans` as before,
+    # `chitieu plans compare` for what a merger changed.
+    group = typer.Typer(help="Liệt kê các kế hoạch (list plans).")
+    group.callback(invoke_without_command=True)(plans)
+    group.command("compare")(compare_command)
+    app.add_typer(group, name="plans")
     app.command("targets")(targets)
     app.command("overview")(overview)
 
 
 def plans(ctx: typer.Context, output: FormatOption = OutputFormat.table) -> None:
     """Liệt kê các kế hoạch (list plans)."""
+    if ctx.invoked_subcommand is not None:
+        return
     context = app_context(ctx)
     lang = context.lang
     with transaction(context.engine(), writes=False) as session:
@@ -45,6 +53,7 @@ def plans(ctx: typer.Context, output: FormatOption = OutputFormat.table) -> None
             ("title", tr(lang, "Tên", "Title")),
             ("issued", tr(lang, "Ngày ban hành", "Issued")),
             ("horizon", tr(lang, "Thời kỳ", "Horizon")),
+            ("status_shown", tr(lang, "Tình trạng", "Status")),
             ("targets", tr(lang, "Số chỉ tiêu", "Targets")),
         ],
     )
@@ -61,6 +70,8 @@ def _plan_record(plan: Plan, lang: str) -> dict[str, Any]:
         "region": plan.region.code,
         "horizon": f"{plan.horizon_start}-{plan.horizon_end}",
         "kind": plan.kind,
+        "status": plan.status,
+        "status_shown": plan_status_word(plan.status, lang),
         "targets": len(plan.targets),
     }
 

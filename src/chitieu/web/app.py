@@ -47,6 +47,7 @@ BUILT_IN = (
     "chitieu.web.home",
     "chitieu.user.views",
     "chitieu.plan.views",
+    "chitieu.plan.continuity_views",
     "chitieu.indicator.views",
     "chitieu.observation.views",
     "chitieu.extraction.views",

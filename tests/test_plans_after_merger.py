@@ -1,0 +1,220 @@
+"""The plans after the merger (../shared/data/plans_after_merger.csv, read at test time) in the
+embedded dataset, each cited by its page, and Decision 249's 2030 targets beside the new
+province's (``chitieu plans compare``, the continuity page)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from chitieu import EMBEDDED, RowsRejectedError, load_folder, transaction
+from chitieu._models import Plan, SourceDocument, Target
+from chitieu.plan.continuity import compare_plans
+from chitieu.plan.service import get_plan
+from tests.conftest import BACKENDS, SHARED
+from tests.test_cli import chitieu
+
+PLANS = SHARED / "data" / "plans_after_merger.csv"
+AS_OF = date(2026, 12, 5)
+# The catalogue keeps base units (docs/data-format.md).
+SCALES = {"tỷ đồng": 1e9, "tỷ USD": 1e9, "triệu lượt": 1e6}
+
+
+def rows() -> list[dict[str, str]]:
+    with PLANS.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def web_targets(session: Session) -> list[Target]:
+    return list(
+        session.scalars(
+            select(Target)
+            .join(SourceDocument, Target.source_document_id == SourceDocument.id)
+            .where(SourceDocument.kind == "web")
+        )
+    )
+
+
+def find(targets: list[Target], row: dict[str, str]) -> Target:
+    """The stored target citing the row's page with the row's quoted words."""
+    found = []
+    for target in targets:
+        document = target.source_document
+        assert document is not None and document.text is not None
+        if (
+            document.url == row["source_url"]
+            and target.span_start is not None
+            and document.text[target.span_start : target.span_end] == row["quote"]
+        ):
+            found.append(target)
+    assert len(found) == 1, f"{len(found)} stored targets for {row}"
+    return found[0]
+
+
+def base(text: str, unit: str) -> float | None:
+    return float(text) * SCALES.get(unit, 1.0) if text else None
+
+
+def test_the_list_is_the_one_the_issue_describes():
+    listed = rows()
+    assert len(listed) == 39
+    assert len({r["plan"] for r in listed}) == 9
+    assert len({r["source_url"] for r in listed}) == 13
+
+
+def test_every_row_is_a_target_cited_by_its_page_and_quote(loaded_sqlite):
+    listed = rows()
+    with transaction(loaded_sqlite) as session:
+        targets = web_targets(session)
+        stored = [find(targets, row) for row in listed]
+        assert len({t.id for t in stored}) == len(listed)
+        for target, row in zip(stored, listed, strict=True):
+            assert target.label_vi == row["indicator_text"]
+            assert target.minimum == pytest.approx(base(row["target_min"], row["unit"]))
+            if row["bound"] == ">=":
+                assert target.maximum is None
+            else:
+                assert target.maximum == pytest.approx(base(row["target_max"], row["unit"]))
+            year = row["target_period"].split("-")[-1]
+            assert target.period.endswith(year)
+            context = "context" in row["plan"]
+            assert target.region.code == ("bac_giang" if context else "bac_ninh")
+        plans = Counter(t.plan.code for t in stored)
+    assert plans["nq-dh-bn-2025"] == 4
+    assert plans["nq-hdnd-bn-2025"] == 8
+    assert plans["dk-ktxh-bn-2026-2030"] == 11
+
+
+def test_a_sample_of_values(loaded_sqlite):
+    with transaction(loaded_sqlite) as session:
+        resolution = get_plan(session, code_or_number="nq-dh-bn-2025")
+        growth = next(t for t in resolution.targets if t.indicator_code == "GRDP_GROWTH")
+        assert (growth.period, growth.measure, growth.minimum, growth.maximum) == (
+            "2026/2030",
+            "average_growth",
+            11,
+            12,
+        )
+        assert resolution.issued_on == date(2025, 9, 30)
+        plan_2025 = get_plan(session, code_or_number="nq-hdnd-bn-2025")
+        assert plan_2025.issued_on == date(2025, 7, 14)
+        values = {t.indicator_code: (t.minimum, t.maximum) for t in plan_2025.targets}
+        assert values["GRDP_GROWTH"] == (11.29, 11.29)
+        assert values["GRDP_PER_CAPITA_USD"] == (5500, 5700)
+        assert values["FDI_ATTRACTED_USD"] == (4.3e9, 4.3e9)
+        assert values["SOCIAL_INVESTMENT"] == (151_650e9, 151_650e9)
+        assert values["TOURISTS"] == (5.6e6, 5.6e6)
+        plan_2026 = get_plan(session, code_or_number="kh-ktxh-bn-2026")
+        assert {(t.period, t.minimum, t.maximum) for t in plan_2026.targets} >= {("2026", 12.5, 13)}
+
+
+def test_a_bound_the_source_cut_short_is_kept_and_said(loaded_sqlite):
+    with transaction(loaded_sqlite) as session:
+        resolution = get_plan(session, code_or_number="nq-dh-bn-2025")
+        per_capita = next(
+            t for t in resolution.targets if t.indicator_code == "GRDP_PER_CAPITA_USD"
+        )
+        assert (per_capita.minimum, per_capita.maximum) == (8700, None)
+        assert per_capita.footnote is not None and "cắt" in per_capita.footnote
+
+
+def test_the_drafts_are_superseded_and_bac_giangs_plans_ceased(loaded_sqlite):
+    with transaction(loaded_sqlite) as session:
+        status = {p.code: p.status for p in session.scalars(select(Plan))}
+    assert status["dk-ktxh-bn-2026-2030"] == "superseded"
+    assert status["dt-bcct-bn-2025"] == "superseded"
+    assert status["nq-dh-bn-2025"] == "in_force"
+    assert status["nq-hdnd-bn-2025"] == "in_force"
+    assert status["qd-249-2019"] == "ceased"
+    assert status["qh-bg-2021-2030"] == "ceased"
+
+
+def test_a_plan_status_outside_the_list_is_refused(tmp_path, engine):
+    folder = tmp_path / "dataset"
+    shutil.copytree(EMBEDDED, folder)
+    plans = folder / "plans.csv"
+    plans.write_text(
+        plans.read_text(encoding="utf-8").replace(",superseded,", ",bản nháp,", 1),
+        encoding="utf-8",
+    )
+    refused = pytest.raises(RowsRejectedError, match="tình trạng kế hoạch 'bản nháp'")
+    with refused, transaction(engine) as session:
+        load_folder(session, folder=folder)
+
+
+def _row(result_rows: list[dict[str, object]], indicator: str) -> dict[str, object]:
+    return next(r for r in result_rows if r["indicator"] == indicator)
+
+
+def test_compare_puts_249s_2030_target_beside_the_successors(loaded_sqlite):
+    with transaction(loaded_sqlite) as session:
+        result = compare_plans(
+            session, ceased=get_plan(session, code_or_number="249/QĐ-UBND"), as_of=AS_OF
+        )
+        records = [row.record() for row in result.rows]
+        assert {p.code for p in result.successors} == {"nq-dh-bn-2025", "mt-hatang-bn-2026-2030"}
+    per_capita = _row(records, "GRDP_PER_CAPITA_USD")
+    assert [t["min"] for t in per_capita["ceased_targets"]] == [10500]  # type: ignore[union-attr]
+    assert per_capita["ceased_shown"] == "10.500 USD/người (năm 2030)"
+    assert per_capita["successor_shown"] == "≥ 8.700 USD/người (năm 2030)"
+    assert per_capita["former_region"] == "bac_giang"
+    assert per_capita["current_region"] == "bac_ninh"
+    assert per_capita["current_period"] == "2025"
+    growth = _row(records, "GRDP_GROWTH")
+    assert growth["ceased_shown"] == "9–10% (giai đoạn 2026-2030)"
+    assert growth["successor_shown"] == "11–12% (giai đoạn 2026-2030)"
+    urban = _row(records, "URBANISATION_RATE")
+    assert urban["successor_shown"] == "65% (năm 2030)"
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_plans_compare_on_the_command_line(loaded):
+    database_url = loaded.url.render_as_string(hide_password=False)
+    as_of = ("--as-of", AS_OF.isoformat())
+    result = chitieu(
+        "plans", "compare", "--from", "249/QĐ-UBND", "--format", "json", *as_of, db=database_url
+    )
+    assert result.returncode == 0, result.stderr
+    per_capita = _row(json.loads(result.stdout), "GRDP_PER_CAPITA_USD")
+    assert per_capita["ceased_targets"][0]["min"] == 10500
+    assert per_capita["successor_targets"][0]["min"] == 8700
+    table = chitieu("plans", "compare", "--to", "nq-dh-bn-2025", *as_of, db=database_url)
+    assert table.returncode == 0, table.stderr
+    line = next(ln for ln in table.stdout.splitlines() if "GRDP bình quân đầu người" in ln)
+    assert "10.500 USD/người" in line and "≥ 8.700 USD/người" in line
+    listed = chitieu("plans", "--format", "json", db=database_url)
+    assert {p["code"]: p["status"] for p in json.loads(listed.stdout)}["qd-249-2019"] == "ceased"
+    bad = chitieu("plans", "compare", "--from", "khong-co", db=database_url)
+    assert bad.returncode != 0
+    assert bad.stderr.strip().splitlines() == ["Lỗi: không có kế hoạch 'khong-co'"]
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_the_continuity_page_shows_both_promises_in_vietnamese_format(web):
+    viewer = web.clients["viewer"]
+    page = viewer.get("/plans/compare", params={"from": "249/QĐ-UBND", "as_of": "2026-12-05"})
+    assert page.status_code == 200
+    text = page.text
+    start = text.index('<tr data-indicator="GRDP_PER_CAPITA_USD">')
+    row = text[start : text.index("</tr>", start)]
+    assert "10.500 USD/người (năm 2030)" in row
+    assert "≥ 8.700 USD/người (năm 2030)" in row
+    assert "5.600 USD/người (năm 2025)" in row
+    overview = viewer.get("/overview", params={"plan": "qd-249-2019"})
+    assert overview.status_code == 200
+    assert 'href="/plans/compare?from=qd-249-2019' in overview.text
+    missing = viewer.get("/plans/compare", params={"from": "khong-co"})
+    assert missing.status_code == 404
+
+
+def test_the_data_format_names_the_plan_status():
+    text = (Path(__file__).parents[1] / "docs" / "data-format.md").read_text(encoding="utf-8")
+    assert "`in_force`, `superseded`" in text
