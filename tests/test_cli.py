@@ -60,7 +60,9 @@ def test_targets_json_holds_decision_249_and_the_2024_plan(loaded_db):
         ("2026/2030", 9, 10, "average_growth"),
     ]
     assert growth[0]["baseline_value"] == 16
-    assert {t["plan"] for t in targets} == {"qd-249-2019", "kh-ktxh-2024"}
+    # Bắc Giang's two plans, and those of plans_after_merger.csv (tests/test_plans_after_merger.py).
+    assert {t["plan"] for t in targets} >= {"qd-249-2019", "kh-ktxh-2024", "nq-dh-bn-2025"}
+    assert len({t["plan"] for t in targets}) == 11
 
 
 def test_observations_show_the_conflicting_2024_growth_side_by_side(loaded_db):
