@@ -96,6 +96,7 @@ EXPECTED_POLICY: dict[tuple[str, str], str | None] = {
     ("GET", "/api/v1/agencies"): "admin",
     ("GET", "/api/v1/audit"): "admin",
     ("GET", "/overview"): "view",
+    ("GET", "/plans/compare"): "view",
     ("GET", "/api/v1/plans"): "view",
     ("GET", "/api/v1/plans/{code}/targets"): "view",
     ("GET", "/api/v1/assessments"): "view",
