@@ -19,6 +19,8 @@ from chitieu import EMBEDDED, RowsRejectedError, load_folder, transaction
 from chitieu._models import Plan, SourceDocument, Target
 from chitieu.plan.continuity import compare_plans
 from chitieu.plan.service import get_plan
+from chitieu.report.model import Table
+from chitieu.report.service import build_report
 from tests.conftest import BACKENDS, SHARED
 from tests.test_cli import chitieu
 
@@ -218,3 +220,22 @@ def test_the_continuity_page_shows_both_promises_in_vietnamese_format(web):
 def test_the_data_format_names_the_plan_status():
     text = (Path(__file__).parents[1] / "docs" / "data-format.md").read_text(encoding="utf-8")
     assert "`in_force`, `superseded`" in text
+
+
+def test_the_ceased_plans_report_ends_with_its_successors_targets(loaded_sqlite):
+    with transaction(loaded_sqlite) as session:
+        ceased = build_report(
+            session, plan=get_plan(session, code_or_number="249/QĐ-UBND"), as_of=AS_OF
+        )
+        in_force = build_report(
+            session, plan=get_plan(session, code_or_number="kh-ktxh-2024"), as_of=AS_OF
+        )
+    last = ceased.sections[-1]
+    assert last.heading.startswith("VIII.")
+    table = next(block for block in last.blocks if isinstance(block, Table))
+    rows = {cells[0].text: [c.text for c in cells] for cells in table.rows}
+    assert rows["GRDP bình quân đầu người"][1:3] == [
+        "10.500 USD/người (năm 2030)",
+        "≥ 8.700 USD/người (năm 2030)",
+    ]
+    assert not any(s.heading.startswith("VIII.") for s in in_force.sections)

@@ -29,6 +29,7 @@ from chitieu.plan.models import Plan
 from chitieu.region.models import Region
 from chitieu.report.analytics import analytics_section
 from chitieu.report.context import Context
+from chitieu.report.continuity import continuity_section
 from chitieu.report.followup import conflicts_section, tasks_section
 from chitieu.report.model import FORMATS, LANGS, Paragraph, Report, Section
 from chitieu.report.outlook import outlook_section
@@ -79,6 +80,9 @@ def build_report(
         tasks_section(ctx),
         conflicts_section(ctx),
     ]
+    succeeded = continuity_section(ctx)
+    if succeeded is not None:
+        sections.append(succeeded)
     document = f" ({plan.document_number})" if plan.document_number else ""
     return Report(
         lang=lang,
