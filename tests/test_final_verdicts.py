@@ -5,6 +5,7 @@ import math
 from datetime import date
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from chitieu import transaction
@@ -126,6 +127,14 @@ def test_the_plan_in_force_follows_the_calendar_and_the_succession(loaded):
     from chitieu.plan.in_force import plan_in_force  # new with the final verdicts
 
     with transaction(loaded) as session:
+        # The fallback to the ceased province's plan, before any plan of the successor is in
+        # the data: the plans of plans_after_merger.csv (the new Bắc Ninh's, and Bắc Giang's
+        # master plan, 2025 plan and urban orientation given as context) are set aside here.
+        for loaded_plan in session.scalars(
+            select(Plan).where(Plan.code.not_in(("qd-249-2019", "kh-ktxh-2024")))
+        ):
+            session.delete(loaded_plan)
+        session.flush()
         before = plan_in_force(session, as_of=date(2024, 6, 30))
         after = plan_in_force(session, as_of=date(2026, 12, 1))
         assert before.plan is not None and before.plan.code == "kh-ktxh-2024"
@@ -201,8 +210,9 @@ def test_assess_json_marks_every_ended_target_final(loaded):
         app, ["--db", url, "assess", "--as-of", "2026-12-01", "--format", "json"]
     )
     assert later_default.exit_code == 0
-    assert {r["plan"] for r in json.loads(later_default.stdout)} == {"qd-249-2019"}
-    assert "chưa có kế hoạch nào của Bắc Ninh" in later_default.stderr
+    # The new Bắc Ninh's 2026 targets (HĐND, 10/12/2025) are in force in December 2026.
+    assert {r["plan"] for r in json.loads(later_default.stdout)} == {"kh-ktxh-bn-2026"}
+    assert "chưa có kế hoạch nào của Bắc Ninh" not in later_default.stderr
 
 
 def test_the_report_on_an_ended_plan_is_a_final_report(loaded_sqlite):

@@ -36,7 +36,7 @@ from chitieu.document.models import SourceDocument
 from chitieu.extraction.service import choose
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import ImportBatch, Observation
-from chitieu.plan.dashboard import overview, status_word
+from chitieu.plan.dashboard import overview, status_word, verdict_word
 from chitieu.plan.service import get_plan
 from chitieu.report import Report, build_report, write_report
 from chitieu.report.model import Chart, FigureList, Section, Table
@@ -128,8 +128,8 @@ def written(loaded_sqlite, tmp_path_factory) -> Written:
             grdp_name=grdp.name("vi"),
             chosen_value=point.value,
             chosen_status=point.status,
-            statuses={row.target.row: status_word(row.status, "vi") for row in judged.rows},
-            statuses_en={row.target.row: status_word(row.status, "en") for row in judged.rows},
+            statuses={row.target.row: _said(row.assessment, "vi") for row in judged.rows},
+            statuses_en={row.target.row: _said(row.assessment, "en") for row in judged.rows},
             current_2024=(money.value, money.observation.unit, money.status),
         )
         vi = build_report(session, plan=plan, as_of=AS_OF, lang="vi")
@@ -458,6 +458,13 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         timeout=300,
         check=False,
     )
+
+
+def _said(assessment, lang: str) -> str:
+    """A status as the report's table says it: a final verdict or a projection, named."""
+    kind = verdict_word(assessment, lang)
+    shown = status_word(assessment.status, lang)
+    return f"{kind}: {shown}" if kind else shown
 
 
 def _db_file(engine) -> str:

@@ -45,16 +45,16 @@ def expected(web, *, plan_code: str, as_of: date, region: str | None = None) -> 
 
 
 def test_overview_statuses_and_counts_agree_with_assess(web):
-    # The plan in force at the date: Bắc Giang ceased on 1/7/2025 and no plan of the new
-    # Bắc Ninh is in the data, so its Decision 249, said so (the 2024 plan had ended).
+    # The plan in force at the date: Bắc Giang ceased on 1/7/2025; the newest plan of the
+    # new Bắc Ninh covering 2025 and issued by then is its Party Congress resolution.
     with transaction(web.engine) as session:
         chosen = default_plan(session, as_of=AS_OF)
         newest_code, newest_title = chosen.code, chosen.title
-        assert newest_code == "qd-249-2019"
+        assert newest_code == "nq-dh-bn-2025"
     page = web.clients["viewer"].get("/overview", params={"as_of": AS_OF.isoformat()})
     assert page.status_code == 200
     assert newest_title in page.text
-    assert "chưa có kế hoạch nào của Bắc Ninh có hiệu lực ngày 31/12/2025" in page.text
+    assert "chưa có kế hoạch nào của Bắc Ninh" not in page.text
     rows = shown_rows(page.text)
     wanted = expected(web, plan_code=newest_code, as_of=AS_OF)
     assert rows == wanted

@@ -56,6 +56,7 @@ def newest_plan(session: Session, *, region: Region, year: int, as_of: date) -> 
             Plan.horizon_end >= year,
             Plan.issued_on.is_(None) | (Plan.issued_on <= as_of),
             Plan.kind.not_like("%draft%"),
+            Plan.status != "superseded",
         )
         .order_by(Plan.issued_on.desc().nulls_last(), Plan.id.desc())
         .limit(1)
