@@ -253,3 +253,24 @@ def test_the_pages_tell_a_verdict_from_a_projection(web):
     assert 'class="badge status-succeeded"' in ended
     indicator = viewer.get("/indicators/GRDP_GROWTH").text
     assert 'data-final="true"' in indicator
+
+
+@pytest.mark.parametrize(
+    ("as_of", "expected"),
+    [
+        # Bắc Giang's master plan and urban orientation (context, few targets) cover 2023 too.
+        (date(2023, 6, 30), "qd-249-2019"),
+        (date(2024, 6, 30), "kh-ktxh-2024"),
+        # The new Bắc Ninh's 2025 plan carries out its Party Congress resolution that year.
+        (date(2025, 12, 31), "nq-hdnd-bn-2025"),
+        (date(2026, 12, 1), "kh-ktxh-bn-2026"),
+    ],
+)
+def test_the_plan_in_force_is_the_annual_plan_or_the_strategy_setting_most_targets(
+    loaded_sqlite, as_of, expected
+):
+    from chitieu.plan.in_force import plan_in_force
+
+    with transaction(loaded_sqlite, writes=False) as session:
+        chosen = plan_in_force(session, as_of=as_of).plan
+        assert chosen is not None and chosen.code == expected

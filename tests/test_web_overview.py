@@ -45,12 +45,13 @@ def expected(web, *, plan_code: str, as_of: date, region: str | None = None) -> 
 
 
 def test_overview_statuses_and_counts_agree_with_assess(web):
-    # The plan in force at the date: Bắc Giang ceased on 1/7/2025; the newest plan of the
-    # new Bắc Ninh covering 2025 and issued by then is its Party Congress resolution.
+    # The plan in force at the date: Bắc Giang ceased on 1/7/2025; of the new Bắc Ninh's
+    # plans covering 2025 and issued by then, its 2025 plan (HĐND, 14/7/2025) carries out
+    # the Party Congress resolution for that year.
     with transaction(web.engine) as session:
         chosen = default_plan(session, as_of=AS_OF)
         newest_code, newest_title = chosen.code, chosen.title
-        assert newest_code == "nq-dh-bn-2025"
+        assert newest_code == "nq-hdnd-bn-2025"
     page = web.clients["viewer"].get("/overview", params={"as_of": AS_OF.isoformat()})
     assert page.status_code == 200
     assert newest_title in page.text

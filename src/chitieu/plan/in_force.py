@@ -4,7 +4,9 @@ The province followed is the region of the first plan loaded; when it ceases
 (Bắc Giang merged into Bắc Ninh on 1/7/2025) its successor is followed, so a
 successor's plans are picked up as soon as they are in the data. Among the
 plans of that region whose period covers the date and that were issued by
-then, the newest wins (an annual plan over the strategy it carries out). With
+then, an annual plan wins over the strategy it carries out, then the one
+setting the most targets (a socio-economic plan over a sector's
+orientation given as context), then the newest. With
 none yet for the successor, the predecessor's plan still running is taken and
 the choice is said.
 """
@@ -14,12 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from chitieu import _format
 from chitieu._labels import tr
-from chitieu.plan.models import Plan
+from chitieu.plan.models import Plan, Target
 from chitieu.region.models import Region, RegionSuccession
 
 
@@ -47,7 +49,12 @@ def successor_region(session: Session, *, region: Region) -> Region | None:
 
 
 def newest_plan(session: Session, *, region: Region, year: int, as_of: date) -> Plan | None:
-    """The newest plan for ``region`` covering ``year``, issued by ``as_of`` (drafts aside)."""
+    """The plan for ``region`` covering ``year``, issued by ``as_of``, that a planner follows.
+
+    Drafts and superseded plans aside; an annual plan first, then the most
+    targets, then the newest.
+    """
+    targets = select(func.count(Target.id)).where(Target.plan_id == Plan.id).scalar_subquery()
     query = (
         select(Plan)
         .where(
@@ -58,7 +65,12 @@ def newest_plan(session: Session, *, region: Region, year: int, as_of: date) -> 
             Plan.kind.not_like("%draft%"),
             Plan.status != "superseded",
         )
-        .order_by(Plan.issued_on.desc().nulls_last(), Plan.id.desc())
+        .order_by(
+            case((Plan.kind == "annual", 0), else_=1),
+            targets.desc(),
+            Plan.issued_on.desc().nulls_last(),
+            Plan.id.desc(),
+        )
         .limit(1)
     )
     return session.scalar(query)
