@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
 
 from chitieu._periods import parse_period
 from chitieu.validation.figures import Figure, year_before
@@ -20,6 +21,9 @@ from chitieu.validation.violation import (
     signed,
     status_word,
 )
+
+# The kinds of rule read along a yearly series.
+_R = TypeVar("_R", OutlierRule, MagnitudeRule)
 
 # The modified z-score scales the median absolute deviation to a normal law's
 # standard deviation (Iglewicz and Hoaglin); with MAD 0, the mean absolute
@@ -68,15 +72,20 @@ def _yearly_points(ctx: Context, checked: Figure) -> dict[int, Figure]:
     return points
 
 
-def check_outliers(ctx: Context, checked: Figure) -> Iterator[Violation]:
+def _yearly_rules(ctx: Context, checked: Figure, rules: Sequence[_R]) -> list[_R]:
+    """The rules of a kind that select the checked figure's indicator, when it has a year before."""
     info = ctx.indicators.get(checked.indicator)
     if info is None or year_before(checked.period) is None:
-        return
-    rules = [
+        return []
+    return [
         rule
-        for rule in ctx.rules.outliers
+        for rule in rules
         if rule.select.matches(code=info.code, unit=info.unit, group=info.group)
     ]
+
+
+def check_outliers(ctx: Context, checked: Figure) -> Iterator[Violation]:
+    rules = _yearly_rules(ctx, checked, ctx.rules.outliers)
     if not rules:
         return
     points = _yearly_points(ctx, checked)
@@ -157,14 +166,7 @@ def _outlier(
 
 def check_magnitudes(ctx: Context, checked: Figure) -> Iterator[Violation]:
     """A jump of an order of magnitude into the checked figure's year or out of it."""
-    info = ctx.indicators.get(checked.indicator)
-    if info is None or year_before(checked.period) is None:
-        return
-    rules = [
-        rule
-        for rule in ctx.rules.magnitudes
-        if rule.select.matches(code=info.code, unit=info.unit, group=info.group)
-    ]
+    rules = _yearly_rules(ctx, checked, ctx.rules.magnitudes)
     if not rules:
         return
     points = _yearly_points(ctx, checked)
