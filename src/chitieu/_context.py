@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated
 
 import typer
 from sqlalchemy.engine import Engine
@@ -39,3 +41,13 @@ def app_context(ctx: typer.Context) -> AppContext:
     found = ctx.find_object(AppContext)
     assert found is not None, "the root callback sets the context"
     return found
+
+
+# The day a command judges at, the same option on every command that takes one.
+AsOf = Annotated[
+    str | None, typer.Option("--as-of", help="Ngày xét, YYYY-MM-DD (mặc định hôm nay).")
+]
+
+
+def as_of_day(text: str | None) -> date:
+    return date.fromisoformat(text) if text else date.today()

@@ -24,6 +24,7 @@ BUILT_IN = (
     "chitieu.observation.cli",
     "chitieu.task.cli",
     "chitieu.submission.cli",
+    "chitieu.owed.cli",
     "chitieu.export.cli",
     "chitieu.extraction.cli",
     "chitieu.catalogue_cli",

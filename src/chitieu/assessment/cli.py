@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from chitieu import _format
-from chitieu._context import app_context
+from chitieu._context import AsOf, app_context, as_of_day
 from chitieu._database import transaction
 from chitieu._errors import InputError, NotFoundError
 from chitieu._labels import tr
@@ -44,9 +43,7 @@ _STATUS_WORDS = {
 
 def assess_command(
     ctx: typer.Context,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Ngày đánh giá, YYYY-MM-DD (mặc định hôm nay).")
-    ] = None,
+    as_of: AsOf = None,
     plan: Annotated[str | None, typer.Option(help="Mã hoặc số hiệu kế hoạch.")] = None,
     region: Annotated[str | None, typer.Option(help="Mã hoặc tên địa bàn.")] = None,
     output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
@@ -54,7 +51,7 @@ def assess_command(
     """Đánh giá từng mục tiêu của kế hoạch với số liệu đến một ngày (assess every target)."""
     context = app_context(ctx)
     lang = context.lang
-    day = date.fromisoformat(as_of) if as_of else date.today()
+    day = as_of_day(as_of)
     with transaction(context.engine(), writes=False) as session:
         # No --plan: the plan in force at the date, as the overview and the report take it.
         chosen = get_plan(session, code_or_number=plan) if plan else None

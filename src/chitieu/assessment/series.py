@@ -194,6 +194,13 @@ def yearly(
     }
 
 
+def known_periods(
+    session: Session, *, indicator: Indicator, region: Region, as_of: date
+) -> set[str]:
+    """The periods with a figure that counts by ``as_of`` (doubtful figures set aside do not)."""
+    return {point.period for point in _points(session, indicator, region, as_of, "vi", None)}
+
+
 def latest_partial(
     session: Session, *, indicator: Indicator, region: Region, year: int, as_of: date
 ) -> Point | None:

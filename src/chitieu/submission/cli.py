@@ -9,11 +9,12 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from chitieu._context import app_context
+from chitieu._context import AsOf, app_context, as_of_day
 from chitieu._database import transaction
 from chitieu._labels import tr
 from chitieu.agency.service import get_agency
 from chitieu.audit.service import record_change
+from chitieu.owed.service import figures_owed, rows_to_fill
 from chitieu.submission.service import import_submission
 from chitieu.submission.template import write_template
 
@@ -56,9 +57,11 @@ def import_file(
         tr(
             lang,
             f"{file}: {report.rows} dòng, ghi {report.written}, đã có {report.unchanged}, "
-            f"lỗi {len(report.problems)}",
+            f"lỗi {len(report.problems)}"
+            + (f", bỏ qua {report.blank} dòng chưa điền giá trị" if report.blank else ""),
             f"{file}: {report.rows} rows, {report.written} written, {report.unchanged} unchanged, "
-            f"{len(report.problems)} rejected",
+            f"{len(report.problems)} rejected"
+            + (f", {report.blank} unfilled rows skipped" if report.blank else ""),
         )
     )
     for problem in report.problems:
@@ -68,9 +71,27 @@ def import_file(
 def template(
     ctx: typer.Context,
     out: Annotated[Path, typer.Argument(help="Tệp .xlsx sẽ ghi.")],
+    agency: Annotated[
+        str | None,
+        typer.Option(help="Điền sẵn các số liệu cơ quan này còn thiếu (mã hoặc tên)."),
+    ] = None,
+    as_of: AsOf = None,
 ) -> None:
     """Ghi mẫu Excel để cơ quan điền số liệu (write the Excel submission template)."""
     context = app_context(ctx)
-    with transaction(context.engine()) as session:
-        write_template(session, path=out)
-    Console().print(tr(context.lang, f"Đã ghi mẫu: {out}", f"Template written: {out}"))
+    lang = context.lang
+    day = as_of_day(as_of)
+    with transaction(context.engine(), writes=False) as session:
+        rows = []
+        if agency:
+            chosen = get_agency(session, code_or_name=agency)
+            rows = rows_to_fill(figures_owed(session, as_of=day, agency=chosen, lang=lang))
+        write_template(session, path=out, rows=rows)
+    Console().print(
+        tr(
+            lang,
+            f"Đã ghi mẫu: {out}" + (f" ({len(rows)} dòng cần điền)" if agency else ""),
+            f"Template written: {out}" + (f" ({len(rows)} rows to fill)" if agency else ""),
+        ),
+        highlight=False,
+    )

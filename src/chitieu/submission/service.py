@@ -89,6 +89,8 @@ class ImportReport:
     rows: int = 0
     written: int = 0
     unchanged: int = 0
+    # Rows with no value: a pre-filled template's rows the agency has no figure for yet.
+    blank: int = 0
     problems: list[RowProblem] = field(default_factory=list)
 
 
@@ -349,6 +351,10 @@ def import_submission(
     seen: dict[tuple[str, int, str, str], int] = {}
     catalogue = FileCatalogue(session)
     for line, cells, problem in read_submission(path):
+        if problem is None and "value" in cells and not cells["value"].strip():
+            # A template row sent back unfilled: the agency has no figure for it yet.
+            report.blank += 1
+            continue
         report.rows += 1
         try:
             if problem is not None:
@@ -364,7 +370,8 @@ def import_submission(
         seen[key] = line
         good.append(row)
     if report.rows == 0:
-        raise InputError(f"{path}: không có dòng số liệu nào")
+        blank = f" ({report.blank} dòng chưa điền giá trị)" if report.blank else ""
+        raise InputError(f"{path}: không có dòng số liệu nào{blank}")
     if report.problems and not partial:
         raise RowsRejectedError(str(path), report.problems)
     batch = ImportBatch(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -15,16 +17,37 @@ from chitieu.submission.service import COLUMNS
 HEADINGS_VI = ("Chỉ tiêu", "Địa bàn", "Kỳ", "Giá trị", "Đơn vị", "Loại số", "Ghi chú")
 
 
-def write_template(session: Session, *, path: Path, region: str = "bac_giang") -> None:
-    """An .xlsx with the submission sheet, an example row, and the indicator list."""
+@dataclass(frozen=True)
+class RowToFill:
+    """A row of the template with everything but the figure filled in."""
+
+    indicator: str
+    region: str
+    period: str
+    unit: str
+    needed_for: str = ""
+
+
+# Not a column the import reads: it tells the person filling in why the row is asked for.
+NEEDED_FOR = "can_cho"
+
+
+def write_template(
+    session: Session, *, path: Path, rows: Sequence[RowToFill] = (), region: str = "bac_giang"
+) -> None:
+    """An .xlsx with the submission sheet, ``rows`` ready to fill, and the indicator list.
+
+    No example figure stands in the sheet: a row sent back unfilled is
+    skipped by the import, a filled example would be imported as a figure.
+    """
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None
     sheet.title = "so_lieu"
-    append_row(sheet, COLUMNS)
-    append_row(
-        sheet, ["GRDP_GROWTH", region, "2024", "13,85", "%", "ước tính", "ví dụ, xoá dòng này"]
-    )
+    append_row(sheet, [*COLUMNS, NEEDED_FOR] if rows else COLUMNS)
+    for row in rows:
+        filled = [row.indicator, row.region, row.period, "", row.unit, "", "", row.needed_for]
+        append_row(sheet, filled)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     catalogue = workbook.create_sheet("chi_tieu")
@@ -48,6 +71,9 @@ def write_template(session: Session, *, path: Path, region: str = "bac_giang") -
         "quý I/2025 (2025-Q1), tháng 5/2023 (2023-M05), 30/6/2023.",
         "Giá trị: 1.234,5 hoặc 1234.5; đơn vị có thể kèm cấp số: tỷ đồng, triệu USD.",
         "Loại số: thực hiện, ước tính, sơ bộ. Chỉ tiêu có công thức không nhập.",
+        f"Ví dụ một dòng: GRDP_GROWTH | {region} | 2024 | 13,85 | % | ước tính | (ghi chú).",
+        "Dòng để trống giá trị được bỏ qua khi nhập; cột can_cho chỉ để biết số liệu cần cho "
+        "kế hoạch nào, không được nhập.",
     ):
         append_row(notes, [line])
     workbook.save(path)

@@ -172,7 +172,6 @@ def agency_template(session: Session, *, actor: Actor) -> bytes:
         write_template(session, path=path, region=region.code if region else "bac_giang")
         workbook = load_workbook(path)
     sheet = workbook["so_lieu"]
-    sheet.delete_rows(2, sheet.max_row)  # the core's example row: these rows replace it
     for indicator in indicators:
         append_row(
             sheet, [indicator.code, region.code if region else "", "", "", indicator.unit, "", ""]
@@ -184,7 +183,7 @@ def agency_template(session: Session, *, actor: Actor) -> bytes:
             catalogue.delete_rows(row)
     append_row(
         workbook["huong_dan"],
-        ["Điền kỳ và giá trị vào các dòng có số liệu; xoá các dòng chưa có số liệu trước khi gửi."],
+        ["Điền kỳ và giá trị vào các dòng có số liệu; dòng để trống giá trị được bỏ qua."],
     )
     out = BytesIO()
     workbook.save(out)

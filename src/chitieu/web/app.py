@@ -52,6 +52,7 @@ BUILT_IN = (
     "chitieu.observation.views",
     "chitieu.extraction.views",
     "chitieu.submission.views",
+    "chitieu.owed.views",
     "chitieu.task.views",
     "chitieu.scenario.views",
     "chitieu.validation.views",

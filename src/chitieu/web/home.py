@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, ConfigDict
 
-from chitieu.user.service import Actor
+from chitieu.user.service import Actor, agency_bound
 from chitieu.web._auth import requires
 
 router = APIRouter()
@@ -32,7 +32,8 @@ def register(app: FastAPI) -> None:
 
 @router.get("/", include_in_schema=False)
 def home(actor: Annotated[Actor, Depends(requires(None))]) -> RedirectResponse:
-    return RedirectResponse("/overview", status_code=303)
+    # An agency editor's first question is what it still has to report.
+    return RedirectResponse("/requests" if agency_bound(actor) else "/overview", status_code=303)
 
 
 @router.get("/api/v1/health", tags=["meta"])

@@ -1,0 +1,1 @@
+"""Figures owed: which agency still owes which figure for which target."""
