@@ -16,9 +16,9 @@ from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.service import latest_observation
-from chitieu.plan.compare_cli import compare_command, plan_status_word
+from chitieu.plan.compare_cli import compare_command
 from chitieu.plan.models import Plan, Target
-from chitieu.plan.service import get_plan, list_plans, list_targets, target_record
+from chitieu.plan.service import get_plan, list_plans, list_targets, plan_status_word, target_record
 from chitieu.region.service import get_region
 
 PlanOption = Annotated[str | None, typer.Option("--plan", help="Mã hoặc số hiệu kế hoạch.")]

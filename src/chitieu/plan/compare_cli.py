@@ -15,17 +15,6 @@ from chitieu._output import OutputFormat, emit
 from chitieu.plan.continuity import compare_plans, default_ceased
 from chitieu.plan.service import get_plan
 
-_STATUS_WORDS = {
-    "in_force": ("còn hiệu lực", "in force"),
-    "superseded": ("đã được thay thế", "superseded"),
-    "ceased": ("đã chấm dứt", "ceased"),
-}
-
-
-def plan_status_word(status: str, lang: str = "vi") -> str:
-    vi, en = _STATUS_WORDS.get(status, (status, status))
-    return tr(lang, vi, en)
-
 
 def compare_command(
     ctx: typer.Context,

@@ -8,9 +8,8 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 
 from chitieu._version import current_version
-from chitieu.plan.compare_cli import plan_status_word
 from chitieu.plan.continuity import compare_plans, default_ceased
-from chitieu.plan.service import get_plan, list_plans
+from chitieu.plan.service import get_plan, list_plans, plan_status_word
 from chitieu.plan.views import LINE, Code, parse_day
 from chitieu.user.service import Actor
 from chitieu.web._auth import requires

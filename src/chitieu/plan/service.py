@@ -9,6 +9,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from chitieu._errors import NotFoundError
+from chitieu._labels import tr
 from chitieu.indicator.models import Indicator
 from chitieu.plan.models import Plan, Target
 from chitieu.region.models import Region
@@ -97,3 +98,16 @@ def target_record(target: Target) -> dict[str, Any]:
         "source_document": target.source_document.key if target.source_document else None,
         "span": [target.span_start, target.span_end] if target.span_start is not None else None,
     }
+
+
+# How a plan stands, in the words of the plans list, the continuity page and the report.
+_STATUS_WORDS = {
+    "in_force": ("còn hiệu lực", "in force"),
+    "superseded": ("đã được thay thế", "superseded"),
+    "ceased": ("đã chấm dứt", "ceased"),
+}
+
+
+def plan_status_word(status: str, lang: str = "vi") -> str:
+    vi, en = _STATUS_WORDS.get(status, (status, status))
+    return tr(lang, vi, en)

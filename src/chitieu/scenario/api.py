@@ -15,11 +15,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 from chitieu._errors import InputError
 from chitieu.plan.service import get_plan
-from chitieu.scenario.cli import INVESTMENT_NOTE, INVESTMENT_NOTE_EN
 from chitieu.scenario.page import MAX_RUNS, MAX_YEARS, PAGE_RUNS, checked, run_path
 from chitieu.scenario.service import (
     DEFAULT_SEED,
     EXAMPLE,
+    INVESTMENT_NOTE,
+    INVESTMENT_NOTE_EN,
     Scenario,
     ScenarioYear,
     YearAssumptions,

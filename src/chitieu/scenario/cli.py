@@ -27,6 +27,8 @@ from chitieu.scenario.service import (
     DEFAULT_RUNS,
     DEFAULT_SEED,
     EXAMPLE,
+    INVESTMENT_NOTE,
+    INVESTMENT_NOTE_EN,
     check_targets,
     compounds,
     load_scenario,
@@ -44,15 +46,6 @@ FormatOption = Annotated[Format, typer.Option("--format", help="table hoặc jso
 PlanOption = Annotated[
     str | None, typer.Option("--plan", help="Mã hoặc số hiệu kế hoạch (mặc định mọi kế hoạch).")
 ]
-
-INVESTMENT_NOTE = (
-    "Vốn đầu tư cần có = ICOR × tốc độ tăng × GRDP: yêu cầu theo đồng nhất thức kế toán "
-    "từ các giả định, không phải dự báo vốn đầu tư."
-)
-INVESTMENT_NOTE_EN = (
-    "Investment required = ICOR × growth × GRDP: an accounting requirement implied by "
-    "the assumptions, not a forecast of investment."
-)
 
 
 def register(app: typer.Typer) -> None:

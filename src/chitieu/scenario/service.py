@@ -712,3 +712,14 @@ def _summarise(
     result.probability = float(met.mean())
     result.outcome = _quantiles(outcome)
     result.fan = {year: _quantiles(values) for year, values in sorted(paths.items())}
+
+
+# Said wherever a scenario path shows the investment it implies.
+INVESTMENT_NOTE = (
+    "Vốn đầu tư cần có = ICOR × tốc độ tăng × GRDP: yêu cầu theo đồng nhất thức kế toán "
+    "từ các giả định, không phải dự báo vốn đầu tư."
+)
+INVESTMENT_NOTE_EN = (
+    "Investment required = ICOR × growth × GRDP: an accounting requirement implied by "
+    "the assumptions, not a forecast of investment."
+)

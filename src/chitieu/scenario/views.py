@@ -21,7 +21,6 @@ from chitieu.chart._render import to_svg
 from chitieu.plan.models import Plan
 from chitieu.plan.service import get_plan, list_plans
 from chitieu.scenario import api as scenario_api
-from chitieu.scenario.cli import INVESTMENT_NOTE, INVESTMENT_NOTE_EN
 from chitieu.scenario.page import (
     MAX_RUNS,
     PAGE_RUNS,
@@ -42,6 +41,8 @@ from chitieu.scenario.page import (
 from chitieu.scenario.service import (
     DEFAULT_SEED,
     EXAMPLE,
+    INVESTMENT_NOTE,
+    INVESTMENT_NOTE_EN,
     SECTORS,
     load_scenario,
 )
