@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 from datetime import date
 
 import pytest
@@ -220,6 +221,11 @@ def test_the_report_on_an_ended_plan_is_a_final_report(loaded_sqlite):
         plan = get_plan(session, code_or_number="249/QĐ-UBND")
         final = build_report(session, plan=plan, as_of=date(2026, 12, 1))
         running = build_report(session, plan=plan, as_of=date(2023, 12, 31))
+        pace = next(
+            a.observed_pace
+            for a in assess(session, as_of=date(2026, 12, 1), plan=plan)
+            if (a.target.indicator_code, a.target.period) == ("GRDP_GROWTH", "2019/2025")
+        )
     assert final.title == "BÁO CÁO TỔNG KẾT THỰC HIỆN KẾ HOẠCH"
     assert running.title == "BÁO CÁO TÌNH HÌNH THỰC HIỆN KẾ HOẠCH"
     verdicts = final.sections[1]
@@ -237,6 +243,17 @@ def test_the_report_on_an_ended_plan_is_a_final_report(loaded_sqlite):
     assert "Bắc Giang đã ngừng tồn tại" in verdicts.blocks[0].text
     growth = verdicts.sections[0].blocks[0].text
     assert growth.startswith("1. Tốc độ tăng trưởng GRDP") and "2019-2024" in growth
+    # A verdict leads with what was reached against what was set, read from the assessment.
+    reached = re.search(r"bình quân 2019-2024 đạt ([\d,]+)%/năm, mục tiêu 12–13%/năm", growth)
+    assert reached is not None, growth
+    assert pace is not None and float(reached[1].replace(",", ".")) == pytest.approx(
+        pace, abs=0.005
+    )
+    # Which source stood for which year is the conflicts section's business, not the verdict's.
+    lines = [b.text for part in verdicts.sections for b in part.blocks]
+    assert not any(re.search(r"\d{4}: dùng .*nguồn khác", line) for line in lines)
+    # The region's end is said once, above the lines.
+    assert not any("ngừng tồn tại từ" in line for line in lines[:-1])
     passed_on = verdicts.sections[-1].blocks
     assert len(passed_on) == 1 and "các mục tiêu sau" in passed_on[0].text
     assert "5. Hệ số ICOR (năm 2030)" in passed_on[0].text

@@ -7,10 +7,14 @@ the assessment gives; then the targets passed to the successor's plan.
 
 from __future__ import annotations
 
+import re
+
+from chitieu._periods import parse_period
+from chitieu.assessment.final import years_text
 from chitieu.plan.dashboard import OverviewRow, status_word
 from chitieu.report.context import Context
 from chitieu.report.model import Paragraph, Section
-from chitieu.report.text import region_name
+from chitieu.report.text import region_name, target_text, value_text
 
 _GROUPS = ("achieved", "not_achieved", "insufficient_data", "succeeded")
 
@@ -71,7 +75,40 @@ def _label(ctx: Context, row: OverviewRow) -> str:
     return target.label_vi if ctx.lang == "vi" else target.indicator.name_en
 
 
+# A source chosen for one year ("2023: dùng 13,45 (…); nguồn khác: …") is the conflicts
+# section's business; a verdict says what was reached and why it settles, or not.
+_SOURCE_CHOICE = re.compile(r"^\d{4}\S*: (dùng|số ước tính|số sơ bộ)")
+
+
+def _reached(ctx: Context, row: OverviewRow) -> str | None:
+    """What the figures show against the target: the average reached, or the last figure."""
+    result, target = row.assessment, row.target
+    goal = target_text(target, ctx.lang)
+    if result.method in ("average-growth", "points-per-year") and result.observed_pace is not None:
+        years = years_text(result.years_used)
+        pace = value_text(round(result.observed_pace, 2), target.unit, ctx.lang)
+        return ctx.t(
+            f"bình quân {years} đạt {pace}/năm, mục tiêu {goal}/năm",
+            f"{years} averaged {pace} a year against {goal}",
+        )
+    if result.latest is not None:
+        shown = value_text(result.latest.value, target.unit, ctx.lang)
+        when = parse_period(result.latest.period).label(ctx.lang)
+        return ctx.t(f"{shown} ({when}), mục tiêu {goal}", f"{shown} ({when}) against {goal}")
+    return None
+
+
 def _line(ctx: Context, row: OverviewRow) -> str:
-    note = row.assessment.record()["note"]
     head = f"{row.target.row}. {_label(ctx, row)} ({row.period_label})"
-    return head + (f": {note}." if note else ".")
+    # The section opens by saying the region ceased: each line keeps only what it used.
+    ceased = ctx.t(
+        f"{row.target.region.name} ngừng tồn tại từ ", f"{row.target.region.name} ceased"
+    )
+    reasons = [
+        re.sub(r"^[^;]*; ", "", n) if n.startswith(ceased) and "; " in n else n
+        for n in row.assessment.notes
+        if not _SOURCE_CHOICE.match(n)
+    ]
+    reached = _reached(ctx, row)
+    parts = ([reached] if reached else []) + reasons
+    return head + (f": {'; '.join(parts)}." if parts else ".")
