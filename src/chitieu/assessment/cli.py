@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.padding import Padding
+from rich.text import Text
 
 from chitieu import _format
 from chitieu._context import AsOf, app_context, as_of_day
@@ -15,6 +19,7 @@ from chitieu._database import transaction
 from chitieu._errors import InputError, NotFoundError
 from chitieu._labels import tr
 from chitieu._output import OutputFormat, emit
+from chitieu._periods import parse_period
 from chitieu.assessment.open_sdg import Case, progress
 from chitieu.assessment.service import assess
 from chitieu.plan.in_force import plan_in_force
@@ -91,6 +96,15 @@ def assess_command(
                 for key in ("observed_pace", "required_pace")
                 if record[key] is not None
             )
+    title = tr(
+        lang,
+        f"Đánh giá mục tiêu đến {_format.day(day)}",
+        f"Targets assessed as of {_format.day(day)}",
+    )
+    console = Console()
+    if output is OutputFormat.table and console.width < WIDE:
+        _print_narrow(console, records, title, lang)
+        return
     emit(
         records,
         output=output,
@@ -112,6 +126,41 @@ def assess_command(
             ("note", tr(lang, "Ghi chú", "Note")),
         ],
     )
+
+
+# Below this many columns the ten-column table breaks every word: one block per target instead.
+WIDE = 120
+
+
+def _with_unit(text: str, unit: str | None) -> str:
+    if not text or text == "—" or not unit:
+        return text
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+
+
+def _print_narrow(console: Console, records: list[dict[str, Any]], title: str, lang: str) -> None:
+    console.print(f"[bold]{escape(title)}[/]")
+    plans = {r["plan_document"] for r in records}
+    if len(plans) == 1:
+        plan = plans.pop()
+        console.print(escape(tr(lang, f"Kế hoạch {plan}", f"Plan {plan}")))
+    for r in records:
+        console.print()
+        period = parse_period(r["period"]).label(lang)
+        console.print(f"[bold]{escape(str(r['row']))}. {escape(r['label'])}[/] ({period})")
+        unit = r["unit"]
+        facts = [f"{tr(lang, 'Mục tiêu', 'Target')} {_with_unit(r['target_shown'], unit)}"]
+        if r["latest_value"] is not None:
+            facts.append(f"{tr(lang, 'mới nhất', 'latest')} {r['latest_shown']}")
+        if r["pace_shown"]:
+            # An ended period has only the pace it reached; a running one also the pace it needs.
+            said = ("bình quân đạt", "averaged") if r["final"] else ("tốc độ: đạt → cần", "pace")
+            facts.append(f"{tr(lang, *said)} {r['pace_shown']}")
+        console.print(Padding(escape(" · ".join(facts)), (0, 0, 0, 2), expand=False))
+        kind = "" if r["status"] == "succeeded" else f"{r['kind_shown']}: "
+        console.print(Padding(f"{kind}{r['status_shown']}", (0, 0, 0, 2), expand=False))
+        if r["note"]:
+            console.print(Padding(Text(r["note"], style="dim"), (0, 0, 0, 2), expand=False))
 
 
 def progress_command(
