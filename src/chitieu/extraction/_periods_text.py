@@ -17,6 +17,9 @@ class PeriodMention:
     end: int
     code: str
     comparison: bool = False
+    # "cùng kỳ năm 2023 chỉ đạt 5,03%": the base period's own value, the figure's period
+    # is the report's, moved to this year.
+    base_year: int | None = None
 
     def resolve(self, year: int | None, year_to_date: str | None = None) -> str | None:
         if self.code == "{ytd}":
@@ -32,17 +35,33 @@ _SEP_YEAR = rf"(?:\s*/\s*|\s+(?:nam\s+)?)({_YEAR})"
 # Patterns on folded text, most specific first; a later pattern never takes a
 # span an earlier one matched.
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # "theo giá so sánh (năm) 2010" is the price base of a volume, never a period.
+    (re.compile(rf"gia\s+(?:so\s+sanh|co\s+dinh|goc)\s+(?:nam\s+)?{_YEAR}"), "price_base"),
     (
         re.compile(rf"den\s+(?:het\s+)?(?:ngay\s+)?(\d{{1,2}})/(\d{{1,2}})/({_YEAR})"),
         "point",
+    ),
+    (
+        re.compile(rf"den\s+(?:het\s+)?ngay\s+(\d{{1,2}})\s+thang\s+(\d{{1,2}})\s+nam\s+({_YEAR})"),
+        "point",
+    ),
+    # A date ("ngày 29 tháng 3 năm 2024", "ngày 21/6") dates the text or an event; its
+    # month is no reporting period.
+    (
+        re.compile(
+            rf"ngay\s+\d{{1,2}}\s*(?:/\s*\d{{1,2}}(?:\s*/\s*{_YEAR})?"
+            rf"|\s+thang\s+\d{{1,2}}(?:\s+nam\s+{_YEAR})?)"
+        ),
+        "date",
     ),
     (re.compile(rf"giai\s+doan\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
     (re.compile(rf"thoi\s+ky\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
     (re.compile(rf"binh\s+quan\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
     (re.compile(rf"nhiem\s+ky\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
-    (re.compile(rf"6\s+thang\s+dau\s+(?:nam\s*)?({_YEAR})?"), "H1"),
-    (re.compile(rf"6\s+thang\s+cuoi\s+(?:nam\s*)?({_YEAR})?"), "H2"),
-    (re.compile(rf"(\d{{1,2}})\s+thang\s+(?:dau\s+)?(?:nam\s+)?({_YEAR})?"), "months"),
+    (re.compile(rf"(?:6\s+thang|nua)\s+dau(?:\s+nam)?(?:\s*({_YEAR}))?"), "H1"),
+    (re.compile(rf"(?:6\s+thang|nua)\s+cuoi(?:\s+nam)?(?:\s*({_YEAR}))?"), "H2"),
+    # "9 tháng", "Tính chung 9 tháng,", "11 tháng đầu năm 2024": the first months of a year.
+    (re.compile(rf"(\d{{1,2}})\s+thang(?:\s+dau)?(?:\s+nam)?(?:\s+({_YEAR}))?(?![a-z])"), "months"),
     (re.compile(rf"quy\s+(iv|iii|ii|i|[1-4])(?:{_SEP_YEAR})?"), "quarter"),
     (re.compile(rf"thang\s+(\d{{1,2}})(?:{_SEP_YEAR})?"), "month"),
     (re.compile(rf"nam\s+({_YEAR})"), "year"),
@@ -71,6 +90,9 @@ def find_periods(folded: str) -> list[PeriodMention]:
             if not _word_start(folded, match.start()):
                 continue
             if any(taken[match.start() : match.end()]):
+                continue
+            if kind in ("price_base", "date"):
+                taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
                 continue
             code = _code(kind, match)
             if code is None:
