@@ -56,3 +56,77 @@ def test_a_written_date_is_no_reporting_month():
         "Hải Dương, ngày 28 tháng 2 năm 2023. Năm 2022, GRDP tăng 8,3%. Vốn FDI đạt 900 triệu USD."
     )
     assert periods(text, None) == ["2022", "2022"]
+
+
+@pytest.mark.parametrize(
+    "comparison",
+    [
+        "so với cùng kỳ năm 2022",
+        "so cùng kỳ năm 2022",
+        "so với năm 2022",
+        "so với cùng kỳ 2022",
+    ],
+)
+def test_a_comparison_names_the_base_and_the_report_is_a_year_later(comparison):
+    # No date, no title year: the comparison base is the year before the report's.
+    text = f"Trong 9 tháng đầu năm, kim ngạch xuất khẩu của tỉnh đạt 4,1 tỷ USD, tăng 7,3% {comparison}."
+    assert periods(text) == ["2023-9M", "2023-9M"]
+
+
+def test_the_base_period_own_value_takes_the_base_year():
+    text = (
+        "Tính chung 6 tháng, GRDP của tỉnh tăng 8,02%, trong khi cùng kỳ năm 2021 chỉ đạt 3,15%; "
+        "vốn FDI tăng 12% so với cùng kỳ năm 2021."
+    )
+    assert periods(text, 2022) == ["2022-H1", "2021-H1", "2022-H1"]
+
+
+def test_a_possessive_period_after_a_growth_rate_is_its_own():
+    text = "GDP quý I năm 2025 tăng 6,9%, chỉ thấp hơn mức tăng 7,1% của quý I năm 2022."
+    assert periods(text, 2025) == ["2025-Q1", "2022-Q1"]
+
+
+def test_a_reference_point_is_no_period():
+    text = (
+        "Năm 2024, GRDP ước tăng 9,2%. Đây là mức tăng cao nhất kể từ năm 2019 trở lại đây. "
+        "Trong đó, khu vực dịch vụ tăng 7,7%."
+    )
+    assert periods(text, 2024) == ["2024", "2024"]
+
+
+def test_a_period_said_in_brackets_does_not_frame_the_next_sentences():
+    text = (
+        "Tăng trưởng GRDP quý IV đạt 5,1%, công nghiệp giảm 2,2% (quý III giảm 6,4%). "
+        "Trong khi đó, khu vực dịch vụ tăng 3,9%."
+    )
+    assert periods(text, 2021) == ["2021-Q4", "2021-Q4", "2021-Q3", "2021-Q4"]
+
+
+def test_a_figure_naming_no_period_is_about_the_documents_own_period():
+    text = (
+        "Hội nghị sơ kết tình hình kinh tế - xã hội tháng 3 và quý I năm 2022 của tỉnh.\n"
+        "Giá trị sản xuất nông nghiệp ước đạt 5.120 tỷ đồng, tăng 2,4% so với cùng kỳ.\n"
+    )
+    assert periods(text) == ["2022-Q1", "2022-Q1"]
+
+
+def test_an_annual_document_keeps_its_year_for_figures_naming_no_period():
+    text = "Báo cáo kết quả thực hiện năm 2023\nTổng thu ngân sách đạt 14.600 tỷ đồng.\n"
+    assert periods(text) == ["2023"]
+
+
+def test_the_title_year_wins_over_years_the_text_compares_with():
+    text = (
+        "Tình hình kinh tế - xã hội 6 tháng đầu năm 2021\n"
+        "So với năm 2019, GRDP tăng 9,1%. Vốn đầu tư toàn xã hội tăng 4% so với cùng kỳ năm 2020.\n"
+    )
+    assert periods(text) == ["2021-H1", "2021-H1"]
+
+
+@pytest.mark.parametrize("words", ["trong tháng", "riêng tháng này", "tháng này"])
+def test_the_month_of_a_monthly_report_is_named_by_this_month(words):
+    text = (
+        "Sơ kết tình hình tháng 8 và 8 tháng đầu năm 2024\n"
+        f"Doanh thu bán lẻ {words} ước đạt 2.310 tỷ đồng, lũy kế 8 tháng đạt 17.902 tỷ đồng.\n"
+    )
+    assert periods(text) == ["2024-M08", "2024-8M"]

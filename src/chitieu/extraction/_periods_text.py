@@ -21,9 +21,13 @@ class PeriodMention:
     # is the report's, moved to this year.
     base_year: int | None = None
 
-    def resolve(self, year: int | None, year_to_date: str | None = None) -> str | None:
+    def resolve(
+        self, year: int | None, year_to_date: str | None = None, month: str | None = None
+    ) -> str | None:
         if self.code == "{ytd}":
             return year_to_date
+        if self.code == "{m}":
+            return month
         if "{y}" not in self.code:
             return self.code
         return self.code.replace("{y}", str(year)) if year else None
@@ -68,6 +72,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"ca\s+nam"), "this_year"),
     (re.compile(r"nam\s+nay"), "this_year"),
     (re.compile(r"tu\s+dau\s+nam(?:\s+(?:den|toi)\s+nay)?"), "ytd"),
+    # "trong tháng", "riêng tháng này": the month a monthly report is about.
+    (
+        re.compile(r"(?:(?:trong|rieng)\s+thang(?:\s+nay)?|thang\s+nay)(?![a-z]|\s*\d)"),
+        "this_month",
+    ),
     (re.compile(r"den\s+nay"), "ytd"),
     (re.compile(rf"({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
 ]
@@ -76,6 +85,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 # names a standard; neither is the figure's own period.
 _COMPARISON = re.compile(
     r"so\s+(?:voi\s+)?(?:cung\s+ky\s+)?(?:cuoi\s+|dau\s+)?(?:nam\s+)?$|cung\s+ky\s+$"
+    # "cao nhất kể từ năm 2021 (trở lại đây)": a point of reference, not the figure's period.
+    r"|ke\s+tu\s+$"
     r"|chuan(?:\s+ngheo)?(?:\s+da\s+chieu)?\s+$"
     r"|(?:bang|tang|giam|gap)\s+(?:khoang\s+)?[\d.,]+\s*(?:%|lan)?\s*$"
 )
@@ -99,9 +110,27 @@ def find_periods(folded: str) -> list[PeriodMention]:
                 continue
             before = folded[max(0, match.start() - 25) : match.start()]
             comparison = bool(_COMPARISON.search(before))
+            base_year = _base_own_value(folded, before, match.end(), code) if comparison else None
             taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
-            found.append(PeriodMention(match.start(), match.end(), code, comparison))
+            found.append(
+                PeriodMention(
+                    match.start(), match.end(), code, comparison and base_year is None, base_year
+                )
+            )
     return sorted(found, key=lambda m: m.start)
+
+
+# "(trong khi) cùng kỳ năm 2023 chỉ đạt 5,03%": the base period is the subject, the figure
+# its own value; "tăng 5% so với cùng kỳ năm 2023", "cao hơn cùng kỳ năm 2023" compare.
+_BASE_SUBJECT = re.compile(r"(?:[\n.,;:(]|trong\s+khi(?:\s+do)?|con|nhung|khi)\s*cung\s+ky\s+$")
+_OWN_VALUE_VERB = re.compile(r"\s*(?:chi\s+|cung\s+|da\s+|moi\s+)?(?:dat|tang|giam|la|o\s+muc)\b")
+
+
+def _base_own_value(folded: str, before: str, end: int, code: str) -> int | None:
+    year = re.match(r"\d{4}", code)
+    if year is None or not _BASE_SUBJECT.search(before):
+        return None
+    return int(year.group()) if _OWN_VALUE_VERB.match(folded, end) else None
 
 
 def _word_start(text: str, index: int) -> bool:
@@ -143,4 +172,6 @@ def _code(kind: str, match: re.Match[str]) -> str | None:
         return year
     if kind == "ytd":
         return "{ytd}"
+    if kind == "this_month":
+        return "{m}"
     return None
