@@ -130,3 +130,43 @@ def test_the_month_of_a_monthly_report_is_named_by_this_month(words):
         f"Doanh thu bán lẻ {words} ước đạt 2.310 tỷ đồng, lũy kế 8 tháng đạt 17.902 tỷ đồng.\n"
     )
     assert periods(text) == ["2024-M08", "2024-8M"]
+
+
+def statuses(text: str) -> list[str]:
+    return [f.status for f in figures(text)]
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Tình hình kinh tế - xã hội tháng 6 năm 2021",
+        "Báo cáo tình hình kinh tế – xã hội tỉnh Hà Tĩnh tháng 6 và 6 tháng đầu năm 2021",
+        "THÔNG CÁO BÁO CHÍ tình hình kinh tế - xã hội tháng 6 và quý II năm 2021",
+    ],
+)
+def test_a_month_end_statistics_reports_figures_are_estimates(title):
+    text = (
+        f"{title}\n"
+        "1. Tăng trưởng kinh tế\n"
+        "GRDP quý II tăng 6,2% so với cùng kỳ. Trong đó, khu vực dịch vụ tăng 5,1%. "
+        "Tính chung 6 tháng, tổng thu ngân sách đạt 9.870 tỷ đồng, bằng 55,3% dự toán.\n"
+    )
+    assert statuses(text) == ["estimate"] * 4
+
+
+def test_a_month_end_reports_figures_for_earlier_periods_and_plans_are_not_estimates():
+    text = (
+        "Tình hình kinh tế - xã hội tháng 9 năm 2022\n"
+        "Quý II, GRDP đã tăng 4,1%. Tính chung 9 tháng, GRDP tăng 6,3%. "
+        "Kế hoạch năm 2022 tăng 7,5%.\n"
+    )
+    assert statuses(text) == ["actual", "estimate", "target"]
+
+
+def test_news_of_a_mid_year_meeting_keeps_its_cues():
+    # Not a statistics report: what is written as done is actual, what is estimated is not.
+    text = (
+        "Hội nghị sơ kết 6 tháng đầu năm 2023 của tỉnh\n"
+        "6 tháng đầu năm, thu ngân sách đạt 2.100 tỷ đồng; giá trị xuất khẩu ước đạt 310 triệu USD.\n"
+    )
+    assert statuses(text) == ["actual", "estimate"]

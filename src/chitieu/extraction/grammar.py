@@ -502,6 +502,13 @@ def _status(
         return "estimate"
     if _TARGET.search(place.gap):
         return "target"
+    if (
+        period is not None
+        and setting.model.compiled_before_end(period)
+        and (place.previous is None or place.previous.status != "target")
+    ):
+        # A statistics office writes its month's report before the month closes.
+        return "estimate"
     if _DONE.search(text[place.since : raw.start]):
         return "actual"
     year = setting.periods.year
