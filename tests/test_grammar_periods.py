@@ -170,3 +170,43 @@ def test_news_of_a_mid_year_meeting_keeps_its_cues():
         "6 tháng đầu năm, thu ngân sách đạt 2.100 tỷ đồng; giá trị xuất khẩu ước đạt 310 triệu USD.\n"
     )
     assert statuses(text) == ["actual", "estimate"]
+
+
+@pytest.mark.parametrize("base", ["quý trước", "tháng trước", "cùng kỳ năm trước", "năm trước"])
+def test_the_previous_period_named_as_a_base_is_no_period(base):
+    text = f"Tính chung 10 tháng, IIP tăng 4,4% so với {base}."
+    assert periods(text, 2020) == ["2020-10M"]
+
+
+def _model(text: str):
+    from chitieu._text import fold_keeping_offsets
+    from chitieu.extraction._document import read_document_model
+    from chitieu.extraction._periods_text import find_periods
+
+    folded = fold_keeping_offsets(text)
+    return read_document_model(folded, find_periods(folded))
+
+
+def test_the_document_model_reads_a_statistics_reports_head():
+    model = _model(
+        "https://example.vn/tin/tinh-hinh-kt-xh\n"
+        "Tình hình kinh tế - xã hội tỉnh Thái Bình tháng 3 và quý I năm 2022\n"
+        "05/04/2022 09:15\n"
+        "GRDP quý I tăng 5,9% so với cùng kỳ năm 2021.\n"
+    )
+    assert (model.year, model.kind, model.month_end) == (2022, "statistics", "2022-03")
+    assert str(model.issued_on) == "2022-04-05"
+    assert set(model.periods) == {"2022-M03", "2022-Q1"}
+
+
+def test_the_document_model_of_a_decision_takes_its_official_date_not_its_horizon():
+    model = _model(
+        "Số: 88/QĐ-UBND\nLào Cai, ngày 12 tháng 5 năm 2021\nQUYẾT ĐỊNH\n"
+        "Ban hành Kế hoạch phát triển du lịch đến năm 2030\n"
+    )
+    assert (model.year, model.kind, model.month_end) == (2021, "plan", None)
+
+
+def test_the_document_model_of_undated_news_reads_the_year_from_its_comparisons():
+    model = _model("GRDP 9 tháng đầu năm tăng 7,1% so với cùng kỳ năm 2018.\n")
+    assert model.year == 2019
