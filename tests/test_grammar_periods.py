@@ -210,3 +210,12 @@ def test_the_document_model_of_a_decision_takes_its_official_date_not_its_horizo
 def test_the_document_model_of_undated_news_reads_the_year_from_its_comparisons():
     model = _model("GRDP 9 tháng đầu năm tăng 7,1% so với cùng kỳ năm 2018.\n")
     assert model.year == 2019
+
+
+def test_a_point_in_time_dates_its_own_sentence_only():
+    text = (
+        "Tình hình kinh tế - xã hội quý II năm 2023\n"
+        "Tính đến ngày 20/6/2023, toàn tỉnh đã gieo trồng 96,3 nghìn ha lúa. "
+        "Sản lượng thủy sản ước đạt 41,2 nghìn tấn.\n"
+    )
+    assert periods(text) == ["2023-06-20", "2023-Q2"]

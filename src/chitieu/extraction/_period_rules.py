@@ -135,6 +135,9 @@ def _frames(mention: PeriodMention, frame: PeriodFrame) -> bool:
         return False
     if re.search(r"-(?:H\d|Q\d|\d{1,2}M)$|\{ytd\}|\{m\}", mention.code):
         return True
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", mention.code):
+        # "Tính đến ngày 15/3/2024, …" dates the stock its sentence counts, not the next ones.
+        return False
     index = bisect.bisect_right(frame.sentence_starts, mention.start) - 1
     return mention.start - frame.sentence_starts[max(index, 0)] <= 60
 
