@@ -219,3 +219,27 @@ def test_a_point_in_time_dates_its_own_sentence_only():
         "Sản lượng thủy sản ước đạt 41,2 nghìn tấn.\n"
     )
     assert periods(text) == ["2023-06-20", "2023-Q2"]
+
+
+@pytest.mark.parametrize(
+    "comparison",
+    [
+        "cao hơn năm 2023",
+        "thấp hơn năm 2023",
+        "tương đương năm 2023",
+        "so với cùng thời điểm năm 2023",
+        "so với cùng thời điểm năm trước",
+        "gấp đôi năm trước",
+    ],
+)
+def test_more_ways_of_naming_a_base(comparison):
+    text = (
+        f"Năm 2024, số doanh nghiệp đang hoạt động của tỉnh đạt 6.480 doanh nghiệp, {comparison}."
+    )
+    assert periods(text, 2024)[0] == "2024"
+
+
+@pytest.mark.parametrize("last", ["năm trước", "năm ngoái"])
+def test_last_year_as_the_subject_is_the_year_before(last):
+    text = f"Năm 2021, tổng vốn FDI đạt 620 triệu USD, trong khi {last} chỉ đạt 410 triệu USD."
+    assert periods(text, 2021) == ["2021", "2020"]

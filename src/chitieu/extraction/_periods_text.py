@@ -28,6 +28,8 @@ class PeriodMention:
             return year_to_date
         if self.code == "{m}":
             return month
+        if self.code == "{y-1}":
+            return str(year - 1) if year else None
         if "{y}" not in self.code:
             return self.code
         return self.code.replace("{y}", str(year)) if year else None
@@ -71,6 +73,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"nam\s+({_YEAR})"), "year"),
     (re.compile(r"ca\s+nam"), "this_year"),
     (re.compile(r"nam\s+nay"), "this_year"),
+    # "năm trước chỉ đạt 5,1%": the year before the report's ("so với năm trước" compares).
+    (re.compile(r"nam\s+(?:truoc|ngoai)(?![a-z])"), "last_year"),
     (re.compile(r"tu\s+dau\s+nam(?:\s+(?:den|toi)\s+nay)?"), "ytd"),
     # "trong tháng", "riêng tháng này": the month a monthly report is about.
     (
@@ -84,11 +88,13 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 # "so với năm 2022" names what a figure is compared with; "chuẩn giai đoạn 2021-2025"
 # names a standard; neither is the figure's own period.
 _COMPARISON = re.compile(
-    r"so\s+(?:voi\s+)?(?:cung\s+ky\s+)?(?:cuoi\s+|dau\s+)?(?:nam\s+)?$|cung\s+ky\s+$"
+    r"so\s+(?:voi\s+)?(?:cung\s+(?:ky|thoi\s+diem)\s+)?(?:cuoi\s+|dau\s+)?(?:nam\s+)?$"
+    r"|cung\s+(?:ky|thoi\s+diem)\s+$"
     # "cao nhất kể từ năm 2021 (trở lại đây)": a point of reference, not the figure's period.
     r"|ke\s+tu\s+$"
     r"|chuan(?:\s+ngheo)?(?:\s+da\s+chieu)?\s+$"
     r"|(?:bang|tang|giam|gap)\s+(?:khoang\s+)?[\d.,]+\s*(?:%|lan)?\s*$"
+    r"|(?:(?:cao|thap|nhieu|it|lon|nho)\s+hon|tuong\s+duong|bang|vuot|gap(?:\s+\w+)?)\s+$"
 )
 
 
@@ -168,6 +174,8 @@ def _code(kind: str, match: re.Match[str]) -> str | None:
         return f"{groups[1] or year}-M{month:02}" if 1 <= month <= 12 else None
     if kind == "year":
         return groups[0]
+    if kind == "last_year":
+        return "{y-1}"
     if kind == "this_year":
         return year
     if kind == "ytd":
