@@ -243,3 +243,16 @@ def test_more_ways_of_naming_a_base(comparison):
 def test_last_year_as_the_subject_is_the_year_before(last):
     text = f"Năm 2021, tổng vốn FDI đạt 620 triệu USD, trong khi {last} chỉ đạt 410 triệu USD."
     assert periods(text, 2021) == ["2021", "2020"]
+
+
+def test_only_the_statistics_title_names_the_month_a_report_closes():
+    # A PDF wraps its first paragraph into short lines; a month it mentions is not the title's.
+    model = _model(
+        "CỤC THỐNG KÊ TỈNH PHÚ THỌ\n"
+        "Tình hình kinh tế - xã hội 9 tháng năm 2023\n"
+        "\n"
+        "Trong bối cảnh giá cả biến động từ tháng 7 và\n"
+        "tháng 8, kinh tế của tỉnh vẫn giữ được đà tăng\n"
+    )
+    assert model.month_end is None
+    assert "2023-9M" in model.periods

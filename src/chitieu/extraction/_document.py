@@ -109,7 +109,15 @@ def read_document_model(
     reporting = _resolved(folded, in_title + in_opening, year)
     title = " ".join(folded[s:e] for s, e in lines)
     statistics = bool(_STATISTICS.search(title))
-    months = [code for code in _resolved(folded, in_title, year) if _MONTH.search(code)]
+    # The month is the one the statistics title itself names (its line or the next: a
+    # wrapped title), not one that a wrapped first paragraph mentions.
+    titled = [
+        (s, lines[i + 1][1] if i + 1 < len(lines) else e)
+        for i, (s, e) in enumerate(lines)
+        if _STATISTICS.search(folded, s, e)
+    ]
+    in_statistics_title = [m for m in in_title if any(s <= m.start < e for s, e in titled)]
+    months = [code for code in _resolved(folded, in_statistics_title, year) if _MONTH.search(code)]
     return DocumentModel(
         year=year,
         issued_on=issued,
