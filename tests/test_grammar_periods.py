@@ -142,6 +142,7 @@ def statuses(text: str) -> list[str]:
         "Tình hình kinh tế - xã hội tháng 6 năm 2021",
         "Báo cáo tình hình kinh tế – xã hội tỉnh Hà Tĩnh tháng 6 và 6 tháng đầu năm 2021",
         "THÔNG CÁO BÁO CHÍ tình hình kinh tế - xã hội tháng 6 và quý II năm 2021",
+        "THÔNG CÁO BÁO CHÍ\nTình hình kinh tế - xã hội\ntháng 6 năm 2021",
     ],
 )
 def test_a_month_end_statistics_reports_figures_are_estimates(title):

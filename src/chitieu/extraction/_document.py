@@ -112,7 +112,7 @@ def read_document_model(
     # The month is the one the statistics title itself names (its line or the next: a
     # wrapped title), not one that a wrapped first paragraph mentions.
     titled = [
-        (s, lines[i + 1][1] if i + 1 < len(lines) else e)
+        (s, _wrapped_end(lines, i, in_title))
         for i, (s, e) in enumerate(lines)
         if _STATISTICS.search(folded, s, e)
     ]
@@ -127,6 +127,15 @@ def read_document_model(
         month_end=months[0].replace("-M", "-") if statistics and months else None,
         cue=cue,
     )
+
+
+def _wrapped_end(lines: list[tuple[int, int]], index: int, named: list[PeriodMention]) -> int:
+    """The end of a title line, or of the line right after it when the title goes on there."""
+    start, end = lines[index]
+    if any(start <= m.start < end for m in named) or index + 1 >= len(lines):
+        return end
+    following = lines[index + 1]
+    return following[1] if following[0] == end + 1 else end
 
 
 def _own(folded: str, mention: PeriodMention) -> bool:
