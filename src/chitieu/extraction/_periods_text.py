@@ -17,10 +17,19 @@ class PeriodMention:
     end: int
     code: str
     comparison: bool = False
+    # "cùng kỳ năm 2023 chỉ đạt 5,03%": the base period's own value, the figure's period
+    # is the report's, moved to this year.
+    base_year: int | None = None
 
-    def resolve(self, year: int | None, year_to_date: str | None = None) -> str | None:
+    def resolve(
+        self, year: int | None, year_to_date: str | None = None, month: str | None = None
+    ) -> str | None:
         if self.code == "{ytd}":
             return year_to_date
+        if self.code == "{m}":
+            return month
+        if self.code == "{y-1}":
+            return str(year - 1) if year else None
         if "{y}" not in self.code:
             return self.code
         return self.code.replace("{y}", str(year)) if year else None
@@ -32,23 +41,46 @@ _SEP_YEAR = rf"(?:\s*/\s*|\s+(?:nam\s+)?)({_YEAR})"
 # Patterns on folded text, most specific first; a later pattern never takes a
 # span an earlier one matched.
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    # "theo giá so sánh (năm) 2010" is the price base of a volume, never a period.
+    (re.compile(rf"gia\s+(?:so\s+sanh|co\s+dinh|goc)\s+(?:nam\s+)?{_YEAR}"), "price_base"),
     (
         re.compile(rf"den\s+(?:het\s+)?(?:ngay\s+)?(\d{{1,2}})/(\d{{1,2}})/({_YEAR})"),
         "point",
+    ),
+    (
+        re.compile(rf"den\s+(?:het\s+)?ngay\s+(\d{{1,2}})\s+thang\s+(\d{{1,2}})\s+nam\s+({_YEAR})"),
+        "point",
+    ),
+    # A date ("ngày 29 tháng 3 năm 2024", "ngày 21/6") dates the text or an event; its
+    # month is no reporting period.
+    (
+        re.compile(
+            rf"ngay\s+\d{{1,2}}\s*(?:/\s*\d{{1,2}}(?:\s*/\s*{_YEAR})?"
+            rf"|\s+thang\s+\d{{1,2}}(?:\s+nam\s+{_YEAR})?)"
+        ),
+        "date",
     ),
     (re.compile(rf"giai\s+doan\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
     (re.compile(rf"thoi\s+ky\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
     (re.compile(rf"binh\s+quan\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
     (re.compile(rf"nhiem\s+ky\s+({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
-    (re.compile(rf"6\s+thang\s+dau\s+(?:nam\s*)?({_YEAR})?"), "H1"),
-    (re.compile(rf"6\s+thang\s+cuoi\s+(?:nam\s*)?({_YEAR})?"), "H2"),
-    (re.compile(rf"(\d{{1,2}})\s+thang\s+(?:dau\s+)?(?:nam\s+)?({_YEAR})?"), "months"),
+    (re.compile(rf"(?:6\s+thang|nua)\s+dau(?:\s+nam)?(?:\s*({_YEAR}))?"), "H1"),
+    (re.compile(rf"(?:6\s+thang|nua)\s+cuoi(?:\s+nam)?(?:\s*({_YEAR}))?"), "H2"),
+    # "9 tháng", "Tính chung 9 tháng,", "11 tháng đầu năm 2024": the first months of a year.
+    (re.compile(rf"(\d{{1,2}})\s+thang(?:\s+dau)?(?:\s+nam)?(?:\s+({_YEAR}))?(?![a-z])"), "months"),
     (re.compile(rf"quy\s+(iv|iii|ii|i|[1-4])(?:{_SEP_YEAR})?"), "quarter"),
     (re.compile(rf"thang\s+(\d{{1,2}})(?:{_SEP_YEAR})?"), "month"),
     (re.compile(rf"nam\s+({_YEAR})"), "year"),
     (re.compile(r"ca\s+nam"), "this_year"),
     (re.compile(r"nam\s+nay"), "this_year"),
+    # "năm trước chỉ đạt 5,1%": the year before the report's ("so với năm trước" compares).
+    (re.compile(r"nam\s+(?:truoc|ngoai)(?![a-z])"), "last_year"),
     (re.compile(r"tu\s+dau\s+nam(?:\s+(?:den|toi)\s+nay)?"), "ytd"),
+    # "trong tháng", "riêng tháng này": the month a monthly report is about.
+    (
+        re.compile(r"(?:(?:trong|rieng)\s+thang(?:\s+nay)?|thang\s+nay)(?![a-z]|\s*\d)"),
+        "this_month",
+    ),
     (re.compile(r"den\s+nay"), "ytd"),
     (re.compile(rf"({_YEAR})\s*[-–]\s*({_YEAR})"), "range"),
 ]
@@ -56,9 +88,13 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 # "so với năm 2022" names what a figure is compared with; "chuẩn giai đoạn 2021-2025"
 # names a standard; neither is the figure's own period.
 _COMPARISON = re.compile(
-    r"so\s+(?:voi\s+)?(?:cung\s+ky\s+)?(?:cuoi\s+|dau\s+)?(?:nam\s+)?$|cung\s+ky\s+$"
+    r"so\s+(?:voi\s+)?(?:cung\s+(?:ky|thoi\s+diem)\s+)?(?:cuoi\s+|dau\s+)?(?:nam\s+)?$"
+    r"|cung\s+(?:ky|thoi\s+diem)\s+$"
+    # "cao nhất kể từ năm 2021 (trở lại đây)": a point of reference, not the figure's period.
+    r"|ke\s+tu\s+$"
     r"|chuan(?:\s+ngheo)?(?:\s+da\s+chieu)?\s+$"
     r"|(?:bang|tang|giam|gap)\s+(?:khoang\s+)?[\d.,]+\s*(?:%|lan)?\s*$"
+    r"|(?:(?:cao|thap|nhieu|it|lon|nho)\s+hon|tuong\s+duong|bang|vuot|gap(?:\s+\w+)?)\s+$"
 )
 
 
@@ -72,14 +108,35 @@ def find_periods(folded: str) -> list[PeriodMention]:
                 continue
             if any(taken[match.start() : match.end()]):
                 continue
+            if kind in ("price_base", "date"):
+                taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+                continue
             code = _code(kind, match)
             if code is None:
                 continue
             before = folded[max(0, match.start() - 25) : match.start()]
             comparison = bool(_COMPARISON.search(before))
+            base_year = _base_own_value(folded, before, match.end(), code) if comparison else None
             taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
-            found.append(PeriodMention(match.start(), match.end(), code, comparison))
+            found.append(
+                PeriodMention(
+                    match.start(), match.end(), code, comparison and base_year is None, base_year
+                )
+            )
     return sorted(found, key=lambda m: m.start)
+
+
+# "(trong khi) cùng kỳ năm 2023 chỉ đạt 5,03%": the base period is the subject, the figure
+# its own value; "tăng 5% so với cùng kỳ năm 2023", "cao hơn cùng kỳ năm 2023" compare.
+_BASE_SUBJECT = re.compile(r"(?:[\n.,;:(]|trong\s+khi(?:\s+do)?|con|nhung|khi)\s*cung\s+ky\s+$")
+_OWN_VALUE_VERB = re.compile(r"\s*(?:chi\s+|cung\s+|da\s+|moi\s+)?(?:dat|tang|giam|la|o\s+muc)\b")
+
+
+def _base_own_value(folded: str, before: str, end: int, code: str) -> int | None:
+    year = re.match(r"\d{4}", code)
+    if year is None or not _BASE_SUBJECT.search(before):
+        return None
+    return int(year.group()) if _OWN_VALUE_VERB.match(folded, end) else None
 
 
 def _word_start(text: str, index: int) -> bool:
@@ -117,8 +174,12 @@ def _code(kind: str, match: re.Match[str]) -> str | None:
         return f"{groups[1] or year}-M{month:02}" if 1 <= month <= 12 else None
     if kind == "year":
         return groups[0]
+    if kind == "last_year":
+        return "{y-1}"
     if kind == "this_year":
         return year
     if kind == "ytd":
         return "{ytd}"
+    if kind == "this_month":
+        return "{m}"
     return None

@@ -18,10 +18,19 @@ from dataclasses import dataclass, replace
 from chitieu._periods import parse_period
 from chitieu._text import fold, fold_keeping_offsets
 from chitieu.extraction._catalogue import unit_for
+from chitieu.extraction._document import DocumentModel, read_document_model
 from chitieu.extraction._exclusions import not_a_figure
 from chitieu.extraction._indicators import Hit, PhraseIndex, choose
 from chitieu.extraction._lexicon import LOWER, PROVINCES, QUALIFIERS, UPPER
 from chitieu.extraction._numbers import NUMBER, number_from_words, parse_number
+from chitieu.extraction._period_rules import (
+    FigureSpan,
+    Mentions,
+    PeriodFrame,
+    figure_period,
+    own_month,
+    own_period,
+)
 from chitieu.extraction._periods_text import PeriodMention, find_periods
 from chitieu.extraction._structure import Section, sections, sentences
 from chitieu.extraction._tables import table_figures
@@ -295,30 +304,13 @@ def raw_figures(
     return sorted(found, key=lambda r: r.start)
 
 
-_DATED = re.compile(
-    r"ngay\s+\d{1,2}\s*(?:/|thang\s+)\s*\d{1,2}\s*(?:/|\s+nam\s+)\s*((?:19|20)\d{2})(?!\d)"
-)
-
-
-def infer_year(folded: str) -> int | None:
-    """The year a document was written: its date near the top, else the year it names most."""
-    # The document's own date is the latest of the dates at its top ("Căn cứ" lines cite
-    # older ones).
-    dated = [int(y) for y in _DATED.findall(folded[:1500])]
-    if dated:
-        return max(dated)
-    years = Counter(int(y) for y in re.findall(r"(?<![\d/])((?:19|20)\d{2})(?![\d/])", folded))
-    if not years:
-        return None
-    return max(years, key=lambda y: (years[y], y))
-
-
 def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
     """Every figure of ``text`` as a contract record."""
     folded = fold_keeping_offsets(text)
     periods = find_periods(folded)
+    model = read_document_model(folded, periods)
     year = context.year or (context.issued_on.year if context.issued_on else None)
-    year = year or infer_year(folded)
+    year = year or model.year
     index = PhraseIndex(folded)
     tables = table_figures(
         text, folded, doc=context.name, region=context.region, year=year, index=index
@@ -326,17 +318,26 @@ def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
     in_tables = [(f.start, f.end) for f in tables]
     raws = raw_figures(text, folded, periods, in_tables)
     bounds = sentences(text)
-    setting = _Setting(
-        context,
+    sentence_starts = [start for start, _ in bounds]
+    frame = PeriodFrame(
+        folded,
+        Mentions(periods),
+        sentence_starts,
         year,
         _year_to_date(periods, year),
+        own_period(model.periods, year),
+        own_month(model.periods, year),
+    )
+    setting = _Setting(
+        context,
+        model,
+        frame,
         _is_plan(folded),
         context.region or infer_region(folded),
         index,
-        _Mentions(periods),
         text,
         bounds,
-        [start for start, _ in bounds],
+        sentence_starts,
         [0, *(m.end() for m in _PARAGRAPH.finditer(text))],
     )
     prose = list(_attribute(text, folded, raws, periods, setting))
@@ -348,12 +349,11 @@ class _Setting:
     """What the whole document says: its name and region, its year, how far into it."""
 
     context: DocumentContext
-    year: int | None
-    year_to_date: str | None
+    model: DocumentModel
+    periods: PeriodFrame
     plan: bool
     region: str | None
     index: PhraseIndex
-    mentions: _Mentions
     text: str
     sentence_bounds: list[tuple[int, int]]
     sentence_starts: list[int]
@@ -431,7 +431,17 @@ def _figure(
     place = _Place(
         sentence_start, since, previous[1] if previous else None, folded[since : raw.start]
     )
-    period, explicit = _period(folded, raw, setting.mentions, sentence_start, section, setting)
+    span = FigureSpan(
+        raw.start,
+        raw.end,
+        raw.unit_end,
+        raw.measure in ("change_pct", "change_abs", "plan_pct"),
+        sentence_start,
+        _paragraph_start(setting, raw.start),
+        section.start,
+        section.period,
+    )
+    period, explicit = figure_period(setting.periods, span)
     status = _status(text, folded, raw, place, period, explicit, section, setting)
     indicator = _indicator(text, folded, raw, place, setting)
     figure = Figure(
@@ -458,74 +468,6 @@ def _figure(
     if extras:
         figure = replace(figure, extras=extras)
     return figure
-
-
-class _Mentions:
-    """A document's own period mentions (not comparisons), looked up by position."""
-
-    def __init__(self, periods: list[PeriodMention]) -> None:
-        self.items = [m for m in periods if not m.comparison]
-        self.starts = [m.start for m in self.items]
-
-    def between(self, start: int, end: int) -> list[PeriodMention]:
-        """Mentions starting in ``[start, end)``."""
-        first = bisect.bisect_left(self.starts, start)
-        last = bisect.bisect_left(self.starts, end)
-        return self.items[first:last]
-
-
-def _period(
-    folded: str,
-    raw: _Raw,
-    mentions: _Mentions,
-    sentence_start: int,
-    section: Section,
-    setting: _Setting,
-) -> tuple[str | None, bool]:
-    """The figure's period, and whether the text named it (rather than the document's year)."""
-    year = setting.year
-    after = [
-        m
-        for m in mentions.between(raw.unit_end, raw.unit_end + 26)
-        if not re.search(r"[,;:(.]", folded[raw.unit_end : m.start])
-        and raw.measure not in ("change_pct", "change_abs", "plan_pct")
-    ]
-    before = [m for m in mentions.between(sentence_start, raw.start) if m.end <= raw.start]
-    recent = [
-        m
-        for m in mentions.between(
-            max(_paragraph_start(setting, raw.start), raw.start - 1500, section.start),
-            sentence_start,
-        )
-        if _frames(m, setting) and "/" not in m.code
-    ]
-    chosen = after[:1] or before[-1:] or recent[-1:]
-    if chosen:
-        context_year = _year_before(mentions, chosen[0].start, sentence_start - 300) or year
-        return chosen[0].resolve(context_year, setting.year_to_date), True
-    if section.period is not None:
-        return section.period, True
-    return (str(year) if year else None), False
-
-
-def _frames(mention: PeriodMention, setting: _Setting) -> bool:
-    """A period that frames what follows: a reporting period, or one opening its sentence.
-
-    "9 tháng năm 2024" carries into the next sentences; "cuối tháng 11" in the middle of
-    a sentence about prices does not.
-    """
-    if re.search(r"-(?:H\d|Q\d|\d{1,2}M)$|\{ytd\}", mention.code):
-        return True
-    index = bisect.bisect_right(setting.sentence_starts, mention.start) - 1
-    return mention.start - setting.sentence_starts[max(index, 0)] <= 60
-
-
-def _year_before(mentions: _Mentions, position: int, since: int) -> int | None:
-    """The year named nearest before ``position`` (not a multi-year range), back to ``since``."""
-    for mention in reversed(mentions.between(since, position)):
-        if re.match(r"\d{4}(?:-|$)", mention.code):
-            return int(mention.code[:4])
-    return None
 
 
 _PARAGRAPH = re.compile(rf"\n[ \t]*\n[ \t]*(?=[{UPPER}(*+\-•])")
@@ -560,9 +502,16 @@ def _status(
         return "estimate"
     if _TARGET.search(place.gap):
         return "target"
+    if (
+        period is not None
+        and setting.model.compiled_before_end(period)
+        and (place.previous is None or place.previous.status != "target")
+    ):
+        # A statistics office writes its month's report before the month closes.
+        return "estimate"
     if _DONE.search(text[place.since : raw.start]):
         return "actual"
-    year = setting.year
+    year = setting.periods.year
     future = explicit and period is not None and year is not None and int(period[:4]) > year
     if future or section.status == "target":
         # In a plan's sections, a forecast ("dự báo", "dự kiến") holds for its paragraph.
@@ -577,7 +526,7 @@ def _status(
         return "estimate"
     if not explicit and setting.plan:
         return "target"
-    if period == str(year) and setting.year_to_date is not None:
+    if period == str(year) and setting.periods.year_to_date is not None:
         # A mid-year report's figures for the whole year can only be estimates.
         return "estimate"
     return "actual"

@@ -1,0 +1,169 @@
+"""Which period a figure is about: the rules of Vietnamese reporting, in the order they apply.
+
+1. A period named right after the figure, in the same clause ("đạt 6,58% của 6
+   tháng đầu năm 2022").
+2. Else the last period named before it in its sentence ("Tính chung 9 tháng,
+   GRDP ước đạt …"), a base period's own value taking the base year ("cùng kỳ
+   năm 2023 chỉ đạt 5,03%" is the report's period in 2023).
+3. Else the reporting period framing its paragraph (a partial period, or one
+   opening its sentence), unless it was said in passing in brackets ("(quý II
+   giảm 9,6%)").
+4. Else the section heading's period, else the document's own period (from its
+   title and opening: "6 tháng đầu năm 2024"), else its year.
+
+Comparisons ("so với cùng kỳ năm 2023", "kể từ năm 2021"), price bases ("giá so
+sánh năm 2010") and dates never count: ``find_periods`` marks or drops them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from chitieu._periods import parse_period
+from chitieu.extraction._periods_text import PeriodMention
+
+
+class Mentions:
+    """A document's own period mentions (not comparisons), looked up by position."""
+
+    def __init__(self, periods: list[PeriodMention]) -> None:
+        self.items = [m for m in periods if not m.comparison]
+        self.starts = [m.start for m in self.items]
+
+    def between(self, start: int, end: int) -> list[PeriodMention]:
+        """Mentions starting in ``[start, end)``."""
+        first = bisect.bisect_left(self.starts, start)
+        last = bisect.bisect_left(self.starts, end)
+        return self.items[first:last]
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodFrame:
+    """What the document as a whole says about periods."""
+
+    folded: str
+    mentions: Mentions
+    sentence_starts: list[int]
+    year: int | None
+    year_to_date: str | None
+    # The document's own period ("2024-H1") and month ("2023-M06"), from its head.
+    own: str | None
+    month: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FigureSpan:
+    """Where a figure stands, as far as its period is concerned."""
+
+    start: int
+    end: int
+    unit_end: int
+    change: bool
+    sentence_start: int
+    paragraph_start: int
+    section_start: int
+    section_period: str | None
+
+
+# "đạt 6,58% của 6 tháng đầu năm 2022": a possessive names the figure's own period.
+_OF = re.compile(r"\s*(?:cua|trong)\s+$")
+
+
+def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, bool]:
+    """The figure's period, and whether the text named it (rather than the document's year)."""
+    folded, mentions = frame.folded, frame.mentions
+    after = [
+        m
+        for m in mentions.between(span.unit_end, span.unit_end + 26)
+        if not re.search(r"[,;:(.]", folded[span.unit_end : m.start])
+        and (not span.change or _OF.fullmatch(folded, span.unit_end, m.start))
+    ]
+    before = [
+        m
+        for m in mentions.between(span.sentence_start, span.start)
+        if m.end <= span.start
+        # A base's own value is said in one clause: "trong khi cùng kỳ năm 2021 chỉ đạt 3,15%;"
+        and (m.base_year is None or not re.search(r"[;:]|, ", folded[m.end : span.start]))
+    ]
+    recent = [
+        m
+        for m in mentions.between(
+            max(span.paragraph_start, span.start - 1500, span.section_start),
+            span.sentence_start,
+        )
+        if _frames(m, frame) and "/" not in m.code
+    ]
+    chosen = after[:1] or before[-1:]
+    if chosen and chosen[0].base_year is not None:
+        framing = [m for m in before if m.base_year is None] or recent
+        code = _resolve(frame, framing[-1], span) if framing else frame.own
+        return _moved(code, chosen[0].base_year), True
+    chosen = chosen or recent[-1:]
+    if chosen:
+        code = _resolve(frame, chosen[0], span)
+        if code is not None:
+            return code, True
+    if span.section_period is not None:
+        return span.section_period, True
+    if frame.own is not None:
+        return frame.own, False
+    return (str(frame.year) if frame.year else None), False
+
+
+def _resolve(frame: PeriodFrame, mention: PeriodMention, span: FigureSpan) -> str | None:
+    context_year = _year_before(frame.mentions, mention.start, span.sentence_start - 300)
+    return mention.resolve(context_year or frame.year, frame.year_to_date, frame.month)
+
+
+def _moved(code: str | None, year: int) -> str:
+    """The same part of another year: "2024-9M" in 2023 is "2023-9M"."""
+    if code is None or not re.match(r"\d{4}", code):
+        return str(year)
+    return f"{year}{code[4:]}"
+
+
+def _frames(mention: PeriodMention, frame: PeriodFrame) -> bool:
+    """A period that frames what follows: a reporting period, or one opening its sentence.
+
+    "9 tháng năm 2024" carries into the next sentences; "cuối tháng 11" in the middle of
+    a sentence about prices does not, nor "(quý II giảm 9,6%)" said in passing in brackets.
+    """
+    aside = frame.folded.rfind("(", max(0, mention.start - 40), mention.start)
+    if aside >= 0 and ")" not in frame.folded[aside : mention.start]:
+        return False
+    if re.search(r"-(?:H\d|Q\d|\d{1,2}M)$|\{ytd\}|\{m\}", mention.code):
+        return True
+    if re.fullmatch(r"\d{4}-\d\d-\d\d", mention.code):
+        # "Tính đến ngày 15/3/2024, …" dates the stock its sentence counts, not the next ones.
+        return False
+    index = bisect.bisect_right(frame.sentence_starts, mention.start) - 1
+    return mention.start - frame.sentence_starts[max(index, 0)] <= 60
+
+
+def _year_before(mentions: Mentions, position: int, since: int) -> int | None:
+    """The year named nearest before ``position`` (not a multi-year range), back to ``since``."""
+    for mention in reversed(mentions.between(since, position)):
+        if re.match(r"\d{4}(?:-|$)", mention.code):
+            return int(mention.code[:4])
+    return None
+
+
+def own_period(periods: tuple[str, ...], year: int | None) -> str | None:
+    """The document's own period among those its head names, for figures that name none.
+
+    A mid-year report names its year and the part of it it covers ("tháng 6 và 6
+    tháng đầu năm 2023"): the part; of several parts, the longest.
+    """
+    mine = [code for code in periods if year is not None and code.startswith(str(year))]
+    partial = [code for code in mine if code != str(year)]
+    if not partial:
+        return None
+    return max(partial, key=lambda code: (parse_period(code).months, code))
+
+
+def own_month(periods: tuple[str, ...], year: int | None) -> str | None:
+    """The month a monthly report is about ("tháng 6 và 6 tháng đầu năm 2023" → "2023-M06")."""
+    months = [code for code in periods if year is not None and re.fullmatch(rf"{year}-M\d\d", code)]
+    return months[0] if months else None
