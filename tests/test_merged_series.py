@@ -140,6 +140,12 @@ def test_the_assessment_rests_on_recomputed_years_and_says_so(loaded):
         _figures(session, old, "URBANISATION_RATE", {2024: 40.0})
         rate = _target(session, plan, "URBANISATION_RATE", "2025", "level", 45, None)
         urban = assess_target(session, target=rate, as_of=date(2025, 5, 1)).record()
+        # Growth combines, but no part has a level here: the note says what is missing,
+        # and only where years before the merger matter (not to a 2026-2030 average).
+        growth = _target(session, plan, "GRDP_GROWTH", "2025", "level", 10, None)
+        later = _target(session, plan, "GRDP_GROWTH", "2026/2030", "average_growth", 10, None)
+        grown = assess_target(session, target=growth, as_of=date(2025, 5, 1)).record()
+        ahead = assess_target(session, target=later, as_of=date(2025, 5, 1)).record()
         session.rollback()
     # From 50 (2023) to 58 (2024) is 16% a year; 58 × 1.16 = 67.28 against 70:
     # (67.28 − 50) / (70 − 50) = 0.864 of the way.
@@ -158,3 +164,9 @@ def test_the_assessment_rests_on_recomputed_years_and_says_so(loaded):
     assert urban["latest_value"] is None
     assert "không cộng được" in urban["note"]
     assert "Tỉnh Một và Tỉnh Mới cũ" in urban["note"]
+    assert grown["status"] == ahead["status"] == "insufficient_data"
+    assert (
+        "trước 01/07/2025 chưa năm nào có đủ số liệu của cả Tỉnh Một và Tỉnh Mới cũ để tính lại "
+        "(cần Tổng sản phẩm trên địa bàn (GRDP) theo giá so sánh năm trước" in grown["note"]
+    )
+    assert "Tỉnh Mới cũ" not in ahead["note"]

@@ -414,10 +414,19 @@ def _names(parts: list[Region], region: Region, lang: str) -> str:
 
 
 def merger_gap(
-    session: Session, *, indicator: Indicator, region: Region, as_of: date, lang: str = "vi"
+    session: Session,
+    *,
+    indicator: Indicator,
+    region: Region,
+    since: date,
+    as_of: date,
+    lang: str = "vi",
 ) -> str | None:
-    """Why a merged region's series has no year before the merger, or None if it has one."""
-    if region.valid_from is None or not predecessors(session, region=region):
+    """Why a merged region's series has no year before the merger, when years from
+    ``since`` on matter; None if it has one or none matters."""
+    if region.valid_from is None or since >= region.valid_from:
+        return None
+    if not predecessors(session, region=region):
         return None
     years = _recomputed(
         session,
@@ -430,25 +439,31 @@ def merger_gap(
         return None
     parts = territory(session, region=region, on=region.valid_from - timedelta(days=1))
     names = _names(parts, region, lang)
-    since = _format.day(region.valid_from)
+    merger = _format.day(region.valid_from)
     if not combinable(indicator):
         return tr(
             lang,
-            f"trước {since} không tính lại từ số liệu của {names}: tỷ lệ, tỷ trọng, "
+            f"trước {merger} không tính lại từ số liệu của {names}: tỷ lệ, tỷ trọng, "
             "số bình quân đầu người và thứ hạng không cộng được (cần tử số và mẫu số "
             "của từng địa bàn)",
-            f"nothing recomputed before {since} from the figures of {names}: rates, shares, "
+            f"nothing recomputed before {merger} from the figures of {names}: rates, shares, "
             "per-capita figures and ranks do not add up (each part's numerator and "
             "denominator would be needed)",
         )
-    level = GROWTH_LEVELS.get(indicator.code)
-    needs = tr(
-        lang,
-        f" (cần {level} năm trước và tốc độ tăng hoặc {level} năm đó của từng địa bàn)",
-        f" (each part's {level} of the year before, and its growth or {level} of the year)",
+    level = session.get(Indicator, GROWTH_LEVELS.get(indicator.code, ""))
+    needs = ""
+    if level is not None:
+        name = level.name(lang)
+        needs = tr(
+            lang,
+            f" (cần {name} năm trước và tốc độ tăng hoặc {name} năm đó của từng địa bàn)",
+            f" (each part's {name} of the year before, and its growth or {name} of the year)",
+        )
+    return (
+        tr(
+            lang,
+            f"trước {merger} chưa năm nào có đủ số liệu của cả {names} để tính lại",
+            f"no year before {merger} has figures for all of {names} to recompute from",
+        )
+        + needs
     )
-    return tr(
-        lang,
-        f"trước {since} chưa năm nào có đủ số liệu của cả {names} để tính lại",
-        f"no year before {since} has figures for all of {names} to recompute from",
-    ) + (needs if level else "")

@@ -157,9 +157,18 @@ def assess_target(session: Session, *, target: Target, as_of: date, lang: str = 
         result = _level(session, target, as_of, lang)
     if ended:
         final.conclude(session, result, as_of=as_of, lang=lang)
+    # Years before a merger matter to a level's baseline, to a growth average only inside it.
+    first = parse_period(target.period).start.year
+    if target.measure == "level":
+        first = min(first, target.plan.horizon_start - 1)
     if result.status == "insufficient_data" and (
         gap := merger_gap(
-            session, indicator=target.indicator, region=target.region, as_of=as_of, lang=lang
+            session,
+            indicator=target.indicator,
+            region=target.region,
+            since=date(first, 1, 1),
+            as_of=as_of,
+            lang=lang,
         )
     ):
         result.notes.append(gap)
