@@ -98,7 +98,7 @@ def conclude(session: Session, result: Assessment, *, as_of: date, lang: str) ->
     cut_short = ceased is not None and ceased <= period.end
     used = years_text(result.years_used)
     partial = latest_partial(
-        session, indicator=target.indicator, region=region, year=year, as_of=as_of
+        session, indicator=target.indicator, region=region, year=year, as_of=as_of, lang=lang
     )
     if year not in result.years_used and partial is not None:
         label = parse_period(partial.period).label(lang)

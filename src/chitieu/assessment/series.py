@@ -9,26 +9,50 @@ estimate, and the newest record wins a tie. A figure whose note marks it
 doubtful is set aside unless a planner chose it; ``set_aside`` says which were.
 The figures left out are remembered so that an assessment can say it rests on
 one source among several, or on an estimate.
+
+A region formed by a merger (the new Bắc Ninh, 01/7/2025) has no figures of its
+own for the periods before it existed; its territory's are its parts'. Such a
+period gets a figure recomputed from the parts when every part has one and the
+indicator combines: amounts (merge rule ``sum``) add up, and growth is the
+growth of the parts' summed constant-price levels, each part weighing by its
+level of the year before (:func:`chitieu.analytics.growth.merged_growth`).
+Rates, shares, per-capita figures and ranks do not combine and get none. A
+figure the region published for itself always wins over a recomputed one.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chitieu import _format
+from chitieu._errors import InputError
+from chitieu._labels import tr
 from chitieu._periods import PeriodKind, parse_period
+from chitieu.analytics.growth import combine, merged_growth
 from chitieu.extraction.models import ConflictChoice
 from chitieu.indicator.models import Indicator
 from chitieu.observation.models import Observation
-from chitieu.observation.service import STATUS_RANK, agree, doubt, list_observations, preferred
+from chitieu.observation.service import (
+    STATUS_RANK,
+    _year_before,
+    agree,
+    doubt,
+    list_observations,
+    preferred,
+)
 from chitieu.region.models import Region
+from chitieu.region.service import lineage, predecessors, territory
+
+# A growth indicator → the constant-price level it is the growth of: a merged
+# territory's growth is recomputed from its parts' levels, never from their rates alone.
+GROWTH_LEVELS = {"GRDP_GROWTH": "GRDP_CONSTANT"}
 
 
 @dataclass(frozen=True)
@@ -38,8 +62,11 @@ class Point:
     period: str
     value: float
     status: str
-    observation: Observation
+    observation: Observation | None
+    """The figure standing; None for one recomputed from the parts of a merged region."""
     notes: tuple[str, ...] = field(default=())
+    parts: tuple[Observation, ...] = field(default=())
+    """The parts' figures a recomputed point rests on."""
 
 
 def _source(obs: Observation) -> str:
@@ -132,8 +159,12 @@ def _point(
             f"{_STATUS_WORD[choices[-1].status]}, vì đã có số {_STATUS_WORD[pick.status]}"
         )
     if pick.status != "actual":
-        notes.append(f"{period}: số {'ước tính' if pick.status == 'estimate' else 'sơ bộ'}")
+        notes.append(_status_note(period, pick.status))
     return Point(period, pick.value, pick.status, pick, tuple(notes))
+
+
+def _status_note(period: str, status: str) -> str:
+    return f"{period}: số {'ước tính' if status == 'estimate' else 'sơ bộ'}"
 
 
 def _set_aside_note(
@@ -202,12 +233,18 @@ def known_periods(
 
 
 def latest_partial(
-    session: Session, *, indicator: Indicator, region: Region, year: int, as_of: date
+    session: Session,
+    *,
+    indicator: Indicator,
+    region: Region,
+    year: int,
+    as_of: date,
+    lang: str = "vi",
 ) -> Point | None:
     """The longest part of ``year`` reported by ``as_of`` (nine months beat a half)."""
     parts = [
         point
-        for point in _points(session, indicator, region, as_of, "vi", None)
+        for point in _points(session, indicator, region, as_of, lang, None)
         if parse_period(point.period).kind
         in (PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.MONTHS_TO_DATE)
         and parse_period(point.period).start == date(year, 1, 1)
@@ -223,10 +260,20 @@ def _points(
     lang: str,
     kind: PeriodKind | None,
 ) -> list[Point]:
+    """The region's own points, and recomputed ones for periods it has none of its own."""
     groups = _groups(session, indicator, region, as_of, kind)
     choices = _choices(session, indicator, [region])
     found = (_point(period, group, choices[period], lang) for period, group in groups.items())
-    return [point for point in found if point is not None]
+    own = [point for point in found if point is not None]
+    have = {point.period for point in own}
+    merged = _recomputed(
+        session,
+        indicator,
+        region,
+        lang,
+        lambda other, part: _points(session, other, part, as_of, lang, kind),
+    )
+    return own + [point for point in merged if point.period not in have]
 
 
 def _groups(
@@ -237,3 +284,193 @@ def _groups(
         if obs.period_end <= as_of and (kind is None or parse_period(obs.period).kind is kind):
             by_period[obs.period].append(obs)
     return by_period
+
+
+# --- merged regions -------------------------------------------------------------------
+
+
+def combinable(indicator: Indicator) -> bool:
+    """Whether a merged territory's figure can be recomputed from its parts' figures."""
+    return indicator.merge_rule == "sum" or indicator.code in GROWTH_LEVELS
+
+
+_Series = Callable[[str, Region], dict[str, Point]]
+_Read = Callable[[Indicator, Region], list[Point]]
+
+
+def _recomputed(
+    session: Session, indicator: Indicator, region: Region, lang: str, read_points: _Read
+) -> list[Point]:
+    """Points of a merged ``region`` for periods before it existed, from its parts' figures.
+
+    ``read_points`` gives a part's standing points of an indicator (the same kind of period).
+    """
+    if region.valid_from is None or not combinable(indicator):
+        return []
+    earlier = lineage(session, region=region)[1:]
+    if not earlier:
+        return []
+    read: dict[tuple[str, int], dict[str, Point]] = {}
+
+    def series(code: str, part: Region) -> dict[str, Point]:
+        if (code, part.id) not in read:
+            found = indicator if code == indicator.code else session.get(Indicator, code)
+            points = [] if found is None else read_points(found, part)
+            read[(code, part.id)] = {point.period: point for point in points}
+        return read[(code, part.id)]
+
+    level = GROWTH_LEVELS.get(indicator.code)
+    codes = [indicator.code, level] if level else [indicator.code]
+    periods = {period for part in earlier for code in codes for period in series(code, part)}
+    found = []
+    for period in periods:
+        end = parse_period(period).end
+        if end >= region.valid_from:
+            continue
+        parts = territory(session, region=region, on=end)
+        if region in parts:
+            continue
+        if level is not None:
+            used = _growth_parts(indicator.code, level, period, parts, series)
+        else:
+            used = _sum_parts(indicator.code, period, parts, series)
+        if used is not None:
+            found.append(_merged_point(period, used[0], used[1], parts, region, lang))
+    return found
+
+
+def _sum_parts(
+    code: str, period: str, parts: list[Region], series: _Series
+) -> tuple[float, list[Point]] | None:
+    """The sum of the parts' figures of ``period``; None unless every part has one."""
+    standing = {part.code: series(code, part).get(period) for part in parts}
+    used = [point for point in standing.values() if point is not None]
+    if len(used) < len(parts):
+        return None
+    values = {name: point.value for name, point in standing.items() if point is not None}
+    return combine(values_by_part=values, merge_rule="sum"), used
+
+
+def _growth_parts(
+    code: str, level: str, period: str, parts: list[Region], series: _Series
+) -> tuple[float, list[Point]] | None:
+    """The growth of the parts' summed levels; None unless every part has what it takes.
+
+    A part needs its level of the year before (its weight) and, for ``period``,
+    its own growth figure or else its level: the published rate is the one its
+    own series stands on.
+    """
+    previous = _year_before(period)
+    if previous is None:
+        return None
+    levels: dict[str, dict[str, float]] = {}
+    used: list[Point] = []
+    for part in parts:
+        before = series(level, part).get(previous)
+        rate = series(code, part).get(period)
+        now = series(level, part).get(period)
+        if before is None or (rate is None and now is None):
+            return None
+        if rate is not None:
+            levels[part.code] = {
+                previous: before.value,
+                period: before.value * (1 + rate.value / 100),
+            }
+            used += [before, rate]
+        elif now is not None:
+            levels[part.code] = {previous: before.value, period: now.value}
+            used += [before, now]
+    try:
+        return merged_growth(levels_by_part=levels, period=period, previous=previous), used
+    except InputError:
+        return None
+
+
+def _merged_point(
+    period: str, value: float, used: list[Point], parts: list[Region], region: Region, lang: str
+) -> Point:
+    status = max((point.status for point in used), key=STATUS_RANK.__getitem__)
+    names = _names(parts, region, lang)
+    notes = [
+        f"{period}: "
+        + tr(lang, f"tính từ số liệu của {names}", f"recomputed from the figures of {names}")
+    ]
+    if status != "actual":
+        notes.append(_status_note(period, status))
+    figures = tuple(
+        obs
+        for point in used
+        for obs in ((point.observation,) if point.observation is not None else point.parts)
+    )
+    return Point(period, value, status, None, tuple(notes), figures)
+
+
+def _names(parts: list[Region], region: Region, lang: str) -> str:
+    """ "Bắc Giang và Bắc Ninh cũ": a part bearing the merged region's name is its former self."""
+    own = region.name.split(" (")[0]
+
+    def name(part: Region) -> tuple[bool, str]:
+        vi, en = part.name.split(" (")[0], (part.name_en or part.name).split(" (")[0]
+        former = vi == own
+        return former, tr(lang, f"{vi} cũ" if former else vi, f"the former {en}" if former else en)
+
+    shown = [text for _, text in sorted(name(part) for part in parts)]
+    if len(shown) == 1:
+        return shown[0]
+    return ", ".join(shown[:-1]) + tr(lang, " và ", " and ") + shown[-1]
+
+
+def merger_gap(
+    session: Session,
+    *,
+    indicator: Indicator,
+    region: Region,
+    since: date,
+    as_of: date,
+    lang: str = "vi",
+) -> str | None:
+    """Why a merged region's series has no year before the merger, when years from
+    ``since`` on matter; None if it has one or none matters."""
+    if region.valid_from is None or since >= region.valid_from:
+        return None
+    if not predecessors(session, region=region):
+        return None
+    years = _recomputed(
+        session,
+        indicator,
+        region,
+        lang,
+        lambda other, part: _points(session, other, part, as_of, lang, PeriodKind.YEAR),
+    )
+    if years:
+        return None
+    parts = territory(session, region=region, on=region.valid_from - timedelta(days=1))
+    names = _names(parts, region, lang)
+    merger = _format.day(region.valid_from)
+    if not combinable(indicator):
+        return tr(
+            lang,
+            f"trước {merger} không tính lại từ số liệu của {names}: tỷ lệ, tỷ trọng, "
+            "số bình quân đầu người và thứ hạng không cộng được (cần tử số và mẫu số "
+            "của từng địa bàn)",
+            f"nothing recomputed before {merger} from the figures of {names}: rates, shares, "
+            "per-capita figures and ranks do not add up (each part's numerator and "
+            "denominator would be needed)",
+        )
+    level = session.get(Indicator, GROWTH_LEVELS.get(indicator.code, ""))
+    needs = ""
+    if level is not None:
+        name = level.name(lang)
+        needs = tr(
+            lang,
+            f" (cần {name} năm trước và tốc độ tăng hoặc {name} năm đó của từng địa bàn)",
+            f" (each part's {name} of the year before, and its growth or {name} of the year)",
+        )
+    return (
+        tr(
+            lang,
+            f"trước {merger} chưa năm nào có đủ số liệu của cả {names} để tính lại",
+            f"no year before {merger} has figures for all of {names} to recompute from",
+        )
+        + needs
+    )

@@ -47,6 +47,7 @@ from chitieu.assessment.series import (
     Point,
     choices_read_ahead,
     latest_partial,
+    merger_gap,
     set_aside,
     yearly,
 )
@@ -156,6 +157,21 @@ def assess_target(session: Session, *, target: Target, as_of: date, lang: str = 
         result = _level(session, target, as_of, lang)
     if ended:
         final.conclude(session, result, as_of=as_of, lang=lang)
+    # Years before a merger matter to a level's baseline, to a growth average only inside it.
+    first = parse_period(target.period).start.year
+    if target.measure == "level":
+        first = min(first, target.plan.horizon_start - 1)
+    if result.status == "insufficient_data" and (
+        gap := merger_gap(
+            session,
+            indicator=target.indicator,
+            region=target.region,
+            since=date(first, 1, 1),
+            as_of=as_of,
+            lang=lang,
+        )
+    ):
+        result.notes.append(gap)
     # A doubtful figure the series passed over must not change a status unsaid.
     result.notes.extend(
         set_aside(
@@ -212,7 +228,7 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
     result.years_used = sorted(y for y in known if y >= target.plan.horizon_start)
     if not known or max(known) < year:
         partial = latest_partial(
-            session, indicator=indicator, region=target.region, year=year, as_of=as_of
+            session, indicator=indicator, region=target.region, year=year, as_of=as_of, lang=lang
         )
         if partial is not None:
             return _partial_year(result, partial, target, direction, lang)
@@ -237,6 +253,10 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
     base = _baseline(target, known)
     if base is not None:
         result.baseline_period, result.baseline_value = base[2], base[1]
+        start = known.get(base[0])
+        if start is not None and start is not latest and start.observation is None:
+            # A baseline recomputed from a merged region's parts says so.
+            result.notes.extend(start.notes)
     result.gap = threshold - latest.value
     if last == year and threshold:
         share = latest.value / threshold if direction != "lower" else threshold / latest.value

@@ -476,7 +476,7 @@ def _load_targets(session: Session, folder: Path, problems: _Problems, report: L
                 "unit": row["unit"],
                 "baseline_period": row["baseline_period"] or None,
                 "baseline_value": _float(row["baseline_value"]),
-                "footnote": row["footnote"] or None,
+                "footnote": _cited_also(row["footnote"], also.get(_same_target(row), [])),
                 **_spanned(lookup, row),
             },
         )
@@ -502,7 +502,66 @@ def _load_targets(session: Session, folder: Path, problems: _Problems, report: L
         "end",
         "text",
     )
-    _load_table(session, folder, problems, report, stem="targets", columns=columns, build=build)
+    listed = list(_rows(folder, "targets", columns))
+    first: dict[tuple[str, ...], dict[str, str]] = {}
+    also: dict[tuple[str, ...], list[dict[str, str]]] = {}
+    for _, _, row in listed:
+        key = _same_target(row)
+        if key in first:
+            also.setdefault(key, []).append(row)
+        else:
+            first[key] = row
+    for path, line, row in listed:
+
+        def work(row: dict[str, str] = row) -> None:
+            if first[_same_target(row)] is not row:
+                _fold(session, lookup, row, report)
+                return
+            existing, model, fields = build(row)
+            _upsert(session, existing, model(), fields, report, "targets")
+            session.flush()
+
+        _guard(problems, path, line, work)
+
+
+def _same_target(row: dict[str, str]) -> tuple[str, ...]:
+    """Plan, indicator, region, period, measure and bounds: what makes rows one target."""
+    names = ("plan", "indicator", "region", "period", "measure", "min", "max", "qualifier")
+    return tuple(row[name].strip() for name in names)
+
+
+def _cited_also(footnote: str, others: list[dict[str, str]]) -> str | None:
+    """The footnote, naming every other source that cites the same target, with its span.
+
+    Two papers reporting one resolution give one target, not two that would be
+    judged and counted twice; the second stays traceable to its words.
+    """
+    said = [footnote.strip()] if footnote.strip() else []
+    for other in others:
+        why = other["footnote"].strip().rstrip(".") or "Cùng chỉ tiêu theo nguồn khác"
+        where = f"tài liệu {other['doc']}"
+        if other["start"]:
+            where += f", vị trí {other['start']}-{other['end']}"
+        said.append(f"{why}: {where}.")
+    return " ".join(said) or None
+
+
+def _fold(session: Session, lookup: _Lookup, row: dict[str, str], report: LoadReport) -> None:
+    """A row citing a target already loaded from an earlier row: its span is checked all
+    the same, and a target an older load stored for it is removed."""
+    _spanned(lookup, row)
+    report.counts["targets"] += 1
+    plan = _required(lookup.plan(row["plan"]), "kế hoạch", row["plan"])
+    stale = session.scalar(
+        select(Target).where(
+            Target.plan_id == plan.id,
+            Target.row == row["row"],
+            Target.period == parse_period(row["period"]).code,
+        )
+    )
+    if stale is not None:
+        session.delete(stale)
+        report.written["targets"] += 1
 
 
 def _load_observations(

@@ -250,7 +250,7 @@ def observation_rows(
     replaced = {obs.supersedes_id for obs in every if obs.supersedes_id is not None}
     current = [obs for obs in every if obs.id not in replaced]
     disputed = disagreements(current)
-    standing_ids = {point.observation.id for point in standing.values()}
+    standing_ids = {p.observation.id for p in standing.values() if p.observation is not None}
     rows = []
     for obs in current:
         earlier = []

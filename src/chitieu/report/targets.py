@@ -96,13 +96,16 @@ def _latest(ctx: Context, assessment: Assessment) -> Cell:
     if latest is None:
         return Cell("—")
     period = parse_period(latest.period).label(lang)
-    ref = ctx.annex.observation(latest.observation)
+    # A figure recomputed from a merged region's parts is no one figure of the annex:
+    # the assessment's note names the parts.
+    cited = latest.observation
+    ref = ctx.annex.observation(cited) if cited is not None else None
     if target.measure == "average_growth" and assessment.observed_pace is not None:
         first = parse_period(target.period).start.year
         average = value_text(assessment.observed_pace, "%", lang)
         years = f"{first}–{parse_period(latest.period).year}"
         return Cell(f"{ctx.t('bình quân', 'average')} {average} ({years})", ref)
-    value = value_text(latest.value, latest.observation.unit, lang)
+    value = value_text(latest.value, cited.unit if cited else target.indicator.unit, lang)
     return Cell(f"{value} ({period}, {word(latest.status, lang)})", ref)
 
 
