@@ -13,6 +13,7 @@ from chitieu import transaction
 from chitieu._models import Plan, Region
 from chitieu.assessment.service import assess
 from chitieu.cli import build_app
+from chitieu.plan.in_force import plans_covering
 from chitieu.plan.service import get_plan
 from chitieu.region.models import RegionSuccession
 from chitieu.region.service import get_region
@@ -291,3 +292,34 @@ def test_the_plan_in_force_is_the_annual_plan_or_the_strategy_setting_most_targe
     with transaction(loaded_sqlite, writes=False) as session:
         chosen = plan_in_force(session, as_of=as_of).plan
         assert chosen is not None and chosen.code == expected
+
+
+def test_the_report_on_the_plan_in_force_shows_the_other_plans_in_force(loaded_sqlite):
+    with transaction(loaded_sqlite, writes=False) as session:
+        report = build_report(session, as_of=date(2026, 12, 6))
+        final = build_report(
+            session, plan=get_plan(session, code_or_number="249/QĐ-UBND"), as_of=date(2026, 12, 6)
+        )
+        covering = [
+            p.code
+            for p in plans_covering(
+                session,
+                region=get_region(session, code_or_name="bac_ninh"),
+                year=2026,
+                as_of=date(2026, 12, 6),
+            )
+        ]
+    # The annual plan is reported on; the five-year resolution it carries out stands beside it.
+    assert report.plan == covering[0] == "kh-ktxh-bn-2026"
+    targets = next(s for s in report.sections if s.heading.startswith("III."))
+    others = [s for s in targets.sections if s.heading.startswith("Mục tiêu của các kế hoạch khác")]
+    assert len(others) == 1
+    captions = [block.caption.split(" — ")[0] for block in others[0].blocks]
+    assert captions == covering[1:] and "nq-dh-bn-2025" in captions
+    growth = next(
+        row for block in others[0].blocks for row in block.rows if "2026-2030" in row[2].text
+    )
+    assert growth[3].text == "11–12%"
+    # A plan that has ended is reported alone.
+    ended = next(s for s in final.sections if s.heading.startswith("III."))
+    assert not any(s.heading.startswith("Mục tiêu của các kế hoạch khác") for s in ended.sections)

@@ -48,8 +48,8 @@ def successor_region(session: Session, *, region: Region) -> Region | None:
     return edge.successor if edge is not None else None
 
 
-def newest_plan(session: Session, *, region: Region, year: int, as_of: date) -> Plan | None:
-    """The plan for ``region`` covering ``year``, issued by ``as_of``, that a planner follows.
+def plans_covering(session: Session, *, region: Region, year: int, as_of: date) -> list[Plan]:
+    """The plans for ``region`` covering ``year``, issued by ``as_of``, that a planner follows.
 
     Drafts and superseded plans aside; an annual plan first, then the most
     targets, then the newest.
@@ -71,9 +71,14 @@ def newest_plan(session: Session, *, region: Region, year: int, as_of: date) -> 
             Plan.issued_on.desc().nulls_last(),
             Plan.id.desc(),
         )
-        .limit(1)
     )
-    return session.scalar(query)
+    return list(session.scalars(query))
+
+
+def newest_plan(session: Session, *, region: Region, year: int, as_of: date) -> Plan | None:
+    """The first of :func:`plans_covering`: the one a planner follows by default."""
+    found = plans_covering(session, region=region, year=year, as_of=as_of)
+    return found[0] if found else None
 
 
 def plan_in_force(session: Session, *, as_of: date, lang: str = "vi") -> PlanInForce:

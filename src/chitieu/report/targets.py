@@ -15,7 +15,15 @@ from chitieu.assessment.service import Assessment
 from chitieu.chart.indicator import drawable
 from chitieu.chart.report import trajectory_chart
 from chitieu.indicator.page import target_mark, yearly_points
-from chitieu.plan.dashboard import OverviewRow, area_word, status_word, verdict_word
+from chitieu.plan.dashboard import (
+    OverviewRow,
+    area_word,
+    overview,
+    plan_ended,
+    status_word,
+    verdict_word,
+)
+from chitieu.plan.in_force import plans_covering
 from chitieu.plan.models import Target
 from chitieu.report.context import Context
 from chitieu.report.model import Cell, Paragraph, Section, Table
@@ -57,8 +65,39 @@ def targets_section(ctx: Context) -> Section:
         section.add(Table(caption, headers, rows, widths=(6, 30, 11, 14, 20, 8, 11)))
     if not overview.areas:
         section.add(Paragraph(ctx.t("Kế hoạch chưa có mục tiêu nào.", "The plan sets no target.")))
+    others = _other_plans(ctx, headers)
+    if others is not None:
+        section.sections.append(others)
     section.sections.append(_trajectories(ctx))
     return section
+
+
+def _other_plans(ctx: Context, headers: tuple[str, ...]) -> Section | None:
+    """The other plans in force on the region: an annual plan carries out a five-year one."""
+    if plan_ended(ctx.plan, ctx.as_of):
+        return None  # a final report is on its own plan
+    plans = [
+        plan
+        for plan in plans_covering(
+            ctx.session, region=ctx.region, year=ctx.as_of.year, as_of=ctx.as_of
+        )
+        if plan.id != ctx.plan.id
+    ]
+    if not plans:
+        return None
+    part = Section(
+        ctx.t(
+            "Mục tiêu của các kế hoạch khác đang có hiệu lực",
+            "Targets of the other plans in force",
+        ),
+        level=2,
+    )
+    for plan in plans:
+        shown = overview(ctx.session, plan=plan, as_of=ctx.as_of, region=ctx.region, lang=ctx.lang)
+        rows = tuple(_row(ctx, row) for area in shown.areas for row in area.rows)
+        caption = f"{plan.document_number or plan.code} — {plan.title}"
+        part.add(Table(caption, headers, rows, widths=(6, 30, 11, 14, 20, 8, 11)))
+    return part
 
 
 def _row(ctx: Context, row: OverviewRow) -> tuple[Cell, ...]:
