@@ -349,11 +349,13 @@ def import_submission(
     report = ImportReport(file=path)
     good: list[_Row] = []
     seen: dict[tuple[str, int, str, str], int] = {}
+    blank_lines: list[int] = []
     catalogue = FileCatalogue(session)
     for line, cells, problem in read_submission(path):
         if problem is None and "value" in cells and not cells["value"].strip():
             # A template row sent back unfilled: the agency has no figure for it yet.
             report.blank += 1
+            blank_lines.append(line)
             continue
         report.rows += 1
         try:
@@ -369,9 +371,14 @@ def import_submission(
             continue
         seen[key] = line
         good.append(row)
+    if report.rows == 0 and blank_lines:
+        # Not one value in the whole file: a mistake (an empty template, a formula never
+        # computed), not a choice to send nothing; every row is named.
+        raise RowsRejectedError(
+            str(path), [RowProblem(line, "chưa điền giá trị (value)") for line in blank_lines]
+        )
     if report.rows == 0:
-        blank = f" ({report.blank} dòng chưa điền giá trị)" if report.blank else ""
-        raise InputError(f"{path}: không có dòng số liệu nào{blank}")
+        raise InputError(f"{path}: không có dòng số liệu nào")
     if report.problems and not partial:
         raise RowsRejectedError(str(path), report.problems)
     batch = ImportBatch(
