@@ -62,12 +62,12 @@ def test_a_doubtful_figure_is_set_aside_and_the_assessment_says_so(loaded):
     with transaction(loaded) as session:
         urbanisation = _record(session, "kh-ktxh-2024", "URBANISATION_RATE", "2024")
         decision = _record(session, "qd-249-2019", "URBANISATION_RATE", "2025")
-    # 57,13 % for 2024 is noted "value doubtful for the province": before, "đạt 238% kế hoạch".
+    # 57,13 % for 2024 is noted "nghi vấn nếu là số của toàn tỉnh": before, "đạt 238% kế hoạch".
     assert urbanisation["latest_value"] != 57.13
     assert urbanisation["status"] != "achieved"
     assert "238" not in urbanisation["note"]
     assert "không dùng 57,13 (hoi-thao-2025)" in urbanisation["note"]
-    assert "nghi vấn (period not stated" in urbanisation["note"]
+    assert "nghi vấn (không ghi kỳ" in urbanisation["note"]
     # 2024 had no other figure: it needs checking, and the series went on without it.
     assert "cần kiểm tra" in urbanisation["note"]
     assert decision["latest_period"] == "2020" and decision["latest_value"] == 18.3
