@@ -73,6 +73,11 @@ def pdf(*contents: tuple[bytes, bytes]) -> bytes:
     return bytes(out)
 
 
+# The time limits catch a hang or a quadratic walk (the old readers took minutes on these
+# files), not speed, which the benchmarks measure: a shared machine may be slow for a while.
+HANG = 60
+
+
 def measured(work: Callable[[], T]) -> tuple[T | InputError, int, float]:
     """What ``work`` returned or the InputError it raised, its peak traced memory, its time."""
     tracemalloc.start()
@@ -115,7 +120,7 @@ def test_a_pdf_stream_inflating_to_256_mib_is_refused_without_inflating_it(tmp_p
     path = tmp_path / "bom.pdf"
     path.write_bytes(pdf((deflated(TEXT, 256 * MiB), b"/FlateDecode")))
     assert path.stat().st_size < 512 * 1024
-    message = refused(path, memory=PDF_MEMORY, seconds=10)
+    message = refused(path, memory=PDF_MEMORY, seconds=HANG)
     assert "luồng dữ liệu giải nén ra hơn 50 MB" in message and "bom giải nén" in message
 
 
@@ -142,7 +147,7 @@ def test_every_inflating_filter_is_bounded_per_stream(tmp_path, small_bounds, co
         content = bytes([len(TEXT) - 1]) + content
     path = tmp_path / "bom.pdf"
     path.write_bytes(pdf((content, filters)))
-    message = refused(path, memory=32 * MiB, seconds=10)
+    message = refused(path, memory=32 * MiB, seconds=HANG)
     assert "hơn 4 MB" in message, message
 
 
@@ -151,7 +156,7 @@ def test_the_streams_of_one_pdf_are_bounded_together(tmp_path, small_bounds):
     three = deflated(TEXT, 3 * MiB)
     path = tmp_path / "bom.pdf"
     path.write_bytes(pdf((three, b"/FlateDecode"), (three, b"/FlateDecode")))
-    message = refused(path, memory=32 * MiB, seconds=10)
+    message = refused(path, memory=32 * MiB, seconds=HANG)
     assert "PDF giải nén ra hơn 6 MB" in message, message
     path.write_bytes(pdf((three, b"/FlateDecode")))
     assert read_document(path).text == "GRDP 2023 tang 7,5%"
@@ -165,7 +170,7 @@ def test_a_damaged_stream_keeps_what_inflated_before_the_damage_quickly(tmp_path
     result, _peak, took = measured(lambda: read_document(path))
     assert not isinstance(result, InputError), result
     assert result.text == "GRDP 2023 tang 7,5%"
-    assert took < 10, f"{took:.1f} s"
+    assert took < HANG, f"{took:.1f} s"
 
 
 def test_the_cli_refuses_a_pdf_bomb_in_one_line(tmp_path):
@@ -198,7 +203,7 @@ def _html(body: bytes) -> bytes:
 def test_an_html_page_of_millions_of_tags_is_refused_quickly(tmp_path, body):
     path = tmp_path / "bom.html"
     path.write_bytes(_html(body))
-    message = refused(path, memory=64 * MiB, seconds=5)
+    message = refused(path, memory=64 * MiB, seconds=HANG)
     assert "hơn 400.000 thẻ" in message, message
 
 
@@ -211,7 +216,7 @@ def test_deep_nesting_and_stray_end_tags_cost_no_more_than_the_tags(tmp_path):
     result, peak, took = measured(lambda: read_document(path))
     assert not isinstance(result, InputError), result
     assert result.text.strip() == "GRDP 2023 tang 7,5%"
-    assert took < 5, f"{took:.1f} s"
+    assert took < HANG, f"{took:.1f} s"
     assert peak < 64 * MiB, f"{peak / MiB:.0f} MiB"
 
 
@@ -235,5 +240,5 @@ def test_uploaded_pdf_and_html_bombs_are_refused_with_one_line_and_nothing_store
             shown = response.json()["detail"] if path.startswith("/api/") else response.text
             assert reason in shown, (path, name, shown[:300])
             assert peak < PDF_MEMORY + 32 * MiB, f"{path} {name}: {peak / MiB:.0f} MiB"
-            assert took < 20, f"{path} {name}: {took:.1f} s"
+            assert took < HANG, f"{path} {name}: {took:.1f} s"
     assert table_counts(web.engine) == before
