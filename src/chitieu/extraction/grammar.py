@@ -117,6 +117,8 @@ _PLAN_RIGHT = re.compile(
 
 
 _RANK_OF_RIGHT = re.compile(r"/\s*(\d{1,3})(?!\d)")
+# "cao thứ 3 cả nước", "lớn thứ hai trong vùng": an ordinal followed by the whole it ranks in.
+_RANKED_IN = re.compile(r"\s*(?:trong\s+|tren\s+)?(?:ca\s+nuoc|toan\s+quoc)(?![a-z])")
 
 
 def _rank(folded: str, start: int, end: int) -> tuple[int, int | None] | None:
@@ -125,7 +127,10 @@ def _rank(folded: str, start: int, end: int) -> tuple[int, int | None] | None:
         return None
     # Matched in place: a slice to the end would copy the rest of a long document.
     of = _RANK_OF_RIGHT.match(folded, end)
-    ranked = _RANK_LEFT.search(left) or (of and re.search(r"(?<![a-z])thu\s*$", left))
+    ordinal = re.search(r"(?<![a-z])thu\s*$", left)
+    ranked = _RANK_LEFT.search(left) or (
+        ordinal and (of or _RANKED_IN.match(folded, end, end + 20))
+    )
     if not ranked or _NOT_RANK.search(left):
         return None
     return (of.end(), int(of.group(1))) if of else (end, None)
@@ -214,6 +219,9 @@ def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) ->
     unit = read_unit(original, folded, unit_from)
     if unit is None or (value_max is None and _year_like(match.group(), unit)):
         return None
+    if _ANAPHORIC.match(folded, unit.end):
+        # "3 địa phương kể trên" counts again what the text has just listed.
+        return None
     measure, sign, offset = _measure(folded, _sign(original, start)[0], unit.end, unit.unit)
     signed_start, written_sign = _sign(original, start)
     scale_low = low_scale if low_scale != 1.0 else unit.scale
@@ -233,6 +241,9 @@ def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) ->
         relative=unit.unit == "%"
         and bool(re.search(r"(?<![a-z])bang\s*$", _left_clause(folded, start))),
     )
+
+
+_ANAPHORIC = re.compile(r"\s+(?:ke|noi|neu)\s+tren(?![a-z])")
 
 
 def _plan_words_end(folded: str, position: int) -> int:
