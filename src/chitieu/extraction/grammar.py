@@ -20,7 +20,17 @@ from chitieu._text import fold, fold_keeping_offsets
 from chitieu.extraction._catalogue import unit_for
 from chitieu.extraction._document import DocumentModel, read_document_model
 from chitieu.extraction._exclusions import not_a_figure
-from chitieu.extraction._indicators import Hit, PhraseIndex, choose
+from chitieu.extraction._indicator_context import (
+    clause_start,
+    growth_of_sector,
+    names_one_project,
+    opens_list_item,
+    place_heading,
+    price_base,
+    subject_after,
+    topic_start,
+)
+from chitieu.extraction._indicators import Hit, PhraseIndex, choose, is_rate_of_change
 from chitieu.extraction._lexicon import LOWER, PROVINCES, QUALIFIERS, UPPER
 from chitieu.extraction._numbers import NUMBER, number_from_words, parse_number
 from chitieu.extraction._period_rules import (
@@ -144,6 +154,10 @@ def _measure(folded: str, start: int, unit_end: int, unit: str) -> tuple[str, fl
         return ("plan_pct", 1.0, 100.0) if words and words[-1] == "vuot" else ("plan_pct", 1, 0)
     if re.search(r"(?:^|\s)gap(?:\s+\w+)?$", tail) or unit == "lần":
         return "multiple", 1.0, 0.0
+    bracketed = _CHANGE_IN_BRACKETS.search(_left(folded, start, 30)) if unit == "%" else None
+    if bracketed is not None:
+        # "tuy tăng cao (+17,2%) so với quý trước", "giảm sâu (-5,7%)".
+        return "change_pct", (-1.0 if bracketed.group(1) == "giam" else 1.0), 0.0
     if re.search(r"(?:giam|tang|ha)\s+con$|(?:^|\s)con$|giam\s+xuong$|tang\s+len$", tail):
         return "level", 1.0, 0.0
     verb = re.search(
@@ -159,6 +173,7 @@ def _measure(folded: str, start: int, unit_end: int, unit: str) -> tuple[str, fl
     return ("change_pct" if unit == "%" else "change_abs"), sign, 0.0
 
 
+_CHANGE_IN_BRACKETS = re.compile(r"(?<![a-z])(tang|giam)(?:\s+[a-z]+)?\s*\(\s*$")
 _FRACTION = re.compile(r"/(\d{1,4})(?![\d/.,])")
 _RANGE = re.compile(r"\s*(?:([-–—÷~])|\s+den\s+)\s*(\d+(?:[.,]\d+)*)")
 
@@ -186,7 +201,9 @@ def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) ->
         return None
     rank = _rank(folded, start, end)
     if rank is not None and not original[start - 1 : start].isalpha():
-        return _Raw(start, end, value, None, "hạng", "rank", None, rank_of=rank[1])
+        return _Raw(
+            start, end, value, None, "hạng", "rank", None, rank_of=rank[1], unit_end=rank[0]
+        )
     of = _FRACTION.match(original, end)
     if of is not None and not skip[start] and not not_a_figure(original, folded, start, of.end()):
         # "16/21 chỉ tiêu", "94/151 xã": the count, out of a whole.
@@ -465,7 +482,10 @@ def _figure(
         unit=unit_for(indicator, raw.unit),
         period=period,
         status=status,
-        measure=raw.measure,
+        # "điều chỉnh vốn, với mức tăng 2,7 tỷ USD": the capital added is itself an increase.
+        measure="level"
+        if indicator == "FDI_CAPITAL_ADDITIONAL" and raw.measure == "change_abs"
+        else raw.measure,
         indicator=indicator,
         region=_region(folded, raw, place, setting.region),
         rank_of=raw.rank_of,
@@ -547,11 +567,14 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place, setting: _Setti
     index = setting.index
     sentence_start, since, previous = place.sentence_start, place.since, place.previous
     sentence_text = folded[sentence_start : raw.start]
+    paragraph_start = _paragraph_start(setting, raw.start)
     share_context = bool(re.search(r"co cau|ty trong|chiem", sentence_text)) or (
         # "Cơ cấu kinh tế: nông… 14,5%; dịch vụ 37,2%": a list split over lines.
         not re.search(r"tang|toc do", sentence_text)
-        and "co cau" in folded[_paragraph_start(setting, raw.start) : sentence_start]
+        and "co cau" in folded[paragraph_start:sentence_start]
     )
+    topic_from = topic_start(folded, paragraph_start, sentence_start)
+    topic = folded[topic_from:sentence_start]
 
     # "bằng 83,4% năm 2023" compares with another year: about any indicator, whatever its unit.
     measure = "plan_pct" if raw.relative else raw.measure
@@ -569,18 +592,47 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place, setting: _Setti
             unit=raw.unit,
             measure=measure,
             share_context=share_context,
+            topic=topic,
         )
 
-    fresh = pick(since, raw.start, sentence_text)
+    fresh = None
+    after = subject_after(folded, raw.unit_end)
+    if (
+        after is not None
+        and opens_list_item(folded[since : raw.start])
+        and any(h.start < after[0] + 12 for h in index.within(*after))
+    ):
+        # "(gồm 1,89 tỷ USD vốn cấp mới; 2,95 tỷ USD vốn tăng thêm)": the subject follows.
+        fresh = pick(*after, sentence_text + folded[after[0] : after[1]])
+    fresh = fresh or pick(since, raw.start, sentence_text)
     # "đạt 100,2% kế hoạch", ", tăng 13%": right after a figure, about the same thing.
     if fresh is None and previous is not None and not index.within(since, raw.start):
         if raw.measure == "rank" and previous.indicator is not None:
             return _RANK_OF.get(previous.indicator) if _national(raw) else None
-        if raw.measure in ("plan_pct", "change_pct", "change_abs") or raw.relative:
-            return previous.indicator
-        if raw.measure == "multiple" and previous.indicator is not None:
-            return previous.indicator
+        if raw.measure in ("plan_pct", "change_pct", "change_abs", "multiple") or raw.relative:
+            again = pick(sentence_start, raw.start, sentence_text)
+            clause = clause_start(folded, sentence_start, previous.start)
+            if (
+                again is not None
+                and again[0]
+                and _names_anew(again[1], previous, measure, clause, index)
+            ):
+                return again[0]
+            if (
+                raw.measure != "multiple"
+                or previous.indicator is not None
+                or _RIGHT_AFTER.fullmatch(folded, since, raw.start)
+            ):
+                # "9.506,22 tỷ đồng, gấp gần 5,3 lần": the amount's multiple, even of nothing
+                # the catalogue holds.
+                return previous.indicator
     chosen = fresh
+    if _is_count(raw.unit) and chosen is not None:
+        # "cấp mới 15 dự án đầu tư trong nước": the counted noun names something narrower.
+        right = re.split(r"[,;.()]", folded[raw.end : raw.unit_end + 40])[0]
+        named = pick(raw.end, raw.end + len(right), sentence_text + right)
+        if named is not None and named[1].rule.blocks:
+            return None
     if chosen is None and _is_count(raw.unit):
         # "66 dự án FDI", "11 khu công nghiệp": the counted noun names the indicator.
         right = re.split(r"[,;.()]", folded[raw.end : raw.unit_end + 40])[0]
@@ -595,20 +647,73 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place, setting: _Setti
         ):
             return None
         chosen = named
-    if chosen is None and not re.search(r"[a-z]", folded[since : raw.start]):
-        # "40,1% lao động trong độ tuổi tham gia BHXH": the subject follows the number.
-        right = re.split(r"[,;.()]", folded[raw.unit_end : raw.unit_end + 80])[0]
+    if chosen is None and (
+        raw.measure == "rank" or not re.search(r"[a-z]", folded[since : raw.start])
+    ):
+        # "40,1% lao động trong độ tuổi tham gia BHXH", "đứng thứ 8/63 tỉnh, thành thu hút
+        # vốn FDI": the subject follows the number.
+        stops = r"[.;()]" if raw.measure == "rank" else r"[,;.()]"
+        right = re.split(stops, folded[raw.unit_end : raw.unit_end + 80])[0]
         chosen = pick(raw.unit_end, raw.unit_end + len(right), sentence_text + right)
     if chosen is None:
         chosen = pick(sentence_start, raw.start, sentence_text)
+    heading = place_heading(text, raw.start, raw.unit_end) if chosen is None else None
+    if heading is not None:
+        # "Hà Nam: 10,39%" under a lead naming what the list is about.
+        lead = max(0, heading - 400)
+        chosen = pick(lead, heading, folded[lead:heading])
     if chosen is None or not chosen[0]:
         return None
     code, hit = chosen
     if code.startswith(("INDUSTRIAL_PARK", "INDUSTRIAL_CLUSTER")) and _names_one(text, hit.end):
         return None
+    if code.startswith(("FDI_", "INVESTMENT_")) and names_one_project(
+        text, clause_start(text, sentence_start, raw.start), raw.start
+    ):
+        return None
     if raw.measure == "rank" and not _national(raw):
         return None
+    if code == "GRDP_GROWTH" and " ".join(folded[hit.start : hit.end].split()) in _GENERIC_GROWTH:
+        # "khu vực dịch vụ đạt mức tăng trưởng cao nhất (+7,6%)": the sector's growth.
+        sector = pick(growth_of_sector(folded, hit.start, sentence_start), hit.start, sentence_text)
+        if sector is not None and sector[0].startswith("GRDP_GROWTH_"):
+            return sector[0]
+    if code in ("GRDP_CURRENT", "GRDP_CONSTANT"):
+        base = price_base(folded, topic_from, raw.start, raw.unit_end)
+        if base is not None:
+            return "GRDP_CONSTANT" if base == "constant" else "GRDP_CURRENT"
     return code
+
+
+_RIGHT_AFTER = re.compile(r"[\s,]*(?:va\s+)?gap(?:\s+(?:gan|hon|khoang|xap xi|tren))?\s*")
+_GENERIC_GROWTH = frozenset({"tang truong", "toc do tang truong"})
+
+
+def _names_anew(hit: Hit, previous: Figure, measure: str, clause: int, index: PhraseIndex) -> bool:
+    """Whether a figure right after another is about something its sentence names anew.
+
+    Points after a growth rate are what the sector adds to growth ("giảm 7,5% và làm
+    giảm 0,18 điểm %"). A change in percent after an amount is the growth of the
+    amount's subject: "GRDP đạt 122.486,8 tỷ đồng, giảm 2,3%" is GRDP growth, and a
+    sector's value added, which has no indicator of its own, "tăng 13,26%" is the
+    sector's growth. A change after a share or a rate stays the share's or the rate's.
+    """
+    if hit.rule.units == ("điểm %",):
+        return True
+    return (
+        measure == "change_pct"
+        and hit.rule.growth
+        and previous.unit not in ("%", "điểm %")
+        and clause <= hit.start < previous.start
+        and (previous.indicator is None or not is_rate_of_change(previous.indicator, ""))
+        # "Giá trị sản xuất ngành nông, lâm nghiệp và thủy sản đạt …, tăng 3,2%": the
+        # amount was of something narrower than the sector (its own words aside:
+        # "lâm nghiệp" within "nông, lâm nghiệp và thủy sản").
+        and not any(
+            h.rule.blocks and not hit.start <= h.start < h.end <= hit.end
+            for h in index.within(clause, previous.start)
+        )
+    )
 
 
 _COMPLEMENT_BEFORE = re.compile(r"(?<![a-z])(?:vao|cho|de|doi voi)\s+$")
