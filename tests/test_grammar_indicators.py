@@ -221,3 +221,47 @@ def test_a_change_in_brackets_after_a_verb_is_a_change():
         ("level", "STATE_BUDGET_REVENUE"),
         ("change_pct", "STATE_BUDGET_REVENUE"),
     ]
+
+
+# A text about several provinces gives each figure its own.
+
+
+def regions(text: str, region: str | None = None) -> list[str | None]:
+    return [f.region for f in figures(text, region=region)]
+
+
+def test_each_province_in_a_ranking_keeps_its_own_figures():
+    text = (
+        "Dẫn đầu là Bình Dương với 3,9 tỷ USD; Quảng Ninh đứng thứ 2 với hơn 3,1 tỷ USD; "
+        "TP.HCM đứng thứ 3 với 2,8 tỷ USD."
+    )
+    assert regions(text, "Cà Mau") == [
+        "Bình Dương",
+        "Quảng Ninh",
+        "Quảng Ninh",
+        "TP.HCM",
+        "TP.HCM",
+    ]
+
+
+def test_a_province_leading_the_country_is_still_the_province():
+    text = "Hải Dương dẫn đầu cả nước với tăng trưởng GRDP 6 tháng đạt 10,2%."
+    assert regions(text, "Cà Mau") == ["Hải Dương"]
+
+
+def test_gdp_is_the_nations():
+    text = "Theo Tổng cục Thống kê, GDP quý III tăng 7,4%."
+    assert regions(text, "Cà Mau") == ["cả nước"]
+
+
+@pytest.mark.parametrize(
+    ("address", "province"),
+    [
+        ("https://travinh.gov.vn/bao-cao-6-thang", "Trà Vinh"),
+        ("https://baolongan.vn/kinh-te", "Long An"),
+        ("https://www.thainguyen.gov.vn/tin-tuc", "Thái Nguyên"),
+    ],
+)
+def test_a_text_naming_no_province_is_its_portals(address, province):
+    text = f"{address}\nTổng sản phẩm trên địa bàn tỉnh quý II tăng 4,2%."
+    assert regions(text) == [province]

@@ -780,20 +780,39 @@ def _is_count(unit: str) -> bool:
     return unit.split("/")[0] not in _NOT_COUNTS
 
 
-_PROVINCE_NAMES = {fold(name): name for name in PROVINCES}
+_PROVINCE_NAMES = {fold(name): name for name in PROVINCES} | {"tp.hcm": "TP.HCM", "tphcm": "TP.HCM"}
 _PROVINCE = re.compile(
     r"(?<![a-z])(?:tp\.?\s+|thanh pho\s+|tinh\s+)?("
     + "|".join(re.escape(n) for n in sorted(_PROVINCE_NAMES, key=len, reverse=True))
     + r")(?![a-z])"
 )
-_NATION_BEFORE = re.compile(r"(?<![a-z])(?:ca nuoc|toan quoc)(?![a-z])")
+# GDP is the nation's product, as GRDP is a province's.
+_NATION_BEFORE = re.compile(r"(?<![a-z])(?:ca nuoc|toan quoc|gdp)(?![a-z])")
 
 
 def infer_region(folded: str) -> str | None:
-    """The province a document is about: the one it names most."""
+    """The province a document is about: the one it names most, else its web address's."""
     # The opening pages say whose document it is; reading them is enough and quick.
     names = Counter(_PROVINCE_NAMES[m.group(1)] for m in _PROVINCE.finditer(folded[:20000]))
-    return names.most_common(1)[0][0] if names else None
+    if names:
+        return names.most_common(1)[0][0]
+    return _province_of_address(folded[:300])
+
+
+_HOST = re.compile(r"https?://([a-z0-9.-]+)")
+_GLUED_NAMES = {re.sub(r"[^a-z]", "", folded): name for folded, name in _PROVINCE_NAMES.items()}
+
+
+def _province_of_address(head: str) -> str | None:
+    """A provincial portal or paper names its province in its host: bacninh.gov.vn, baolongan.vn."""
+    host = _HOST.search(head)
+    if host is None:
+        return None
+    for label in host.group(1).split("."):
+        for glued, name in _GLUED_NAMES.items():
+            if label in (glued, f"bao{glued}") or (len(glued) >= 6 and label.startswith(glued)):
+                return name
+    return None
 
 
 def _region(folded: str, raw: _Raw, place: _Place, region: str | None) -> str | None:
@@ -804,8 +823,15 @@ def _region(folded: str, raw: _Raw, place: _Place, region: str | None) -> str | 
     clause = re.split(r"[,;:]", before)[-1]
     named = list(_PROVINCE.finditer(clause))
     nation = list(_NATION_BEFORE.finditer(clause))
-    if named and (not nation or named[-1].start() > nation[-1].start()):
+    # "Bắc Giang dẫn đầu cả nước với … 14,14%" ranks a province among the nation's.
+    ranking = bool(nation) and bool(
+        re.search(r"(?:dung|xep|thu|dan dau)[^,;]*$", clause[: nation[-1].start()])
+    )
+    if named and (not nation or named[-1].start() > nation[-1].start() or ranking):
         return _PROVINCE_NAMES[named[-1].group(1)]
-    if nation and not re.search(r"(?:dung|xep|thu)[^,;]*$", clause[: nation[-1].start()]):
+    if nation and not ranking:
         return "cả nước"
+    if place.previous is not None and clause == before:
+        # "Hải Phòng đứng thứ 2 với hơn 4,94 tỷ USD": the clause of the figure before.
+        return place.previous.region
     return region
