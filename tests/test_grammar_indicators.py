@@ -265,3 +265,35 @@ def test_gdp_is_the_nations():
 def test_a_text_naming_no_province_is_its_portals(address, province):
     text = f"{address}\nTổng sản phẩm trên địa bàn tỉnh quý II tăng 4,2%."
     assert regions(text) == [province]
+
+
+# Figures written in words.
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "measure"),
+    [
+        ("Cả năm, tỉnh đón ba triệu lượt khách du lịch.", 3e6, "lượt", "level"),
+        ("Quý I, tỉnh đón một triệu rưỡi lượt khách.", 1.5e6, "lượt", "level"),
+        ("Kim ngạch nhập khẩu tăng gấp đôi cùng kỳ.", 2, "lần", "multiple"),
+        ("Tăng trưởng kinh tế đạt mười một phần trăm.", 11, "%", "level"),
+        ("Chỉ số giá tiêu dùng tăng hai mươi lăm phần trăm.", 25, "%", "change_pct"),
+        ("Tỷ lệ hộ nghèo giảm bốn phần trăm.", -4, "%", "change_pct"),
+        ("Thu hút sáu tỷ USD vốn đầu tư.", 6e9, "USD", "level"),
+    ],
+)
+def test_a_figure_written_in_words_is_found(text, value, unit, measure):
+    assert [(f.value, f.unit, f.measure) for f in figures(text)] == [(value, unit, measure)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Một số chỉ tiêu chưa đạt kế hoạch.",
+        "Thứ nhất, tập trung tháo gỡ khó khăn cho doanh nghiệp.",
+        "Cả năm tỷ trọng dịch vụ tăng mạnh.",
+        "Tăng từ hai đến ba bậc trong bảng xếp hạng.",
+    ],
+)
+def test_words_that_only_look_like_numbers_are_no_figures(text):
+    assert figures(text) == []

@@ -31,7 +31,7 @@ from chitieu.extraction._indicator_context import (
     topic_start,
 )
 from chitieu.extraction._indicators import Hit, PhraseIndex, choose, is_rate_of_change
-from chitieu.extraction._lexicon import LOWER, PROVINCES, QUALIFIERS, UPPER
+from chitieu.extraction._lexicon import LOWER, PROVINCES, QUALIFIERS, SCALES, UPPER
 from chitieu.extraction._numbers import NUMBER, number_from_words, parse_number
 from chitieu.extraction._period_rules import (
     FigureSpan,
@@ -290,22 +290,50 @@ def _free_standing(original: str, start: int, end: int) -> bool:
     return not (before == "(" and after == ")")
 
 
+# Numbers in words: a first word that can open a number ("tư", "lăm", "mốt" only follow
+# one: "từ hai phần trăm" is no six), then more number words.
+_WORDS_FIRST = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
+_WORDS_NEXT = r"(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi)"
+_WRITTEN = rf"(?<![a-z])({_WORDS_FIRST}(?:\s+{_WORDS_NEXT})*)"
+# "cả năm tỷ lệ hộ nghèo": "tỷ lệ", "tỷ trọng" are no scale.
+_WRITTEN_SCALED = re.compile(
+    rf"{_WRITTEN}\s+(nghin ty|trieu|nghin|ngan|ty)(\s+ruoi)?\s(?!(?:le|trong)(?![a-z]))"
+)
+_WRITTEN_PERCENT = re.compile(rf"{_WRITTEN}\s+phan\s+tram(?![a-z])")
+
+
 def _word_figures(original: str, folded: str) -> Iterator[_Raw]:
-    """Figures in words: 'gấp đôi', 'gấp hai lần', 'hai triệu lượt'."""
+    """Figures in words: 'gấp đôi', 'gấp hai lần', 'hai triệu (rưỡi) lượt', 'mười hai phần trăm'.
+
+    Only where a scale, "phần trăm" or "gấp" makes the words a figure: "một số chỉ tiêu",
+    "thứ nhất", "hai dự án" are no reported figures.
+    """
     for match in re.finditer(
         r"(?<![a-z])gap\s+((?:[a-z]+\s+){0,2}?[a-z]+)(?:\s+lan)?(?![a-z])", folded
     ):
         value = number_from_words(match.group(1).split())
         if value is not None:
             yield _Raw(match.start(1), match.end(1), value, None, "lần", "multiple", None)
-    words = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
-    for match in re.finditer(rf"(?<![a-z])({words}(?:\s+{words})*)\s+(trieu|nghin|ty)\s", folded):
+    for match in _WRITTEN_SCALED.finditer(folded):
+        value = number_from_words(match.group(1).split())
+        half = match.group(3) is not None
+        # "một triệu rưỡi lượt": one and a half million; the unit follows "rưỡi".
+        unit = read_unit(original, folded, match.end(3) if half else match.end(1))
+        if value is None or unit is None or unit.unit == "%":
+            continue
+        scale = SCALES[match.group(2)] if half else unit.scale
+        yield _word_raw(folded, match.start(1), match.end(1), (value + 0.5 * half) * scale, unit)
+    for match in _WRITTEN_PERCENT.finditer(folded):
         value = number_from_words(match.group(1).split())
         unit = read_unit(original, folded, match.end(1))
-        if value is not None and unit is not None and unit.unit not in ("%",):
-            yield _Raw(
-                match.start(1), match.end(1), value * unit.scale, None, unit.unit, "level", None
-            )
+        if value is not None and unit is not None and unit.unit == "%":
+            yield _word_raw(folded, match.start(1), match.end(1), value, unit)
+
+
+def _word_raw(folded: str, start: int, end: int, value: float, unit: UnitReading) -> _Raw:
+    measure, sign, offset = _measure(folded, start, unit.end, unit.unit)
+    signed = value * sign if measure in ("change_pct", "change_abs") else value
+    return _Raw(start, end, signed + offset, None, unit.unit, measure, None, unit_end=unit.end)
 
 
 def raw_figures(
