@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 
+from chitieu.extraction._indicators import Hit, PhraseIndex, is_rate_of_change
 from chitieu.extraction._lexicon import LOWER, UPPER
+from chitieu.extraction.records import Figure
 
 # "(gồm 1,89 tỷ USD vốn cấp mới; 2,95 tỷ USD vốn tăng thêm; và 0,27 tỷ USD vốn góp)":
 # an item of a list opens with its number, its subject follows.
@@ -28,6 +30,9 @@ def opens_list_item(gap: str) -> bool:
     return not re.search(r"[a-z]", _ITEM_OPENERS.sub("", parts[-1]))
 
 
+_SUBJECT_STOP = re.compile(r"[,;.()\n]")
+
+
 def subject_after(folded: str, unit_end: int) -> tuple[int, int] | None:
     """The words right after a figure's unit, up to the next separator, if they follow at once."""
     start = unit_end
@@ -37,7 +42,7 @@ def subject_after(folded: str, unit_end: int) -> tuple[int, int] | None:
         return None
     if not folded[start].isalpha():
         return None
-    stop = re.compile(r"[,;.()\n]").search(folded, start, start + 80)
+    stop = _SUBJECT_STOP.search(folded, start, start + 80)
     return start, stop.start() if stop else min(len(folded), start + 80)
 
 
@@ -104,3 +109,36 @@ def place_heading(text: str, start: int, unit_end: int) -> int | None:
     if not _PLACE_HEADING.fullmatch(text, line, start) or text[unit_end:rest].strip(" .%"):
         return None
     return line
+
+
+# "9.506,22 tỷ đồng, gấp gần 5,3 lần": a multiple said right after an amount is the amount's.
+RIGHT_AFTER = re.compile(r"[\s,]*(?:va\s+)?gap(?:\s+(?:gan|hon|khoang|xap xi|tren))?\s*")
+# Growth words that name no subject: in a clause naming a sector, they are the sector's.
+GENERIC_GROWTH = frozenset({"tang truong", "toc do tang truong"})
+
+
+def names_anew(hit: Hit, previous: Figure, measure: str, clause: int, index: PhraseIndex) -> bool:
+    """Whether a figure right after another is about something its sentence names anew.
+
+    Points after a growth rate are what the sector adds to growth ("giảm 7,5% và làm
+    giảm 0,18 điểm %"). A change in percent after an amount is the growth of the
+    amount's subject: "GRDP đạt 122.486,8 tỷ đồng, giảm 2,3%" is GRDP growth, and a
+    sector's value added, which has no indicator of its own, "tăng 13,26%" is the
+    sector's growth. A change after a share or a rate stays the share's or the rate's.
+    """
+    if hit.rule.units == ("điểm %",):
+        return True
+    return (
+        measure == "change_pct"
+        and hit.rule.growth
+        and previous.unit not in ("%", "điểm %")
+        and clause <= hit.start < previous.start
+        and (previous.indicator is None or not is_rate_of_change(previous.indicator, ""))
+        # "Giá trị sản xuất ngành nông, lâm nghiệp và thủy sản đạt …, tăng 3,2%": the
+        # amount was of something narrower than the sector (its own words aside:
+        # "lâm nghiệp" within "nông, lâm nghiệp và thủy sản").
+        and not any(
+            h.rule.blocks and not hit.start <= h.start < h.end <= hit.end
+            for h in index.within(clause, previous.start)
+        )
+    )

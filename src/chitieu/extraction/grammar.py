@@ -21,8 +21,11 @@ from chitieu.extraction._catalogue import unit_for
 from chitieu.extraction._document import DocumentModel, read_document_model
 from chitieu.extraction._exclusions import not_a_figure
 from chitieu.extraction._indicator_context import (
+    GENERIC_GROWTH,
+    RIGHT_AFTER,
     clause_start,
     growth_of_sector,
+    names_anew,
     names_one_project,
     opens_list_item,
     place_heading,
@@ -30,7 +33,7 @@ from chitieu.extraction._indicator_context import (
     subject_after,
     topic_start,
 )
-from chitieu.extraction._indicators import Hit, PhraseIndex, choose, is_rate_of_change
+from chitieu.extraction._indicators import Hit, PhraseIndex, choose
 from chitieu.extraction._lexicon import LOWER, PROVINCES, QUALIFIERS, SCALES, UPPER
 from chitieu.extraction._numbers import NUMBER, number_from_words, parse_number
 from chitieu.extraction._period_rules import (
@@ -643,13 +646,13 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place, setting: _Setti
             if (
                 again is not None
                 and again[0]
-                and _names_anew(again[1], previous, measure, clause, index)
+                and names_anew(again[1], previous, measure, clause, index)
             ):
                 return again[0]
             if (
                 raw.measure != "multiple"
                 or previous.indicator is not None
-                or _RIGHT_AFTER.fullmatch(folded, since, raw.start)
+                or RIGHT_AFTER.fullmatch(folded, since, raw.start)
             ):
                 # "9.506,22 tỷ đồng, gấp gần 5,3 lần": the amount's multiple, even of nothing
                 # the catalogue holds.
@@ -701,7 +704,7 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place, setting: _Setti
         return None
     if raw.measure == "rank" and not _national(raw):
         return None
-    if code == "GRDP_GROWTH" and " ".join(folded[hit.start : hit.end].split()) in _GENERIC_GROWTH:
+    if code == "GRDP_GROWTH" and " ".join(folded[hit.start : hit.end].split()) in GENERIC_GROWTH:
         # "khu vực dịch vụ đạt mức tăng trưởng cao nhất (+7,6%)": the sector's growth.
         sector = pick(growth_of_sector(folded, hit.start, sentence_start), hit.start, sentence_text)
         if sector is not None and sector[0].startswith("GRDP_GROWTH_"):
@@ -711,37 +714,6 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place, setting: _Setti
         if base is not None:
             return "GRDP_CONSTANT" if base == "constant" else "GRDP_CURRENT"
     return code
-
-
-_RIGHT_AFTER = re.compile(r"[\s,]*(?:va\s+)?gap(?:\s+(?:gan|hon|khoang|xap xi|tren))?\s*")
-_GENERIC_GROWTH = frozenset({"tang truong", "toc do tang truong"})
-
-
-def _names_anew(hit: Hit, previous: Figure, measure: str, clause: int, index: PhraseIndex) -> bool:
-    """Whether a figure right after another is about something its sentence names anew.
-
-    Points after a growth rate are what the sector adds to growth ("giảm 7,5% và làm
-    giảm 0,18 điểm %"). A change in percent after an amount is the growth of the
-    amount's subject: "GRDP đạt 122.486,8 tỷ đồng, giảm 2,3%" is GRDP growth, and a
-    sector's value added, which has no indicator of its own, "tăng 13,26%" is the
-    sector's growth. A change after a share or a rate stays the share's or the rate's.
-    """
-    if hit.rule.units == ("điểm %",):
-        return True
-    return (
-        measure == "change_pct"
-        and hit.rule.growth
-        and previous.unit not in ("%", "điểm %")
-        and clause <= hit.start < previous.start
-        and (previous.indicator is None or not is_rate_of_change(previous.indicator, ""))
-        # "Giá trị sản xuất ngành nông, lâm nghiệp và thủy sản đạt …, tăng 3,2%": the
-        # amount was of something narrower than the sector (its own words aside:
-        # "lâm nghiệp" within "nông, lâm nghiệp và thủy sản").
-        and not any(
-            h.rule.blocks and not hit.start <= h.start < h.end <= hit.end
-            for h in index.within(clause, previous.start)
-        )
-    )
 
 
 _COMPLEMENT_BEFORE = re.compile(r"(?<![a-z])(?:vao|cho|de|doi voi)\s+$")
