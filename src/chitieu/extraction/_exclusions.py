@@ -24,9 +24,13 @@ _GLUED_UNIT = re.compile(
     r"[+\-−]?\d[\d.,]*(?:%|" + "|".join(sorted(MEASURES, key=len, reverse=True)) + r")?"
     r"(?:[-–]\d[\d.,]*(?:%)?)?(?:/[^\W\d_]+)*"
 )
+# Dates written out: "ngày 26 tháng 4 năm 2019". Only a day or a month can follow:
+# "trong tháng 43.373 tấn" and "6 tháng 101.749 tấn" are amounts, not dates.
+_DATE_LEFT = re.compile(r"(?:ngay|thang)\s+(?:\d{1,2}\s+thang\s+)?$")
+_DAY_OR_MONTH = re.compile(r"0?[1-9]|[12]\d|3[01]")
+# "mục 3" numbers a part of a text; "mức 4,5%" is a level (both fold to "muc").
+_PART_MUC = re.compile(r"(?<![^\W\d_])(?:tiểu\s+)?mục\s+$", re.IGNORECASE)
 _LEFT_FOLDED = [
-    # Dates written out: "ngày 26 tháng 4 năm 2019".
-    re.compile(r"(?:ngay|thang)\s+(?:\d{1,2}\s+thang\s+)?$"),
     # Roads: quốc lộ 1, 17, 31; tỉnh lộ 292, 293; ĐT 292; QL 1A.
     re.compile(
         r"(?:quoc lo|tinh lo|duong tinh|duong huyen|(?<![a-z])(?:dt|ql|tl|dh))\.?\s*"
@@ -36,8 +40,8 @@ _LEFT_FOLDED = [
     # Ordinals that are no ranks: "lần thứ 32", "kỳ họp thứ 24", "năm thứ 9 liên tiếp".
     re.compile(r"(?<![a-z])thu\s+$"),
     re.compile(
-        r"(?<![a-z])(?:dieu|khoan|muc|chuong|phan|phu luc|bieu|so|tuyen|to"
-        r"|tieu muc|muc do|quy chuan)\s+$"
+        r"(?<![a-z])(?:dieu|khoan|chuong|phan|phu luc|bieu|so|tuyen|to"
+        r"|muc do|quy chuan)\s+$"
     ),
 ]
 _RIGHT_FOLDED = re.compile(r"^\.0(?![\d,])")
@@ -78,5 +82,9 @@ def not_a_figure(original: str, folded: str, start: int, end: int) -> bool:
             return True
     left = folded[max(0, start - 40) : start]
     if any(pattern.search(left) for pattern in _LEFT_FOLDED):
+        return True
+    if _DATE_LEFT.search(left) and _DAY_OR_MONTH.fullmatch(original[start:end]):
+        return True
+    if _PART_MUC.search(original, max(0, start - 12), start):
         return True
     return bool(_RIGHT_FOLDED.match(folded, end)) and "cong nghiep" in left

@@ -27,6 +27,9 @@ class Rule:
     share: bool = False
     blocks: bool = False
     also: tuple[str, ...] = ()
+    # The words ``needs`` may stand anywhere in the figure's paragraph before it: an FDI
+    # paragraph names FDI once, then breaks it down ("Trong đó, 19 dự án cấp mới…").
+    topic: bool = False
 
 
 _IC = (
@@ -70,8 +73,19 @@ _GRDP = (
     "tang truong",
 )
 _SHARE_CUES = ("co cau", "ty trong", "chiem")
+# What a sector adds to growth is said in percentage points: "đóng góp 0,82 điểm phần
+# trăm", "làm giảm 0,18 điểm phần trăm tăng trưởng".
+_CONTRIBUTES = ("dong gop", "lam giam", "lam tang", "keo giam", "keo tang", "gop phan")
 _LABOUR = ("lao dong", "co cau lao dong")
 _PCT = ("%",)
+_FDI_ADDED = (
+    "dieu chinh",
+    "tang von",
+    "dieu chinh tang von",
+    "dieu chinh von",
+    "tang von dau tu",
+    "dieu chinh tang von dau tu",
+)
 _MONEY = ("VND", "USD")
 
 # Phrases naming something narrower than a catalogue indicator: a figure about
@@ -105,6 +119,13 @@ _NARROWER = (
     "khach noi dia",
     "von dau tu trong nuoc",
     "du an trong nuoc",
+    "dau tu trong nuoc",
+    # Capital contributed or shares bought by foreign investors is counted apart from
+    # registered FDI ("góp vốn, mua cổ phần", "vốn góp"); withdrawn projects too.
+    "gop von",
+    "von gop",
+    "mua co phan",
+    "thu hoi",
     "du an ddi",
     "lam nghiep",
     "thuy san",
@@ -155,15 +176,18 @@ RULES: tuple[Rule, ...] = (
             if suffix not in ("INDUSTRY", "CONSTRUCTION")
             else None,
             Rule(f"GRDP_SHARE_{suffix}", phrases, _PCT, share=True),
-            Rule(f"GRDP_CONTRIBUTION_{suffix}", phrases, ("điểm %",), needs=("dong gop",))
+            Rule(f"GRDP_CONTRIBUTION_{suffix}", phrases, ("điểm %",), needs=_CONTRIBUTES)
             if suffix != "CONSTRUCTION"
             else None,
             Rule(f"GRDP_GROWTH_{suffix}", phrases, _PCT, growth=True, avoid=("nang suat",)),
+            # A sector's value added in đồng is no catalogue indicator, and no GRDP either.
+            Rule("", phrases, ("VND",)),
         )
         if rule is not None
     ),
     Rule("GRDP_GROWTH_PRODUCT_TAX", _T, _PCT, growth=True),
-    Rule("GRDP_CONTRIBUTION_PRODUCT_TAX", _T, ("điểm %",), needs=("dong gop",)),
+    Rule("GRDP_CONTRIBUTION_PRODUCT_TAX", _T, ("điểm %",), needs=_CONTRIBUTES),
+    Rule("", _T, ("VND",)),
     # GRDP itself; growth first, so that "GRDP tăng 13%" is growth, not a change in đồng.
     Rule("GRDP_GROWTH", _GRDP, _PCT, growth=True),
     Rule(
@@ -243,15 +267,22 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("FDI_RANK", ("fdi", "dau tu truc tiep nuoc ngoai", "thu hut dau tu"), ("hạng",)),
     Rule("PCI_RANK", ("pci", "nang luc canh tranh cap tinh"), ("hạng",)),
+    # FDI: projects newly licensed and their capital, projects that raised their capital
+    # and the capital added are four indicators; none of them is the total attracted.
     Rule(
-        "FDI_PROJECTS_ADJUSTED", ("dieu chinh", "tang von"), ("dự án",), needs=("fdi", "nuoc ngoai")
+        "FDI_PROJECTS_ADJUSTED",
+        _FDI_ADDED,
+        ("dự án",),
+        needs=("fdi", "nuoc ngoai"),
+        topic=True,
     ),
     Rule(
         "FDI_CAPITAL_ADDITIONAL",
-        ("dieu chinh", "tang von", "tang them"),
+        (*_FDI_ADDED, "tang them", "von tang them"),
         ("USD",),
         needs=("fdi", "nuoc ngoai"),
         avoid=("luy ke",),
+        topic=True,
     ),
     Rule(
         "FDI_PROJECTS_NEW",
@@ -259,6 +290,7 @@ RULES: tuple[Rule, ...] = (
         ("dự án",),
         needs=("fdi", "nuoc ngoai"),
         avoid=("luy ke",),
+        topic=True,
     ),
     Rule(
         "FDI_CAPITAL_NEW",
@@ -266,6 +298,7 @@ RULES: tuple[Rule, ...] = (
         ("USD",),
         needs=("fdi", "nuoc ngoai"),
         avoid=("luy ke",),
+        topic=True,
     ),
     Rule(
         "INVESTMENT_ATTRACTED_USD",
@@ -479,6 +512,7 @@ def choose(
     measure: str,
     share_context: bool,
     subject_end: int | None = None,
+    topic: str = "",
 ) -> tuple[str, Hit] | None:
     """The indicator of a figure and the phrase that named it, from the phrases before it.
 
@@ -500,7 +534,7 @@ def choose(
         # "GTSX công nghiệp" that does not fit must not fall back to its "công nghiệp".
         if hit.end in longest_at and hit.end - hit.start < longest_at[hit.end]:
             continue
-        code = _fits(hit.rule, sentence, unit, measure, share_context)
+        code = _fits(hit.rule, sentence, unit, measure, share_context, topic)
         if code is not None:
             return _more_specific(ranked, hit, sentence, unit, measure, share_context) or (
                 code,
@@ -544,10 +578,13 @@ def subject_end(folded: str, start: int, end: int) -> int:
     return match.start() if match else end
 
 
-def _fits(rule: Rule, sentence: str, unit: str, measure: str, share_context: bool) -> str | None:
+def _fits(
+    rule: Rule, sentence: str, unit: str, measure: str, share_context: bool, topic: str = ""
+) -> str | None:
     if rule.blocks:
         return ""
-    if rule.needs and not any(word in sentence for word in rule.needs):
+    scope = f"{topic} {sentence}" if rule.topic else sentence
+    if rule.needs and not any(word in scope for word in rule.needs):
         return None
     if rule.also and not any(word in sentence for word in rule.also):
         return None
@@ -559,6 +596,9 @@ def _fits(rule: Rule, sentence: str, unit: str, measure: str, share_context: boo
 def _unit_fits(rule: Rule, unit: str, measure: str, share_context: bool, sentence: str) -> bool:
     if measure == "rank" or "hạng" in rule.units:
         return measure == "rank" and "hạng" in rule.units
+    if rule.units == ("điểm %",):
+        # Points added to growth: "đóng góp 0,82 điểm %" and "làm giảm 0,18 điểm %" alike.
+        return unit == "điểm %" and measure != "share_pct"
     if "điểm %" in rule.units and unit != "điểm %" and "%" not in rule.units:
         return False
     if measure == "share_pct":
@@ -568,6 +608,9 @@ def _unit_fits(rule: Rule, unit: str, measure: str, share_context: bool, sentenc
         return rule.growth or (not rule.share and ("%" not in rule.units or "ty le" in sentence))
     if measure in ("multiple", "change_abs") and rule.growth:
         return False
+    if measure == "change_abs" and unit in ("VND", "USD", "dự án") and rule.units:
+        # "tăng thêm 2,7 tỷ USD" changes an amount in USD, not a count of projects.
+        return any(own.split("/")[0] == unit for own in rule.units)
     if measure in ("plan_pct", "multiple", "change_abs"):
         return (
             "hạng" not in rule.units

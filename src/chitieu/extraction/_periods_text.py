@@ -37,6 +37,8 @@ class PeriodMention:
 
 _YEAR = r"(?:19|20)\d{2}"
 _SEP_YEAR = rf"(?:\s*/\s*|\s+(?:nam\s+)?)({_YEAR})"
+# "trong tháng 43.373 tấn": digits grouped in thousands after "tháng" are an amount.
+_NOT_AMOUNT = r"(?!\d|[.,]\d{3}(?!\d))"
 
 # Patterns on folded text, most specific first; a later pattern never takes a
 # span an earlier one matched.
@@ -69,7 +71,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # "9 tháng", "Tính chung 9 tháng,", "11 tháng đầu năm 2024": the first months of a year.
     (re.compile(rf"(\d{{1,2}})\s+thang(?:\s+dau)?(?:\s+nam)?(?:\s+({_YEAR}))?(?![a-z])"), "months"),
     (re.compile(rf"quy\s+(iv|iii|ii|i|[1-4])(?:{_SEP_YEAR})?"), "quarter"),
-    (re.compile(rf"thang\s+(\d{{1,2}})(?:{_SEP_YEAR})?"), "month"),
+    (re.compile(rf"thang\s+(\d{{1,2}}){_NOT_AMOUNT}(?:{_SEP_YEAR})?"), "month"),
     (re.compile(rf"nam\s+({_YEAR})"), "year"),
     (re.compile(r"ca\s+nam"), "this_year"),
     (re.compile(r"nam\s+nay"), "this_year"),
@@ -78,7 +80,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"tu\s+dau\s+nam(?:\s+(?:den|toi)\s+nay)?"), "ytd"),
     # "trong tháng", "riêng tháng này": the month a monthly report is about.
     (
-        re.compile(r"(?:(?:trong|rieng)\s+thang(?:\s+nay)?|thang\s+nay)(?![a-z]|\s*\d)"),
+        re.compile(
+            rf"(?:(?:trong|rieng)\s+thang(?:\s+nay)?|thang\s+nay)"
+            rf"(?![a-z]|\s*(?:0?[1-9]|1[0-2]){_NOT_AMOUNT})"
+        ),
         "this_month",
     ),
     (re.compile(r"den\s+nay"), "ytd"),

@@ -20,8 +20,21 @@ from chitieu._text import fold, fold_keeping_offsets
 from chitieu.extraction._catalogue import unit_for
 from chitieu.extraction._document import DocumentModel, read_document_model
 from chitieu.extraction._exclusions import not_a_figure
+from chitieu.extraction._indicator_context import (
+    GENERIC_GROWTH,
+    RIGHT_AFTER,
+    clause_start,
+    growth_of_sector,
+    names_anew,
+    names_one_project,
+    opens_list_item,
+    place_heading,
+    price_base,
+    subject_after,
+    topic_start,
+)
 from chitieu.extraction._indicators import Hit, PhraseIndex, choose
-from chitieu.extraction._lexicon import LOWER, PROVINCES, QUALIFIERS, UPPER
+from chitieu.extraction._lexicon import LOWER, PROVINCES, QUALIFIERS, SCALES, UPPER
 from chitieu.extraction._numbers import NUMBER, number_from_words, parse_number
 from chitieu.extraction._period_rules import (
     FigureSpan,
@@ -117,6 +130,8 @@ _PLAN_RIGHT = re.compile(
 
 
 _RANK_OF_RIGHT = re.compile(r"/\s*(\d{1,3})(?!\d)")
+# "cao thứ 3 cả nước", "lớn thứ hai trong vùng": an ordinal followed by the whole it ranks in.
+_RANKED_IN = re.compile(r"\s*(?:trong\s+|tren\s+)?(?:ca\s+nuoc|toan\s+quoc)(?![a-z])")
 
 
 def _rank(folded: str, start: int, end: int) -> tuple[int, int | None] | None:
@@ -125,7 +140,10 @@ def _rank(folded: str, start: int, end: int) -> tuple[int, int | None] | None:
         return None
     # Matched in place: a slice to the end would copy the rest of a long document.
     of = _RANK_OF_RIGHT.match(folded, end)
-    ranked = _RANK_LEFT.search(left) or (of and re.search(r"(?<![a-z])thu\s*$", left))
+    ordinal = re.search(r"(?<![a-z])thu\s*$", left)
+    ranked = _RANK_LEFT.search(left) or (
+        ordinal and (of or _RANKED_IN.match(folded, end, end + 20))
+    )
     if not ranked or _NOT_RANK.search(left):
         return None
     return (of.end(), int(of.group(1))) if of else (end, None)
@@ -139,6 +157,10 @@ def _measure(folded: str, start: int, unit_end: int, unit: str) -> tuple[str, fl
         return ("plan_pct", 1.0, 100.0) if words and words[-1] == "vuot" else ("plan_pct", 1, 0)
     if re.search(r"(?:^|\s)gap(?:\s+\w+)?$", tail) or unit == "lần":
         return "multiple", 1.0, 0.0
+    bracketed = _CHANGE_IN_BRACKETS.search(_left(folded, start, 30)) if unit == "%" else None
+    if bracketed is not None:
+        # "tuy tăng cao (+17,2%) so với quý trước", "giảm sâu (-5,7%)".
+        return "change_pct", (-1.0 if bracketed.group(1) == "giam" else 1.0), 0.0
     if re.search(r"(?:giam|tang|ha)\s+con$|(?:^|\s)con$|giam\s+xuong$|tang\s+len$", tail):
         return "level", 1.0, 0.0
     verb = re.search(
@@ -154,6 +176,7 @@ def _measure(folded: str, start: int, unit_end: int, unit: str) -> tuple[str, fl
     return ("change_pct" if unit == "%" else "change_abs"), sign, 0.0
 
 
+_CHANGE_IN_BRACKETS = re.compile(r"(?<![a-z])(tang|giam)(?:\s+[a-z]+)?\s*\(\s*$")
 _FRACTION = re.compile(r"/(\d{1,4})(?![\d/.,])")
 _RANGE = re.compile(r"\s*(?:([-–—÷~])|\s+den\s+)\s*(\d+(?:[.,]\d+)*)")
 
@@ -181,7 +204,9 @@ def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) ->
         return None
     rank = _rank(folded, start, end)
     if rank is not None and not original[start - 1 : start].isalpha():
-        return _Raw(start, end, value, None, "hạng", "rank", None, rank_of=rank[1])
+        return _Raw(
+            start, end, value, None, "hạng", "rank", None, rank_of=rank[1], unit_end=rank[0]
+        )
     of = _FRACTION.match(original, end)
     if of is not None and not skip[start] and not not_a_figure(original, folded, start, of.end()):
         # "16/21 chỉ tiêu", "94/151 xã": the count, out of a whole.
@@ -214,6 +239,9 @@ def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) ->
     unit = read_unit(original, folded, unit_from)
     if unit is None or (value_max is None and _year_like(match.group(), unit)):
         return None
+    if _ANAPHORIC.match(folded, unit.end):
+        # "3 địa phương kể trên" counts again what the text has just listed.
+        return None
     measure, sign, offset = _measure(folded, _sign(original, start)[0], unit.end, unit.unit)
     signed_start, written_sign = _sign(original, start)
     scale_low = low_scale if low_scale != 1.0 else unit.scale
@@ -233,6 +261,9 @@ def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) ->
         relative=unit.unit == "%"
         and bool(re.search(r"(?<![a-z])bang\s*$", _left_clause(folded, start))),
     )
+
+
+_ANAPHORIC = re.compile(r"\s+(?:ke|noi|neu)\s+tren(?![a-z])")
 
 
 def _plan_words_end(folded: str, position: int) -> int:
@@ -262,22 +293,50 @@ def _free_standing(original: str, start: int, end: int) -> bool:
     return not (before == "(" and after == ")")
 
 
+# Numbers in words: a first word that can open a number ("tư", "lăm", "mốt" only follow
+# one: "từ hai phần trăm" is no six), then more number words.
+_WORDS_FIRST = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
+_WORDS_NEXT = r"(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi)"
+_WRITTEN = rf"(?<![a-z])({_WORDS_FIRST}(?:\s+{_WORDS_NEXT})*)"
+# "cả năm tỷ lệ hộ nghèo": "tỷ lệ", "tỷ trọng" are no scale.
+_WRITTEN_SCALED = re.compile(
+    rf"{_WRITTEN}\s+(nghin ty|trieu|nghin|ngan|ty)(\s+ruoi)?\s(?!(?:le|trong)(?![a-z]))"
+)
+_WRITTEN_PERCENT = re.compile(rf"{_WRITTEN}\s+phan\s+tram(?![a-z])")
+
+
 def _word_figures(original: str, folded: str) -> Iterator[_Raw]:
-    """Figures in words: 'gấp đôi', 'gấp hai lần', 'hai triệu lượt'."""
+    """Figures in words: 'gấp đôi', 'gấp hai lần', 'hai triệu (rưỡi) lượt', 'mười hai phần trăm'.
+
+    Only where a scale, "phần trăm" or "gấp" makes the words a figure: "một số chỉ tiêu",
+    "thứ nhất", "hai dự án" are no reported figures.
+    """
     for match in re.finditer(
         r"(?<![a-z])gap\s+((?:[a-z]+\s+){0,2}?[a-z]+)(?:\s+lan)?(?![a-z])", folded
     ):
         value = number_from_words(match.group(1).split())
         if value is not None:
             yield _Raw(match.start(1), match.end(1), value, None, "lần", "multiple", None)
-    words = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
-    for match in re.finditer(rf"(?<![a-z])({words}(?:\s+{words})*)\s+(trieu|nghin|ty)\s", folded):
+    for match in _WRITTEN_SCALED.finditer(folded):
+        value = number_from_words(match.group(1).split())
+        half = match.group(3) is not None
+        # "một triệu rưỡi lượt": one and a half million; the unit follows "rưỡi".
+        unit = read_unit(original, folded, match.end(3) if half else match.end(1))
+        if value is None or unit is None or unit.unit == "%":
+            continue
+        scale = SCALES[match.group(2)] if half else unit.scale
+        yield _word_raw(folded, match.start(1), match.end(1), (value + 0.5 * half) * scale, unit)
+    for match in _WRITTEN_PERCENT.finditer(folded):
         value = number_from_words(match.group(1).split())
         unit = read_unit(original, folded, match.end(1))
-        if value is not None and unit is not None and unit.unit not in ("%",):
-            yield _Raw(
-                match.start(1), match.end(1), value * unit.scale, None, unit.unit, "level", None
-            )
+        if value is not None and unit is not None and unit.unit == "%":
+            yield _word_raw(folded, match.start(1), match.end(1), value, unit)
+
+
+def _word_raw(folded: str, start: int, end: int, value: float, unit: UnitReading) -> _Raw:
+    measure, sign, offset = _measure(folded, start, unit.end, unit.unit)
+    signed = value * sign if measure in ("change_pct", "change_abs") else value
+    return _Raw(start, end, signed + offset, None, unit.unit, measure, None, unit_end=unit.end)
 
 
 def raw_figures(
@@ -454,7 +513,10 @@ def _figure(
         unit=unit_for(indicator, raw.unit),
         period=period,
         status=status,
-        measure=raw.measure,
+        # "điều chỉnh vốn, với mức tăng 2,7 tỷ USD": the capital added is itself an increase.
+        measure="level"
+        if indicator == "FDI_CAPITAL_ADDITIONAL" and raw.measure == "change_abs"
+        else raw.measure,
         indicator=indicator,
         region=_region(folded, raw, place, setting.region),
         rank_of=raw.rank_of,
@@ -536,11 +598,14 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place, setting: _Setti
     index = setting.index
     sentence_start, since, previous = place.sentence_start, place.since, place.previous
     sentence_text = folded[sentence_start : raw.start]
+    paragraph_start = _paragraph_start(setting, raw.start)
     share_context = bool(re.search(r"co cau|ty trong|chiem", sentence_text)) or (
         # "Cơ cấu kinh tế: nông… 14,5%; dịch vụ 37,2%": a list split over lines.
         not re.search(r"tang|toc do", sentence_text)
-        and "co cau" in folded[_paragraph_start(setting, raw.start) : sentence_start]
+        and "co cau" in folded[paragraph_start:sentence_start]
     )
+    topic_from = topic_start(folded, paragraph_start, sentence_start)
+    topic = folded[topic_from:sentence_start]
 
     # "bằng 83,4% năm 2023" compares with another year: about any indicator, whatever its unit.
     measure = "plan_pct" if raw.relative else raw.measure
@@ -558,18 +623,47 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place, setting: _Setti
             unit=raw.unit,
             measure=measure,
             share_context=share_context,
+            topic=topic,
         )
 
-    fresh = pick(since, raw.start, sentence_text)
+    fresh = None
+    after = subject_after(folded, raw.unit_end)
+    if (
+        after is not None
+        and opens_list_item(folded[since : raw.start])
+        and any(h.start < after[0] + 12 for h in index.within(*after))
+    ):
+        # "(gồm 1,89 tỷ USD vốn cấp mới; 2,95 tỷ USD vốn tăng thêm)": the subject follows.
+        fresh = pick(*after, sentence_text + folded[after[0] : after[1]])
+    fresh = fresh or pick(since, raw.start, sentence_text)
     # "đạt 100,2% kế hoạch", ", tăng 13%": right after a figure, about the same thing.
     if fresh is None and previous is not None and not index.within(since, raw.start):
         if raw.measure == "rank" and previous.indicator is not None:
             return _RANK_OF.get(previous.indicator) if _national(raw) else None
-        if raw.measure in ("plan_pct", "change_pct", "change_abs") or raw.relative:
-            return previous.indicator
-        if raw.measure == "multiple" and previous.indicator is not None:
-            return previous.indicator
+        if raw.measure in ("plan_pct", "change_pct", "change_abs", "multiple") or raw.relative:
+            again = pick(sentence_start, raw.start, sentence_text)
+            clause = clause_start(folded, sentence_start, previous.start)
+            if (
+                again is not None
+                and again[0]
+                and names_anew(again[1], previous, measure, clause, index)
+            ):
+                return again[0]
+            if (
+                raw.measure != "multiple"
+                or previous.indicator is not None
+                or RIGHT_AFTER.fullmatch(folded, since, raw.start)
+            ):
+                # "9.506,22 tỷ đồng, gấp gần 5,3 lần": the amount's multiple, even of nothing
+                # the catalogue holds.
+                return previous.indicator
     chosen = fresh
+    if _is_count(raw.unit) and chosen is not None:
+        # "cấp mới 15 dự án đầu tư trong nước": the counted noun names something narrower.
+        right = re.split(r"[,;.()]", folded[raw.end : raw.unit_end + 40])[0]
+        named = pick(raw.end, raw.end + len(right), sentence_text + right)
+        if named is not None and named[1].rule.blocks:
+            return None
     if chosen is None and _is_count(raw.unit):
         # "66 dự án FDI", "11 khu công nghiệp": the counted noun names the indicator.
         right = re.split(r"[,;.()]", folded[raw.end : raw.unit_end + 40])[0]
@@ -584,19 +678,41 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place, setting: _Setti
         ):
             return None
         chosen = named
-    if chosen is None and not re.search(r"[a-z]", folded[since : raw.start]):
-        # "40,1% lao động trong độ tuổi tham gia BHXH": the subject follows the number.
-        right = re.split(r"[,;.()]", folded[raw.unit_end : raw.unit_end + 80])[0]
+    if chosen is None and (
+        raw.measure == "rank" or not re.search(r"[a-z]", folded[since : raw.start])
+    ):
+        # "40,1% lao động trong độ tuổi tham gia BHXH", "đứng thứ 8/63 tỉnh, thành thu hút
+        # vốn FDI": the subject follows the number.
+        stops = r"[.;()]" if raw.measure == "rank" else r"[,;.()]"
+        right = re.split(stops, folded[raw.unit_end : raw.unit_end + 80])[0]
         chosen = pick(raw.unit_end, raw.unit_end + len(right), sentence_text + right)
     if chosen is None:
         chosen = pick(sentence_start, raw.start, sentence_text)
+    heading = place_heading(text, raw.start, raw.unit_end) if chosen is None else None
+    if heading is not None:
+        # "Hà Nam: 10,39%" under a lead naming what the list is about.
+        lead = max(0, heading - 400)
+        chosen = pick(lead, heading, folded[lead:heading])
     if chosen is None or not chosen[0]:
         return None
     code, hit = chosen
     if code.startswith(("INDUSTRIAL_PARK", "INDUSTRIAL_CLUSTER")) and _names_one(text, hit.end):
         return None
+    if code.startswith(("FDI_", "INVESTMENT_")) and names_one_project(
+        text, clause_start(text, sentence_start, raw.start), raw.start
+    ):
+        return None
     if raw.measure == "rank" and not _national(raw):
         return None
+    if code == "GRDP_GROWTH" and " ".join(folded[hit.start : hit.end].split()) in GENERIC_GROWTH:
+        # "khu vực dịch vụ đạt mức tăng trưởng cao nhất (+7,6%)": the sector's growth.
+        sector = pick(growth_of_sector(folded, hit.start, sentence_start), hit.start, sentence_text)
+        if sector is not None and sector[0].startswith("GRDP_GROWTH_"):
+            return sector[0]
+    if code in ("GRDP_CURRENT", "GRDP_CONSTANT"):
+        base = price_base(folded, topic_from, raw.start, raw.unit_end)
+        if base is not None:
+            return "GRDP_CONSTANT" if base == "constant" else "GRDP_CURRENT"
     return code
 
 
@@ -664,20 +780,39 @@ def _is_count(unit: str) -> bool:
     return unit.split("/")[0] not in _NOT_COUNTS
 
 
-_PROVINCE_NAMES = {fold(name): name for name in PROVINCES}
+_PROVINCE_NAMES = {fold(name): name for name in PROVINCES} | {"tp.hcm": "TP.HCM", "tphcm": "TP.HCM"}
 _PROVINCE = re.compile(
     r"(?<![a-z])(?:tp\.?\s+|thanh pho\s+|tinh\s+)?("
     + "|".join(re.escape(n) for n in sorted(_PROVINCE_NAMES, key=len, reverse=True))
     + r")(?![a-z])"
 )
-_NATION_BEFORE = re.compile(r"(?<![a-z])(?:ca nuoc|toan quoc)(?![a-z])")
+# GDP is the nation's product, as GRDP is a province's.
+_NATION_BEFORE = re.compile(r"(?<![a-z])(?:ca nuoc|toan quoc|gdp)(?![a-z])")
 
 
 def infer_region(folded: str) -> str | None:
-    """The province a document is about: the one it names most."""
+    """The province a document is about: the one it names most, else its web address's."""
     # The opening pages say whose document it is; reading them is enough and quick.
     names = Counter(_PROVINCE_NAMES[m.group(1)] for m in _PROVINCE.finditer(folded[:20000]))
-    return names.most_common(1)[0][0] if names else None
+    if names:
+        return names.most_common(1)[0][0]
+    return _province_of_address(folded[:300])
+
+
+_HOST = re.compile(r"https?://([a-z0-9.-]+)")
+_GLUED_NAMES = {re.sub(r"[^a-z]", "", folded): name for folded, name in _PROVINCE_NAMES.items()}
+
+
+def _province_of_address(head: str) -> str | None:
+    """A provincial portal or paper names its province in its host: bacninh.gov.vn, baolongan.vn."""
+    host = _HOST.search(head)
+    if host is None:
+        return None
+    for label in host.group(1).split("."):
+        for glued, name in _GLUED_NAMES.items():
+            if label in (glued, f"bao{glued}") or (len(glued) >= 6 and label.startswith(glued)):
+                return name
+    return None
 
 
 def _region(folded: str, raw: _Raw, place: _Place, region: str | None) -> str | None:
@@ -688,8 +823,15 @@ def _region(folded: str, raw: _Raw, place: _Place, region: str | None) -> str | 
     clause = re.split(r"[,;:]", before)[-1]
     named = list(_PROVINCE.finditer(clause))
     nation = list(_NATION_BEFORE.finditer(clause))
-    if named and (not nation or named[-1].start() > nation[-1].start()):
+    # "Bắc Giang dẫn đầu cả nước với … 14,14%" ranks a province among the nation's.
+    ranking = bool(nation) and bool(
+        re.search(r"(?:dung|xep|thu|dan dau)[^,;]*$", clause[: nation[-1].start()])
+    )
+    if named and (not nation or named[-1].start() > nation[-1].start() or ranking):
         return _PROVINCE_NAMES[named[-1].group(1)]
-    if nation and not re.search(r"(?:dung|xep|thu)[^,;]*$", clause[: nation[-1].start()]):
+    if nation and not ranking:
         return "cả nước"
+    if place.previous is not None and clause == before:
+        # "Hải Phòng đứng thứ 2 với hơn 4,94 tỷ USD": the clause of the figure before.
+        return place.previous.region
     return region
