@@ -44,6 +44,8 @@ LISTINGS = [
     ["indicators"],
     ["agencies"],
     ["requests"],
+    ["analyze", "growth"],
+    ["forecast", "GRDP_GROWTH"],
 ]
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -119,7 +121,7 @@ def test_limit_shows_the_first_rows_and_says_how_many_were_left(database):
     assert five == every[:5] and len(every) > 5
     shown = run("review", "--db", database, "--limit", "2")
     assert shown.exit_code == 0, shown.output
-    assert f"còn {sum(1 for _ in shown.stdout)}" not in shown.stderr
+    assert len(re.findall(r"^\d+ · ", shown.stdout, flags=re.MULTILINE)) == 2
     assert re.search(r"còn \d+ dòng không hiện \(--limit\)", shown.stderr)
 
 
@@ -181,6 +183,7 @@ def test_errors_and_help_in_english_under_lang_en(database):
     )
     helped = run("--lang", "en", "--help")
     assert "List plans." in helped.stdout and "Liệt kê các kế hoạch" not in helped.stdout
+    assert "Monitoring a province's" in helped.stdout
     assert "Liệt kê các kế hoạch" in run("--help").stdout
 
 
@@ -237,9 +240,7 @@ def test_backup_into_a_folder_named_with_a_slash_makes_it(database, tmp_path):
     assert folder.is_dir()
     (made,) = folder.iterdir()
     assert made.name.startswith("chitieu-") and made.suffix == ".sqlite"
-    assert (
-        str(made) in " ".join(result.stdout.split()).replace(" ", "") or made.name in result.stdout
-    )
+    assert made.name in result.stdout.replace("\n", "")
 
 
 def test_restore_checks_the_file_before_asking(database, tmp_path):

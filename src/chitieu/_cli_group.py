@@ -37,8 +37,10 @@ class ChitieuGroup(TyperGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
+        _BILINGUAL[id(self)] = (self.help or "", self.short_help)
         for command in _leaves(self):
-            command.callback = _paged(command)
+            if command.callback is not None:  # a group of sub-commands may have none
+                command.callback = _paged(command)
             _BILINGUAL[id(command)] = (command.help or "", command.short_help)
             command.epilog = EPILOG_VI
 
@@ -186,7 +188,7 @@ def _asks_english(args: list[str]) -> bool:
 
 def _english_help(group: TyperGroup) -> None:
     """Each command's summary as its English gloss: 'Liệt kê … (list plans).' → 'List plans.'"""
-    for command in _leaves(group):
+    for command in [group, *_leaves(group)]:
         text, _ = _BILINGUAL.get(id(command), (command.help or "", None))
         first, _, more = text.partition("\n")
         found = _GLOSS.search(first)
