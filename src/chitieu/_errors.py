@@ -4,7 +4,19 @@ from __future__ import annotations
 
 
 class ChitieuError(Exception):
-    """Base of every error chitieu reports to a person instead of a traceback."""
+    """Base of every error chitieu reports to a person instead of a traceback.
+
+    The message is Vietnamese; ``en`` is its English form where the raiser wrote one,
+    shown under ``--lang en`` (an error without one stays Vietnamese rather than guessed).
+    """
+
+    def __init__(self, *args: object, en: str | None = None) -> None:
+        super().__init__(*args)
+        self.en = en
+
+    def text(self, lang: str) -> str:
+        """The message in ``lang`` when there is one, else the Vietnamese."""
+        return self.en if lang == "en" and self.en else str(self)
 
 
 class NotFoundError(ChitieuError):

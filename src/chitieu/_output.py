@@ -6,13 +6,15 @@ import csv
 import json
 import sys
 from collections.abc import Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 from chitieu._cells import csv_cell
+from chitieu._layout import Column, print_records
 
 
 class OutputFormat(StrEnum):
@@ -21,25 +23,60 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+@dataclass
+class Display:
+    """How a listing command was asked to print: ``--wide``, ``--limit`` (see chitieu.cli)."""
+
+    lang: str = "vi"
+    wide: bool = False
+    limit: int | None = None
+    # Records the limit left out, over every table of the command (review prints many).
+    hidden: int = 0
+
+    def take(self, records: Sequence[dict[str, Any]]) -> Sequence[dict[str, Any]]:
+        """The records still within the limit; the rest are counted as hidden."""
+        if self.limit is None:
+            return records
+        kept = records[: self.limit]
+        self.limit -= len(kept)
+        self.hidden += len(records) - len(kept)
+        return kept
+
+
+# Set by the root command for the one it runs; a library caller gets the defaults.
+DISPLAY: ContextVar[Display | None] = ContextVar("chitieu_display", default=None)
+
+
+def current_display() -> Display:
+    """The running command's display options (the defaults outside a command)."""
+    return DISPLAY.get() or Display()
+
+
 def emit(
     records: Sequence[dict[str, Any]],
     *,
     output: OutputFormat,
-    columns: Sequence[tuple[str, str]],
+    columns: Sequence[tuple[str, str] | Column],
     title: str | None = None,
     console: Console | None = None,
 ) -> None:
     """``records`` as JSON/CSV (every field) or as a table of ``columns`` (key, header).
 
     In a table, the cells are the records' values already formatted for people;
-    JSON and CSV carry the raw values from ``records``.
+    JSON and CSV carry the raw values from ``records``. A table too wide for the
+    terminal becomes one block per record (see :mod:`chitieu._layout`).
     """
+    display = current_display()
+    kept = display.take(records)
+    if records and not kept:
+        return  # the limit was reached by an earlier table of the same command
+    records = kept
     if output is OutputFormat.json:
         json.dump(list(records), sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")
         return
     if output is OutputFormat.csv:
-        keys = list(records[0]) if records else [key for key, _ in columns]
+        keys = list(records[0]) if records else [_column(c).key for c in columns]
         writer = csv.DictWriter(
             sys.stdout, fieldnames=keys, lineterminator="\n", extrasaction="ignore"
         )
@@ -47,16 +84,25 @@ def emit(
         for record in records:
             writer.writerow({k: _csv_cell(v) for k, v in record.items()})
         return
-    table = Table(title=title, show_lines=False, header_style="bold")
-    for _, header in columns:
-        table.add_column(header, overflow="fold")
-    for record in records:
-        table.add_row(*(_cell(record.get(key)) for key, _ in columns))
-    (console or Console()).print(table)
+    print_records(
+        console or Console(),
+        [{key: _cell(value) for key, value in record.items()} for record in records],
+        [_column(c) for c in columns],
+        title=title,
+        wide=display.wide,
+    )
+
+
+def _column(spec: tuple[str, str] | Column) -> Column:
+    return spec if isinstance(spec, Column) else Column(*spec)
 
 
 def _cell(value: Any) -> str:
-    return "" if value is None else str(value)
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    return str(value)
 
 
 def _csv_cell(value: Any) -> Any:

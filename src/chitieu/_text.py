@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import unicodedata
+from collections.abc import Iterable
+
+from chitieu._errors import NotFoundError
 
 
 def fold(text: str) -> str:
@@ -36,3 +40,46 @@ class _OneForOne(dict[int, str]):
 
 
 _ONE_FOR_ONE = _OneForOne()
+
+
+# difflib's own cutoff: two letters swapped in a three-letter code (PCI for CPI) still match.
+_CLOSE = 0.6
+_SPREAD = 0.1
+
+
+def close_matches(
+    typed: str, choices: Iterable[tuple[str, Iterable[str]]], *, n: int = 3
+) -> list[str]:
+    """The codes of ``choices`` (code, names) whose code or folded name is close to ``typed``.
+
+    Both sides are folded, so 'GRDP_GROWHT', 'grdp growth' and 'bac giag' find their code;
+    a name that contains what was typed ('ty le ho ngheo') counts as close too.
+    """
+    wanted = fold(typed.replace("_", " "))
+    scored: dict[str, float] = {}
+    for code, names in choices:
+        for name in (code, *names):
+            if not name:
+                continue
+            folded = fold(name.replace("_", " "))
+            score = difflib.SequenceMatcher(None, wanted, folded).ratio()
+            if len(wanted) >= 4 and wanted in folded:
+                score = max(score, 0.8)
+            if score >= _CLOSE and score > scored.get(code, 0.0):
+                scored[code] = score
+    # Only the near-best: a plain slip finds its code alone, not three cousins beside it.
+    best = max(scored.values(), default=0.0)
+    near = [code for code in scored if scored[code] >= best - _SPREAD]
+    return sorted(near, key=lambda code: -scored[code])[:n]
+
+
+def unknown(
+    kind: tuple[str, str], typed: str, choices: Iterable[tuple[str, Iterable[str]]]
+) -> NotFoundError:
+    """'không có chỉ tiêu 'X'; có phải: A, B?' and its English: for the CLI, API and web alike."""
+    vi, en = f"không có {kind[0]} '{typed}'", f"no {kind[1]} '{typed}'"
+    matches = close_matches(typed, choices)
+    if matches:
+        listed = ", ".join(matches)
+        vi, en = f"{vi}; có phải: {listed}?", f"{en}; did you mean: {listed}?"
+    return NotFoundError(vi, en=en)

@@ -14,8 +14,10 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from chitieu._cli_group import EPILOG_VI, ChitieuGroup
 from chitieu._context import AppContext
 from chitieu._errors import ChitieuError
+from chitieu._output import DISPLAY, Display, current_display
 from chitieu._settings import Settings
 
 BUILT_IN = (
@@ -46,6 +48,8 @@ def build_app() -> typer.Typer:
         name="chitieu",
         help="Theo dõi thực hiện kế hoạch phát triển kinh tế - xã hội "
         "(monitoring a province's socio-economic development plan).",
+        epilog=EPILOG_VI,
+        cls=ChitieuGroup,
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         add_completion=False,
@@ -70,6 +74,16 @@ def _root(
         ),
     ] = None,
     lang: Annotated[str | None, typer.Option("--lang", help="Ngôn ngữ / language: vi, en.")] = None,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide", help="Bảng đủ mọi cột, kể cả ghi chú dài, dù rộng hơn màn hình (wide tables)."
+        ),
+    ] = False,
+    limit: Annotated[
+        int | None,
+        typer.Option("--limit", min=1, help="Chỉ hiện N dòng đầu của danh sách (first N rows)."),
+    ] = None,
 ) -> None:
     overrides: dict[str, str] = {}
     if db is not None:
@@ -82,6 +96,7 @@ def _root(
         raise ChitieuError(f"tham số không hợp lệ: {exc.errors()[0]['msg']}") from exc  # type: ignore[attr-defined]
     ctx.obj = AppContext(settings)
     ctx.call_on_close(ctx.obj.close)
+    DISPLAY.set(Display(lang=settings.lang, wide=wide, limit=limit))
 
 
 def main() -> None:
@@ -89,9 +104,12 @@ def main() -> None:
     try:
         build_app()()
     except ChitieuError as exc:
+        lang = current_display().lang
         # The message is text, not markup: a file named "[2024] báo cáo.docx" keeps its brackets.
         Console(stderr=True).print(
-            f"[bold red]Lỗi:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+            f"[bold red]{'Error' if lang == 'en' else 'Lỗi'}:[/] {escape(exc.text(lang))}",
+            highlight=False,
+            soft_wrap=True,
         )
         sys.exit(1)
 

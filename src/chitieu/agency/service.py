@@ -7,8 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chitieu._errors import NotFoundError
-from chitieu._text import fold
+from chitieu._text import fold, unknown
 from chitieu.agency.models import Agency, AgencySuccession
 
 
@@ -17,10 +16,15 @@ def get_agency(session: Session, *, code_or_name: str) -> Agency:
     if found is not None:
         return found
     wanted = fold(code_or_name)
-    for agency in session.scalars(select(Agency).order_by(Agency.id.desc())):
+    every = list(session.scalars(select(Agency).order_by(Agency.id.desc())))
+    for agency in every:
         if wanted in {fold(agency.name), fold(agency.short_name or "")}:
             return agency
-    raise NotFoundError(f"không có cơ quan '{code_or_name}'")
+    raise unknown(
+        ("cơ quan", "agency"),
+        code_or_name,
+        ((a.code, (a.name, a.short_name or "")) for a in every),
+    )
 
 
 def resolve_agency(session: Session, *, agency: Agency, on: date) -> Agency | None:

@@ -76,13 +76,19 @@ def backup(engine: Engine, output: Path) -> None:
         publish(temp, output)
 
 
-def restore(engine: Engine, source: Path) -> str:
-    """Replace the chitieu tables' contents with ``source``'s; the backup's schema revision."""
+def check(source: Path) -> tuple[str, str, set[str], str]:
+    """Refuse a file that is no chitieu backup; its table of contents, schema, tables, revision."""
     check_kind(source, expected=POSTGRESQL)
-    pg_restore = tool("pg_restore")
-    toc = _run([pg_restore, "--list", str(source)], failure="", damaged_file=source)
+    toc = _run([tool("pg_restore"), "--list", str(source)], failure="", damaged_file=source)
     schema, tables = _tables(toc, source)
     revision = check_contents(source, tables=tables, revision=_revision(source, schema))
+    return toc, schema, tables, revision
+
+
+def restore(engine: Engine, source: Path) -> str:
+    """Replace the chitieu tables' contents with ``source``'s; the backup's schema revision."""
+    toc, schema, tables, revision = check(source)
+    pg_restore = tool("pg_restore")
     # The whole file is read once before anything is touched: a truncated one fails here.
     _run([pg_restore, f"--file={os.devnull}", str(source)], failure="", damaged_file=source)
     target = schema_of(engine)

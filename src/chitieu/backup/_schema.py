@@ -29,7 +29,7 @@ _CORE_TABLES = frozenset(
 def check_kind(path: Path, *, expected: str) -> None:
     """Refuse a missing file, a file that is no backup, or one of the other backend."""
     if not path.is_file():
-        raise InputError(f"{path}: không có tệp sao lưu này")
+        raise InputError(f"{path}: không có tệp sao lưu này", en=f"{path}: no such backup file")
     try:
         with path.open("rb") as handle:
             start = handle.read(16)
@@ -46,11 +46,17 @@ def check_kind(path: Path, *, expected: str) -> None:
 
 
 def not_a_backup(path: Path, why: str = "") -> InputError:
-    return InputError(f"{path}: không phải bản sao lưu chitieu" + (f" ({why})" if why else ""))
+    return InputError(
+        f"{path}: không phải bản sao lưu chitieu" + (f" ({why})" if why else ""),
+        en=f"{path}: not a chitieu backup",
+    )
 
 
 def damaged(path: Path, detail: str) -> InputError:
-    return InputError(f"{path}: tệp sao lưu bị cắt cụt hoặc hỏng ({detail}); chưa khôi phục gì")
+    return InputError(
+        f"{path}: tệp sao lưu bị cắt cụt hoặc hỏng ({detail}); chưa khôi phục gì",
+        en=f"{path}: the backup file is truncated or damaged ({detail}); nothing was restored",
+    )
 
 
 def check_contents(path: Path, *, tables: set[str], revision: str | None) -> str:

@@ -61,10 +61,35 @@ def backup(engine: Engine, output: Path) -> None:
         publish(temp, output)
 
 
-def restore(engine: Engine, source: Path) -> str:
-    """Replace the database's contents with ``source``'s; the backup's schema revision."""
+def check(source: Path) -> None:
+    """Refuse, before anyone is asked to replace anything, a file that is no whole backup.
+
+    Its tables and schema are read in place, read-only; the full integrity check
+    waits for the restore's temporary copy.
+    """
     check_kind(source, expected=SQLITE)
     _check_size(source)
+    try:
+        uri = f"{source.resolve().as_uri()}?mode=ro"
+        with closing(sqlite3.connect(uri, uri=True)) as backup:
+            tables, revision = _contents(backup)
+    except sqlite3.Error as exc:
+        raise damaged(source, str(exc)) from exc
+    check_contents(source, tables=tables, revision=revision)
+
+
+def _contents(connection: sqlite3.Connection) -> tuple[set[str], str | None]:
+    """The tables of a copy and its schema revision (None without alembic_version)."""
+    tables = {row[0] for row in connection.execute("select name from sqlite_master")}
+    if "alembic_version" not in tables:
+        return tables, None
+    row = connection.execute("select version_num from alembic_version").fetchone()
+    return tables, row[0] if row else None
+
+
+def restore(engine: Engine, source: Path) -> str:
+    """Replace the database's contents with ``source``'s; the backup's schema revision."""
+    check(source)
     target = database_path(engine)
     if not target.parent.is_dir():
         raise InputError(f"không có thư mục {target.parent} để khôi phục vào")
@@ -127,13 +152,10 @@ def _check_copy(source: Path, temp: Path) -> str:
             problems = [row[0] for row in copy.execute("PRAGMA integrity_check")]
             if problems != ["ok"]:
                 raise damaged(source, problems[0])
-            tables = {row[0] for row in copy.execute("select name from sqlite_master")}
-            row = None
-            if "alembic_version" in tables:
-                row = copy.execute("select version_num from alembic_version").fetchone()
+            tables, revision = _contents(copy)
     except sqlite3.Error as exc:
         raise damaged(source, str(exc)) from exc
-    return check_contents(source, tables=tables, revision=row[0] if row else None)
+    return check_contents(source, tables=tables, revision=revision)
 
 
 def _bring_up_to_date(temp: Path, revision: str, *, floor: int) -> None:

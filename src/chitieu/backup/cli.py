@@ -27,10 +27,10 @@ def register(app: typer.Typer) -> None:
 def backup(
     ctx: typer.Context,
     output: Annotated[
-        Path | None,
+        str | None,
         typer.Argument(
-            help="Tệp sao lưu, hoặc thư mục để đặt tệp chitieu-<ngày-giờ> vào "
-            "(mặc định: thư mục hiện tại).",
+            help="Tệp sao lưu, hoặc thư mục để đặt tệp chitieu-<ngày-giờ> vào; "
+            "viết THƯ-MỤC/ để tạo thư mục nếu chưa có (mặc định: thư mục hiện tại).",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Ghi đè tệp đã có.")] = False,
@@ -71,6 +71,8 @@ def restore(
     lang = context.lang
     engine = create_engine(database_url(context.settings.database_url))
     try:
+        # Before the question: nobody should agree to replace everything with a missing file.
+        service.check(engine=engine, source=source)
         if not yes:
             typer.confirm(
                 tr(

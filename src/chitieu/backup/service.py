@@ -8,6 +8,7 @@ the other backend or of a newer schema, and upgrades an older one.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -48,11 +49,13 @@ def backend(engine: Engine) -> str:
 def backup(
     *,
     engine: Engine,
-    output: Path | None = None,
+    output: Path | str | None = None,
     overwrite: bool = False,
     now: datetime | None = None,
 ) -> BackupFile:
     """Copy the whole database to ``output`` (a file, or a folder to name one in).
+
+    Text ending in "/" names a folder, made if missing (a Path has lost the slash).
 
     Safe while the server runs: the copy is one consistent snapshot.
     """
@@ -69,6 +72,17 @@ def backup(
     else:
         _postgresql.backup(engine, path)
     return BackupFile(path=path, size=path.stat().st_size, kind=kind, revision=revision)
+
+
+def check(*, engine: Engine, source: Path) -> None:
+    """Refuse ``source`` unless it is a chitieu backup for ``engine``'s kind of database.
+
+    Cheap enough to run before asking a person to confirm the restore.
+    """
+    if backend(engine) == SQLITE:
+        _sqlite.check(source)
+    else:
+        _postgresql.check(source)
 
 
 def restore(*, engine: Engine, source: Path) -> Restored:
@@ -88,12 +102,16 @@ def default_name(kind: str, now: datetime) -> str:
     return f"chitieu-{now:%Y%m%d-%H%M%S}{SUFFIXES[kind]}"
 
 
-def _output_path(output: Path | None, kind: str, now: datetime) -> Path:
+def _output_path(output: Path | str | None, kind: str, now: datetime) -> Path:
     if output is None:
         return Path(default_name(kind, now))
-    if output.is_dir():
-        return output / default_name(kind, now)
-    return output
+    path = Path(output)
+    # "sao-luu/" names a folder, as it does for cp: made if missing, the file named inside.
+    if isinstance(output, str) and output.endswith(("/", os.sep)):
+        path.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        return path / default_name(kind, now)
+    return path
 
 
 def _check_output(engine: Engine, path: Path, *, overwrite: bool) -> None:

@@ -14,7 +14,6 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 from rich.text import Text
 
 from chitieu import _format
@@ -22,6 +21,7 @@ from chitieu._context import app_context
 from chitieu._database import transaction
 from chitieu._errors import ChitieuError
 from chitieu._labels import tr, word
+from chitieu._layout import Column
 from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
 from chitieu.audit.service import record_change
@@ -213,36 +213,38 @@ def _write_jsonl(figures: Iterable[Figure]) -> None:
 
 
 def _print_figures(figures: list[Figure], lang: str) -> None:
-    table = Table(header_style="bold")
-    headers = [
-        tr(lang, "Tệp", "File"),
-        tr(lang, "Vị trí", "Span"),
-        tr(lang, "Văn bản", "Text"),
-        tr(lang, "Giá trị", "Value"),
-        tr(lang, "Đơn vị", "Unit"),
-        tr(lang, "Kỳ", "Period"),
-        tr(lang, "Loại số", "Status"),
-        tr(lang, "Phép đo", "Measure"),
-        tr(lang, "Chỉ tiêu", "Indicator"),
-        tr(lang, "Địa bàn", "Region"),
-    ]
-    for header in headers:
-        table.add_column(header, overflow="fold")
-    for figure in figures:
-        table.add_row(
-            figure.doc,
-            f"{figure.start}–{figure.end}",
-            figure.text,
-            _value(figure.value, figure.value_max, figure.unit, figure.qualifier, lang),
-            figure.unit,
-            _period_label(figure.period, lang),
-            _label(figure.status, lang),
-            _label(figure.measure, lang)
+    rows = [
+        {
+            "doc": figure.doc,
+            "span": f"{figure.start}–{figure.end}",
+            "text": figure.text,
+            "value": _value(figure.value, figure.value_max, figure.unit, figure.qualifier, lang),
+            "unit": figure.unit,
+            "period": _period_label(figure.period, lang),
+            "status": _label(figure.status, lang),
+            "measure": _label(figure.measure, lang)
             + (f" /{figure.rank_of}" if figure.rank_of is not None else ""),
-            figure.indicator or "",
-            figure.region or "",
-        )
-    Console().print(table)
+            "indicator": figure.indicator or "",
+            "region": figure.region or "",
+        }
+        for figure in figures
+    ]
+    emit(
+        rows,
+        output=OutputFormat.table,
+        columns=[
+            Column("value", tr(lang, "Giá trị", "Value"), "head"),
+            ("text", tr(lang, "Văn bản", "Text")),
+            ("doc", tr(lang, "Tệp", "File")),
+            ("span", tr(lang, "Vị trí", "Span")),
+            ("unit", tr(lang, "Đơn vị", "Unit")),
+            ("period", tr(lang, "Kỳ", "Period")),
+            ("status", tr(lang, "Loại số", "Status")),
+            ("measure", tr(lang, "Phép đo", "Measure")),
+            ("indicator", tr(lang, "Chỉ tiêu", "Indicator")),
+            ("region", tr(lang, "Địa bàn", "Region")),
+        ],
+    )
 
 
 def _value(
@@ -346,15 +348,17 @@ def review(
         )
         sys.stdout.write("\n")
         return
+    if not pending:
+        Console().print(tr(lang, "Không có số liệu chờ duyệt.", "No figures awaiting review."))
     emit(
         pending,
         output=OutputFormat.table,
         title=tr(lang, "Số liệu chờ duyệt", "Figures awaiting review"),
         columns=[
-            ("id", "#"),
+            Column("id", "#", "head"),
+            Column("value_shown", tr(lang, "Giá trị", "Value"), "head"),
             ("document", tr(lang, "Tài liệu", "Document")),
-            ("quote", tr(lang, "Trích dẫn", "Quote")),
-            ("value_shown", tr(lang, "Giá trị", "Value")),
+            Column("quote", tr(lang, "Trích dẫn", "Quote"), "note"),
             ("unit", tr(lang, "Đơn vị", "Unit")),
             ("period_shown", tr(lang, "Kỳ", "Period")),
             ("status_shown", tr(lang, "Loại số", "Status")),
@@ -442,44 +446,46 @@ def _print_conflicts(disputes: list[dict[str, Any]], lang: str) -> None:
             )
             if part
         )
-        table = Table(
-            title=tr(lang, "Mâu thuẫn: ", "Conflict: ") + title,
-            header_style="bold",
-            title_justify="left",
-        )
-        for header in (
-            tr(lang, "Chọn", "Chosen"),
-            "#",
-            tr(lang, "Giá trị", "Value"),
-            tr(lang, "Loại số", "Status"),
-            tr(lang, "Nguồn", "Source"),
-            tr(lang, "Trích dẫn", "Quote"),
-        ):
-            table.add_column(header, overflow="fold")
-        for member in dispute["members"]:
-            number = (
-                str(member["observation_id"])
+        rows = [
+            {
+                "chosen": "✔" if member["chosen"] else "",
+                "number": str(member["observation_id"])
                 if member["observation_id"] is not None
-                else tr(lang, f"trích {member['figure_id']}", f"figure {member['figure_id']}")
-            )
-            table.add_row(
-                "✔" if member["chosen"] else "",
-                number,
-                member["value_shown"],
-                _label(member["status"], lang) if member["status"] else "",
-                member["source"],
-                member["quote"] or "",
-            )
+                else tr(lang, f"trích {member['figure_id']}", f"figure {member['figure_id']}"),
+                "value": member["value_shown"],
+                "status": _label(member["status"], lang) if member["status"] else "",
+                "source": member["source"],
+                "quote": member["quote"] or "",
+            }
+            for member in dispute["members"]
+        ]
+        emit(
+            rows,
+            output=OutputFormat.table,
+            title=tr(lang, "Mâu thuẫn: ", "Conflict: ") + title,
+            columns=[
+                Column("number", "#", "head"),
+                Column("value", tr(lang, "Giá trị", "Value"), "head"),
+                ("chosen", tr(lang, "Chọn", "Chosen")),
+                ("status", tr(lang, "Loại số", "Status")),
+                ("source", tr(lang, "Nguồn", "Source")),
+                Column("quote", tr(lang, "Trích dẫn", "Quote"), "note"),
+            ],
+            console=console,
+        )
         chosen = dispute["chosen"]
         if chosen is not None:
-            table.caption = tr(
-                lang,
-                f"Đã chọn #{chosen['observation_id']} ({chosen['chosen_by']}, "
-                f"{chosen['chosen_at']}): {chosen['reason']}",
-                f"Chosen #{chosen['observation_id']} ({chosen['chosen_by']}, "
-                f"{chosen['chosen_at']}): {chosen['reason']}",
+            console.print(
+                tr(
+                    lang,
+                    f"Đã chọn #{chosen['observation_id']} ({chosen['chosen_by']}, "
+                    f"{chosen['chosen_at']}): {chosen['reason']}",
+                    f"Chosen #{chosen['observation_id']} ({chosen['chosen_by']}, "
+                    f"{chosen['chosen_at']}): {chosen['reason']}",
+                ),
+                highlight=False,
+                markup=False,
             )
-        console.print(table)
 
 
 def accept(

@@ -5,8 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chitieu._errors import NotFoundError
-from chitieu._text import fold
+from chitieu._text import fold, unknown
 from chitieu.indicator.models import Indicator
 
 
@@ -16,10 +15,15 @@ def get_indicator(session: Session, *, code_or_name: str) -> Indicator:
     if found is not None:
         return found
     wanted = fold(code_or_name)
-    for indicator in session.scalars(select(Indicator)):
+    every = list(session.scalars(select(Indicator)))
+    for indicator in every:
         if wanted in {fold(indicator.name_vi), fold(indicator.name_en)}:
             return indicator
-    raise NotFoundError(f"không có chỉ tiêu '{code_or_name}'")
+    raise unknown(
+        ("chỉ tiêu", "indicator"),
+        code_or_name,
+        ((i.code, (i.name_vi, i.name_en)) for i in every),
+    )
 
 
 def list_indicators(session: Session, *, group: str | None = None) -> list[Indicator]:

@@ -14,6 +14,7 @@ from chitieu._context import app_context
 from chitieu._database import transaction
 from chitieu._errors import NotFoundError
 from chitieu._labels import tr, word
+from chitieu._layout import Column
 from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
 from chitieu.audit.service import record_change
@@ -87,14 +88,14 @@ def observations(
         records,
         output=output,
         columns=[
-            ("id", "#"),
-            ("indicator", tr(lang, "Chỉ tiêu", "Indicator")),
+            Column("id", "#", "head"),
+            Column("indicator", tr(lang, "Chỉ tiêu", "Indicator"), "head"),
             ("region_name", tr(lang, "Địa bàn", "Region")),
             ("period_shown", tr(lang, "Kỳ", "Period")),
             ("value_shown", tr(lang, "Giá trị", "Value")),
             ("status_shown", tr(lang, "Loại số", "Status")),
             ("source", tr(lang, "Nguồn", "Source")),
-            ("quote", tr(lang, "Trích dẫn", "Quote")),
+            Column("quote", tr(lang, "Trích dẫn", "Quote"), "note"),
             ("flag", ""),
         ],
     )

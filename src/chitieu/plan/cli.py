@@ -12,6 +12,7 @@ from chitieu import _format
 from chitieu._context import app_context
 from chitieu._database import transaction
 from chitieu._labels import tr, word
+from chitieu._layout import Column
 from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
 from chitieu.indicator.service import get_indicator
@@ -50,7 +51,7 @@ def plans(ctx: typer.Context, output: FormatOption = OutputFormat.table) -> None
         columns=[
             ("code", tr(lang, "Mã", "Code")),
             ("document_number", tr(lang, "Số hiệu", "Number")),
-            ("title", tr(lang, "Tên", "Title")),
+            Column("title", tr(lang, "Tên", "Title"), "head"),
             ("issued", tr(lang, "Ngày ban hành", "Issued")),
             ("horizon", tr(lang, "Thời kỳ", "Horizon")),
             ("status_shown", tr(lang, "Tình trạng", "Status")),
@@ -115,8 +116,8 @@ def targets(
         output=output,
         columns=[
             ("plan_document", tr(lang, "Kế hoạch", "Plan")),
-            ("row", tr(lang, "Dòng", "Row")),
-            ("label", tr(lang, "Chỉ tiêu", "Target")),
+            Column("row", tr(lang, "Dòng", "Row"), "head"),
+            Column("label", tr(lang, "Chỉ tiêu", "Target"), "head"),
             ("period_shown", tr(lang, "Kỳ", "Period")),
             ("measure_shown", tr(lang, "Cách đo", "Measure")),
             ("target_shown", tr(lang, "Mục tiêu", "Target value")),
@@ -187,8 +188,8 @@ def overview(
         ),
         columns=[
             ("plan_document", tr(lang, "Kế hoạch", "Plan")),
-            ("row", tr(lang, "Dòng", "Row")),
-            ("label", tr(lang, "Chỉ tiêu", "Target")),
+            Column("row", tr(lang, "Dòng", "Row"), "head"),
+            Column("label", tr(lang, "Chỉ tiêu", "Target"), "head"),
             ("period_shown", tr(lang, "Kỳ mục tiêu", "Target period")),
             ("target_shown", tr(lang, "Mục tiêu", "Target value")),
             ("latest_shown", tr(lang, "Số mới nhất", "Latest figure")),

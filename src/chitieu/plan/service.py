@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from chitieu._errors import NotFoundError
 from chitieu._labels import tr
+from chitieu._text import unknown
 from chitieu.indicator.models import Indicator
 from chitieu.plan.models import Plan, Target
 from chitieu.region.models import Region
@@ -36,7 +36,11 @@ def get_plan(session: Session, *, code_or_number: str) -> Plan:
         select(Plan).where(or_(Plan.code == code_or_number, Plan.document_number == code_or_number))
     )
     if found is None:
-        raise NotFoundError(f"không có kế hoạch '{code_or_number}'")
+        every = list(session.scalars(select(Plan)))
+        # A plan is asked for by code or by number: suggest whichever was mistyped.
+        choices: list[tuple[str, tuple[str, ...]]] = [(p.code, (p.title,)) for p in every]
+        choices += [(p.document_number, ()) for p in every if p.document_number]
+        raise unknown(("kế hoạch", "plan"), code_or_number, choices)
     return found
 
 

@@ -7,8 +7,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from chitieu._errors import NotFoundError
-from chitieu._text import fold
+from chitieu._text import fold, unknown
 from chitieu.region.models import Region, RegionSuccession
 
 
@@ -22,11 +21,12 @@ def get_region(session: Session, *, code_or_name: str, on: date | None = None) -
     if found is not None:
         return found
     wanted = fold(code_or_name)
-    matches = [region for region in session.scalars(select(Region)) if wanted in _names(region)]
+    every = list(session.scalars(select(Region)))
+    matches = [region for region in every if wanted in _names(region)]
     if on is not None:
         matches = [region for region in matches if region.valid_on(on)] or matches
     if not matches:
-        raise NotFoundError(f"không có địa bàn '{code_or_name}'")
+        raise unknown(("địa bàn", "region"), code_or_name, ((r.code, _names(r)) for r in every))
     return max(matches, key=lambda region: region.valid_from or date.min)
 
 

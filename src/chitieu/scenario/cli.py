@@ -17,6 +17,7 @@ from chitieu._context import app_context
 from chitieu._database import transaction
 from chitieu._errors import InputError
 from chitieu._labels import tr, word
+from chitieu._layout import Column
 from chitieu._output import OutputFormat, emit
 from chitieu.assessment.series import yearly
 from chitieu.indicator.service import get_indicator
@@ -117,14 +118,14 @@ def run_command(
         title=tr(lang, "Mục tiêu theo kịch bản", "Targets on the scenario's path"),
         columns=[
             ("plan_document", tr(lang, "Kế hoạch", "Plan")),
-            ("row", tr(lang, "Dòng", "Row")),
-            ("label", tr(lang, "Chỉ tiêu", "Target")),
+            Column("row", tr(lang, "Dòng", "Row"), "head"),
+            Column("label", tr(lang, "Chỉ tiêu", "Target"), "head"),
             ("period", tr(lang, "Kỳ", "Period")),
             ("target_shown", tr(lang, "Mục tiêu", "Target value")),
             ("value_shown", tr(lang, "Kịch bản", "Scenario")),
             ("met_shown", tr(lang, "Đạt?", "Met?")),
             ("basis", tr(lang, "Căn cứ", "Basis")),
-            ("note", tr(lang, "Ghi chú", "Note")),
+            Column("note", tr(lang, "Ghi chú", "Note"), "note"),
         ],
     )
 
@@ -161,7 +162,7 @@ def _path_table(rows: list[dict[str, Any]], name: str, lang: str) -> None:
         output=OutputFormat.table,
         title=tr(lang, f"Kịch bản: {name}", f"Scenario: {name}"),
         columns=[
-            ("year", tr(lang, "Năm", "Year")),
+            Column("year", tr(lang, "Năm", "Year"), "head"),
             ("growth", tr(lang, "Tăng GRDP (%)", "GRDP growth (%)")),
             ("grdp", tr(lang, "GRDP (nghìn tỷ đồng)", "GRDP (VND trillion)")),
             ("structure", tr(lang, "NN / CN-XD / DV / Thuế (%)", "Agr / Ind / Serv / Tax (%)")),
@@ -171,7 +172,7 @@ def _path_table(rows: list[dict[str, Any]], name: str, lang: str) -> None:
             ("icor", "ICOR"),
             ("share", tr(lang, "Vốn ĐT/GRDP (%)", "Investment/GRDP (%)")),
             ("investment", tr(lang, "Vốn ĐT cần có (nghìn tỷ)", "Investment required (trn)")),
-            ("note", tr(lang, "Ghi chú", "Note")),
+            Column("note", tr(lang, "Ghi chú", "Note"), "note"),
         ],
     )
 
@@ -247,15 +248,15 @@ def odds_command(
         ),
         columns=[
             ("plan_document", tr(lang, "Kế hoạch", "Plan")),
-            ("row", tr(lang, "Dòng", "Row")),
-            ("label", tr(lang, "Chỉ tiêu", "Target")),
+            Column("row", tr(lang, "Dòng", "Row"), "head"),
+            Column("label", tr(lang, "Chỉ tiêu", "Target"), "head"),
             ("period", tr(lang, "Kỳ", "Period")),
             ("measure_shown", tr(lang, "Đo bằng", "Measure")),
             ("target_shown", tr(lang, "Mục tiêu", "Target value")),
             ("probability_shown", tr(lang, "Xác suất đạt", "Probability")),
             ("outcome_shown", tr(lang, "Trung vị (5% – 95%)", "Median (5% – 95%)")),
             ("method_shown", tr(lang, "Cách mô phỏng", "Method")),
-            ("note", tr(lang, "Ghi chú", "Note")),
+            Column("note", tr(lang, "Ghi chú", "Note"), "note"),
         ],
     )
     emit(
@@ -263,8 +264,8 @@ def odds_command(
         output=OutputFormat.table,
         title=tr(lang, "Quạt phân vị theo năm", "Fan chart: percentiles by year"),
         columns=[
-            ("label", tr(lang, "Chỉ tiêu", "Target")),
-            ("year", tr(lang, "Năm", "Year")),
+            Column("label", tr(lang, "Chỉ tiêu", "Target"), "head"),
+            Column("year", tr(lang, "Năm", "Year"), "head"),
             ("p5", "5%"),
             ("p25", "25%"),
             ("p50", "50%"),

@@ -9,11 +9,15 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
 
 from chitieu import _format
 from chitieu._context import app_context
 from chitieu._database import describe, transaction
 from chitieu._errors import InputError
+from chitieu.observation.models import Observation
+from chitieu.plan.models import Plan
 
 
 def register(app: typer.Typer) -> None:
@@ -27,6 +31,12 @@ def synth(
     communes: Annotated[int, typer.Option(help="Số xã, phường sau sắp xếp 2025.")] = 3321,
     indicators: Annotated[int, typer.Option(help="Số chỉ tiêu có số liệu.")] = 120,
     years: Annotated[str, typer.Option(help="Các năm, ví dụ 2010-2030.")] = "2010-2030",
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Ghi cả vào cơ sở dữ liệu đã có dữ liệu khác (write beside other data)."
+        ),
+    ] = False,
 ) -> None:
     """Ghi bộ dữ liệu quốc gia tổng hợp, tất định theo hạt giống (a synthetic national dataset)."""
     # Imported here: Polars and NumPy would otherwise load with every chitieu command.
@@ -34,6 +44,8 @@ def synth(
 
     span = _years(years)
     engine = app_context(ctx).engine()
+    if not force:
+        _refuse_other_data(engine)
     started = time.perf_counter()
     console = Console(stderr=True)
     with (
@@ -81,3 +93,22 @@ def _years(text: str) -> tuple[int, int]:
     if match is None:
         raise InputError(f"--years {text}: cần dạng NĂM-NĂM, ví dụ 2010-2030")
     return int(match.group(1)), int(match.group(2))
+
+
+def _refuse_other_data(engine: Engine) -> None:
+    """Millions of synthetic rows mixed into the working database would pass for its data:
+    the plain ``chitieu report`` would then report on a synthetic plan."""
+    with transaction(engine, writes=False) as session:
+        plans = session.scalar(select(func.count()).select_from(Plan)) or 0
+        figures = session.scalar(select(func.count()).select_from(Observation)) or 0
+    if plans or figures:
+        where = describe(engine)
+        raise InputError(
+            f"{where} đã có dữ liệu ({_format.number(plans, 'vi', 0)} kế hoạch, "
+            f"{_format.number(figures, 'vi', 0)} số liệu); bộ dữ liệu tổng hợp sẽ lẫn vào đó. "
+            "Hãy ghi vào một cơ sở dữ liệu riêng (chitieu --db tong-hop.db synth …), "
+            "hoặc thêm --force nếu thật sự muốn ghi vào đây",
+            en=f"{where} already holds data ({plans} plans, {figures} figures); the synthetic "
+            "dataset would mix with it. Write it to a database of its own "
+            "(chitieu --db synth.db synth …), or add --force to write here anyway",
+        )

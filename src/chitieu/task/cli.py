@@ -14,6 +14,7 @@ from chitieu._context import app_context
 from chitieu._database import transaction
 from chitieu._errors import NotFoundError
 from chitieu._labels import tr, word
+from chitieu._layout import Column
 from chitieu._output import OutputFormat, emit
 from chitieu.agency.service import get_agency, resolve_agency
 from chitieu.audit.service import record_change
@@ -65,8 +66,8 @@ def tasks(
         records,
         output=output,
         columns=[
-            ("ref", tr(lang, "Mục", "Ref")),
-            ("description", tr(lang, "Nhiệm vụ", "Task")),
+            Column("ref", tr(lang, "Mục", "Ref"), "head"),
+            Column("description", tr(lang, "Nhiệm vụ", "Task"), "head"),
             ("lead_names", tr(lang, "Chủ trì", "Lead")),
             ("holder_names", tr(lang, f"Cơ quan đảm nhận ({day:%d/%m/%Y})", "Holds it now")),
             ("timeframe_shown", tr(lang, "Thời hạn", "Timeframe")),

@@ -9,6 +9,8 @@ import typer
 
 from chitieu._context import app_context
 from chitieu._database import transaction
+from chitieu._labels import tr
+from chitieu._layout import Column
 from chitieu._output import OutputFormat, emit
 from chitieu.region.service import get_region
 from chitieu.validation.rules import load_rules
@@ -52,13 +54,17 @@ def validate(
         records,
         output=output,
         columns=[
-            ("rule", "quy tắc"),
-            ("severity", "mức"),
-            ("indicator", "chỉ tiêu"),
-            ("region", "địa bàn"),
-            ("period", "kỳ"),
-            ("message", "nội dung"),
-            ("explanation", "giải thích"),
+            Column("indicator", tr(lang, "Chỉ tiêu", "Indicator"), "head"),
+            Column("region", tr(lang, "Địa bàn", "Region"), "head"),
+            Column("period", tr(lang, "Kỳ", "Period"), "head"),
+            ("rule", tr(lang, "Quy tắc", "Rule")),
+            ("severity", tr(lang, "Mức", "Severity")),
+            Column("message", tr(lang, "Nội dung", "Finding"), "note"),
+            Column("explanation", tr(lang, "Giải thích", "Explanation"), "note"),
         ],
-        title=f"{len(violations)} vi phạm, {open_count} chưa giải thích",
+        title=tr(
+            lang,
+            f"{len(violations)} vi phạm, {open_count} chưa giải thích",
+            f"{len(violations)} findings, {open_count} not explained",
+        ),
     )
