@@ -150,12 +150,17 @@ def load(tab: Any, path: str) -> int:
     return int(response.status)
 
 
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(
+    ("role", "lang"),
+    # Every role in Vietnamese; in English the administrator, who is shown every page.
+    [*((role, "vi") for role in ROLES), ("admin", "en")],
+)
 def test_every_page_loads_from_the_app_alone_without_errors_or_accessibility_faults(
-    tab, live_server, role
+    tab, live_server, role, lang
 ):
     page, visit = tab
     sign_in(page, role)
+    page.goto(f"/overview?lang={lang}")  # the choice is kept in a cookie
     paths = [
         path
         for path in page_paths(live_server.app, path_values(live_server))
@@ -163,6 +168,7 @@ def test_every_page_loads_from_the_app_alone_without_errors_or_accessibility_fau
     ]
     assert len(paths) >= 15, f"too few pages found: {paths}"
     statuses: dict[str, int] = {}
+    langs: dict[str, str | None] = {}
     faults: dict[str, list[str]] = {}
     checked: set[str] = set()
     for path in paths:
@@ -172,11 +178,14 @@ def test_every_page_loads_from_the_app_alone_without_errors_or_accessibility_fau
         if page.url in checked:  # "/" lands on a page checked already
             continue
         checked.add(page.url)
+        langs[path] = page.locator("html").get_attribute("lang")
         if found := blocking_violations(page):
             faults[path] = found
     # A role may be refused a page (403, with the error page): never a failure of the page.
     assert {path: s for path, s in statuses.items() if s not in (200, 403)} == {}
     assert statuses["/overview"] == 200 and statuses["/api/docs"] == 200
+    # Screen readers pick their voice from it: each page says the language it is in.
+    assert {path: said for path, said in langs.items() if said != lang} == {}
     assert visit.left == [], f"requests that left the app: {visit.left}"
     assert visit.errors == [], f"console errors: {visit.errors}"
     assert faults == {}, "serious or critical accessibility violations:\n" + "\n".join(
