@@ -51,7 +51,7 @@ MAY = {
 AGENCY_BOUND = frozenset({"enter_data", "update_task"})
 ROLE_REFUSAL = "không có quyền / forbidden"
 # The only routes that declare no policy: FastAPI's and Starlette's own.
-UNDECLARED = frozenset({"/static", "/api/v1/openapi.json", "/api/docs", "/docs/oauth2-redirect"})
+UNDECLARED = frozenset({"/static", "/static/swagger-ui", "/api/v1/openapi.json"})
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 

@@ -78,6 +78,7 @@ from tests.webkit import EDITOR_AGENCY, PASSWORD, Web, build_web, page_csrf
 EXPECTED_POLICY: dict[tuple[str, str], str | None] = {
     ("GET", "/"): None,
     ("GET", "/api/v1/health"): None,
+    ("GET", "/api/docs"): None,
     ("GET", "/api/v1/me"): "view",
     ("GET", "/login"): None,
     ("POST", "/login"): None,

@@ -41,10 +41,12 @@ from chitieu.web._cache import PageCache
 from chitieu.web._limits import BodyLimit
 from chitieu.web._serving import check_settings
 from chitieu.web._templates import build_templates, render
+from chitieu.web.api_docs import mount_assets
 
 STATIC = Path(__file__).parent / "static"
 BUILT_IN = (
     "chitieu.web.home",
+    "chitieu.web.api_docs",
     "chitieu.user.views",
     "chitieu.plan.views",
     "chitieu.plan.continuity_views",
@@ -71,7 +73,8 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         title="chitieu",
         version="1",
         description="Theo dõi thực hiện kế hoạch phát triển kinh tế - xã hội (API v1).",
-        docs_url="/api/docs",
+        # /api/docs is chitieu.web.api_docs: FastAPI's page loads Swagger UI from a CDN.
+        docs_url=None,
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -87,6 +90,7 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
         address_attempts=settings.login_address_attempts,
         window_seconds=settings.login_window_seconds,
     )
+    mount_assets(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _add_error_handlers(app)
     app.add_middleware(BodyLimit)
