@@ -15,6 +15,7 @@ stay as they are.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from chitieu._text import fold
@@ -165,13 +166,18 @@ def region_cue(
     """The province (or nation) a figure is about: named in its clause, or the document's."""
     if region is None:
         return Cue("region", "địa bàn: không rõ", UNKNOWN)
-    if region != document_region or fold(region) in clause:
+    if region != document_region or _folded(region) in clause:
         return Cue("region", f"địa bàn: '{region}'", IN_CLAUSE)
     if given:
         return Cue("region", "địa bàn: tỉnh của văn bản (cho trước)", INHERITED)
     if in_head:
         return Cue("region", "địa bàn: tỉnh của văn bản (tiêu đề, đoạn mở đầu)", INHERITED)
     return Cue("region", "địa bàn: tỉnh của văn bản (được nhắc nhiều nhất)", DEFAULT)
+
+
+@functools.cache
+def _folded(name: str) -> str:
+    return fold(name)
 
 
 def table_cues(figure: Figure, region: Cue) -> tuple[Cue, ...]:

@@ -474,7 +474,8 @@ def _figure(
     period, explicit, reason = figure_period(setting.periods, span)
     status, status_cue = _status(text, folded, raw, place, period, explicit, section, setting)
     indicator = _indicator(text, folded, raw, place, setting)
-    region = _region(folded, raw, place, setting.region)
+    clause = _clause(folded, raw, place)
+    region = _region(clause, setting.region)
     heading = text[section.start : section.start + 200].split("\n")[0].strip()
     why = (
         period_cue(
@@ -493,7 +494,7 @@ def _figure(
             (sentence_start, place.since, raw.start, raw.unit_end),
             previous=place.previous,
         ),
-        _region_cue(region, _clause(folded, raw, place), setting),
+        _region_cue(region, clause, setting),
     )
     figure = Figure(
         doc=setting.context.name,
@@ -744,16 +745,15 @@ def infer_region(folded: str) -> str | None:
 
 
 def _clause(folded: str, raw: _Raw, place: _Place) -> str:
-    """The clause a figure stands in, up to it: where its region would be named."""
+    """The clause a figure stands in, up to it: where its region is named, if it is."""
     before = folded[max(place.sentence_start, place.since) : raw.start].rstrip(" (")
     return re.split(r"[,;:]", before)[-1]
 
 
-def _region(folded: str, raw: _Raw, place: _Place, region: str | None) -> str | None:
+def _region(clause: str, region: str | None) -> str | None:
     """The document's province, unless the clause before the figure names another or the nation."""
     # Only the clause the figure stands in: "…của cả nước, năm 2023 đạt 13,1%" is no
     # national figure; "Hải Phòng (10,34%)" names its province just before the bracket.
-    clause = _clause(folded, raw, place)
     named = list(_PROVINCE.finditer(clause))
     nation = list(_NATION_BEFORE.finditer(clause))
     if named and (not nation or named[-1].start() > nation[-1].start()):
