@@ -19,6 +19,23 @@ _WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+# What a document says it is (``document.models.DOCUMENT_KINDS``).
+_DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
+    "statistics": ("báo cáo thống kê", "statistics report"),
+    "plan": ("kế hoạch, đề án (quyết định ban hành)", "plan or scheme (issued by a decision)"),
+    "resolution": ("nghị quyết", "resolution"),
+    "report": ("báo cáo", "report"),
+    "news": ("tin, bài báo", "news"),
+}
+
+
+def document_kind(key: str | None, lang: str) -> str:
+    if key is None:
+        return ""
+    pair = _DOCUMENT_KINDS.get(key, (key, key))
+    return pair[0] if lang == "vi" else pair[1]
+
+
 def word(key: str | None, lang: str) -> str:
     if key is None:
         return ""

@@ -23,29 +23,34 @@ branch_labels = None
 depends_on = None
 
 
+# Columns added, by table; all of them empty for the rows already stored.
+_DOCUMENT = (
+    ("read_on", sa.Date()),
+    ("read_year", sa.Integer()),
+    ("read_periods", sa.String(200)),
+    ("read_kind", sa.String(16)),
+    ("read_provinces", sa.String(500)),
+)
+_FIGURE = (("confidence", sa.Double()), ("why", sa.JSON()))
+
+
 def upgrade() -> None:
     with op.batch_alter_table("source_document") as batch:
-        batch.add_column(sa.Column("read_on", sa.Date(), nullable=True))
-        batch.add_column(sa.Column("read_year", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("read_periods", sa.String(200), nullable=True))
-        batch.add_column(sa.Column("read_kind", sa.String(16), nullable=True))
-        batch.add_column(sa.Column("read_provinces", sa.String(500), nullable=True))
+        for name, kind in _DOCUMENT:
+            batch.add_column(sa.Column(name, kind, nullable=True))
         batch.create_check_constraint(
             "read_kind", "read_kind in ('statistics', 'plan', 'resolution', 'report', 'news')"
         )
     with op.batch_alter_table("extracted_figure") as batch:
-        batch.add_column(sa.Column("confidence", sa.Double(), nullable=True))
-        batch.add_column(sa.Column("why", sa.JSON(), nullable=True))
+        for name, kind in _FIGURE:
+            batch.add_column(sa.Column(name, kind, nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("extracted_figure") as batch:
-        batch.drop_column("why")
-        batch.drop_column("confidence")
+        for name, _kind in reversed(_FIGURE):
+            batch.drop_column(name)
     with op.batch_alter_table("source_document") as batch:
         batch.drop_constraint(op.f("ck_source_document_read_kind"), type_="check")
-        batch.drop_column("read_provinces")
-        batch.drop_column("read_kind")
-        batch.drop_column("read_periods")
-        batch.drop_column("read_year")
-        batch.drop_column("read_on")
+        for name, _kind in reversed(_DOCUMENT):
+            batch.drop_column(name)
