@@ -30,10 +30,7 @@ _DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
 
 
 def document_kind(key: str | None, lang: str) -> str:
-    if key is None:
-        return ""
-    pair = _DOCUMENT_KINDS.get(key, (key, key))
-    return pair[0] if lang == "vi" else pair[1]
+    return tr(lang, *_DOCUMENT_KINDS[key]) if key in _DOCUMENT_KINDS else (key or "")
 
 
 def word(key: str | None, lang: str) -> str:
