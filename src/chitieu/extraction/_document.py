@@ -58,6 +58,8 @@ class DocumentModel:
     cue: str = ""
     # Where each of ``periods`` was read, in the same order ("tiêu đề 'quý III năm 2019'").
     period_cues: tuple[str, ...] = ()
+    # Where the body starts: before it are the title and heading lines.
+    body: int = 0
 
     def period_cue(self, code: str) -> str | None:
         """Where the document names its period ``code``, if it does."""
@@ -154,6 +156,7 @@ def read_document_model(
         month_end=months[0].replace("-M", "-") if statistics and months else None,
         cue=cue,
         period_cues=tuple(cues.values()),
+        body=body,
     )
 
 

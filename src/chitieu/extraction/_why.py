@@ -60,6 +60,9 @@ def period_cue(
 ) -> Cue:
     """The cue of a period, from the rule that chose it."""
     mention = reason.mention
+    if mention is not None and mention.end <= model.body and reason.rule != "after":
+        # A title running into the first sentence: the period is the document's own.
+        return Cue("period", f"kỳ: tiêu đề {quote(text, mention.start, mention.end)}", INHERITED)
     if reason.rule in _PERIOD_RULES and mention is not None:
         where, confidence = _PERIOD_RULES[reason.rule]
         return Cue("period", f"kỳ: {where} {quote(text, mention.start, mention.end)}", confidence)

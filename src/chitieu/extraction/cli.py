@@ -25,12 +25,12 @@ from chitieu._labels import tr, word
 from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
 from chitieu.audit.service import record_change
-from chitieu.document.service import describe
 from chitieu.extraction._document import DocumentModel
 from chitieu.extraction.batch import FileError, Mapper, extract_files, ingest_files
 from chitieu.extraction.models import ExtractedFigure
 from chitieu.extraction.pool import mapper_for
 from chitieu.extraction.records import Figure
+from chitieu.extraction.review import describe
 from chitieu.extraction.service import (
     Conflict,
     ConflictMember,
@@ -228,14 +228,7 @@ def _write_jsonl(figures: Iterable[Figure], *, explain: bool = False) -> None:
 
 
 def _print_model(name: str, model: DocumentModel, lang: str) -> None:
-    lines = describe(
-        issued_on=model.issued_on,
-        year=model.year,
-        periods=model.periods,
-        kind=model.kind,
-        provinces=model.provinces,
-        lang=lang,
-    )
+    lines = describe(model, lang=lang)
     shown = " · ".join(f"{label}: {value}" for label, value in lines)
     Console(highlight=False).print(f"{name}: {shown}", markup=False)
 
