@@ -14,8 +14,11 @@ like the values of 0002.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.types import TypeEngine
 
 revision = "0008"
 down_revision = "0007"
@@ -24,14 +27,14 @@ depends_on = None
 
 
 # Columns added, by table; all of them empty for the rows already stored.
-_DOCUMENT = (
+_DOCUMENT: tuple[tuple[str, TypeEngine[Any]], ...] = (
     ("read_on", sa.Date()),
     ("read_year", sa.Integer()),
     ("read_periods", sa.String(200)),
     ("read_kind", sa.String(16)),
     ("read_provinces", sa.String(500)),
 )
-_FIGURE = (("confidence", sa.Double()), ("why", sa.JSON()))
+_FIGURE: tuple[tuple[str, TypeEngine[Any]], ...] = (("confidence", sa.Double()), ("why", sa.JSON()))
 
 
 def upgrade() -> None:
