@@ -459,3 +459,58 @@ def test_cli_review_accepts_rejects_and_chooses(ingested_db):
     assert growth_conflict["chosen"]["reason"] == "Số của tỉnh"
     assert [m["source"] for m in growth_conflict["members"] if m["chosen"]] == ["tin-2024-a"]
     assert "Số của tỉnh" in chitieu("review", db=db).stdout
+
+
+STATISTICS_REPORT = (
+    "CỤC THỐNG KÊ TỈNH TRÀ VINH\n"
+    "Tình hình kinh tế - xã hội tháng 9 và quý III năm 2019\n"
+    "Trà Vinh, ngày 28 tháng 9 năm 2019\n\n"
+    "Tổng sản phẩm trên địa bàn (GRDP) quý III tăng 7,2% so với cùng kỳ năm 2018. "
+    "Tính chung 9 tháng, kim ngạch xuất khẩu đạt 430 triệu USD; "
+    "Vĩnh Long đạt 390 triệu USD.\n"
+)
+
+
+@on_both
+def test_ingesting_keeps_the_document_model_and_each_figures_cues(loaded, tmp_path):
+    path = tmp_path / "tra-vinh-thang-9.txt"
+    path.write_text(STATISTICS_REPORT, encoding="utf-8")
+    with transaction(loaded) as session:
+        report = ingest_file(session, path=path, recorded_by="test")
+    with transaction(loaded) as session:
+        document = session.scalars(
+            select(SourceDocument).where(SourceDocument.key == report.document)
+        ).one()
+        assert str(document.read_on) == "2019-09-28" and document.read_year == 2019
+        # The title's month and quarter, then the months to date its first paragraph reports.
+        assert document.reporting_periods == ["2019-M09", "2019-Q3", "2019-9M"]
+        assert document.read_kind == "statistics"
+        assert document.provinces[0] == "Trà Vinh"
+        figures = pending_figures(session, document=report.document)
+        assert len(figures) == report.new == 3
+        for figure in figures:
+            assert list(figure.why or {}) == ["period", "status", "indicator", "region"]
+            assert figure.confidence == min(c["confidence"] for c in (figure.why or {}).values())
+        growth, exported, neighbour = figures
+        assert growth.why["period"]["cue"] == "kỳ: trong câu 'quý III'"
+        # A statistics office writes September's report before September ends.
+        assert growth.status == "estimate"
+        assert "tháng 9/2019" in growth.why["status"]["cue"]
+        assert neighbour.region_name == "Vĩnh Long"
+        assert neighbour.why["region"] == {"cue": "địa bàn: 'Vĩnh Long'", "confidence": 0.9}
+        assert exported.why["region"]["cue"].startswith("địa bàn: tỉnh của văn bản")
+
+
+def test_a_document_ingested_again_keeps_the_model_it_was_first_read_with(engine, tmp_path):
+    path = tmp_path / "tin.txt"
+    path.write_text("Tin kinh tế\n\nNăm 2023, Hà Nam thu hút 41 dự án đầu tư.\n", encoding="utf-8")
+    with transaction(engine) as session:
+        first = ingest_file(session, path=path, recorded_by="test")
+        document = session.scalars(select(SourceDocument)).one()
+        assert (document.read_kind, document.read_year) == ("news", 2023)
+        document.read_kind = "report"
+    with transaction(engine) as session:
+        again = ingest_file(session, path=path, recorded_by="test")
+        document = session.scalars(select(SourceDocument)).one()
+        assert (again.document, again.new) == (first.document, 0)
+        assert document.read_kind == "report"

@@ -139,3 +139,56 @@ def test_a_database_from_a_newer_version_is_refused_and_left_alone(database_url)
         open_database(database_url)
     assert current_revision(engine) == "9999"
     engine.dispose()
+
+
+def test_0008_adds_the_document_model_and_the_cues_to_rows_kept_as_they_were(database_url):
+    engine = create_engine(database_url)
+    upgrade(engine, "0007")
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "insert into source_document (id, key, title, kind, added_at)"
+                " values (1, 'bc', 'Báo cáo', 'txt', '2024-01-02 03:04:05')"
+            )
+        )
+        connection.execute(
+            sa.text(
+                "insert into extracted_figure (source_document_id, span_start, span_end, text,"
+                " value, unit, status, measure, extracted_by, extracted_at, review_state)"
+                " values (1, 5, 9, '7,2%', 7.2, '%', 'actual', 'level', 't',"
+                " '2024-01-02 03:04:05', 'pending')"
+            )
+        )
+    upgrade(engine, "0008")
+    with engine.connect() as connection:
+        document = connection.execute(
+            sa.text(
+                "select key, read_on, read_periods, read_kind, read_provinces from source_document"
+            )
+        ).one()
+        figure = connection.execute(
+            sa.text("select value, confidence, why from extracted_figure")
+        ).one()
+    assert tuple(document) == ("bc", None, None, None, None)
+    assert tuple(figure) == (7.2, None, None)
+    with engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "update source_document set read_kind = 'statistics', read_year = 2019,"
+                " read_periods = '2019-M09,2019-Q3', read_provinces = 'Trà Vinh'"
+            )
+        )
+        connection.execute(
+            sa.text("update extracted_figure set confidence = 0.5, why = :why"),
+            {"why": '{"period": {"cue": "kỳ: tiêu đề", "confidence": 0.5}}'},
+        )
+    with pytest.raises(sa.exc.IntegrityError), engine.begin() as connection:
+        connection.execute(sa.text("update source_document set read_kind = 'poem'"))
+    command.downgrade(alembic_config(engine), "0007")
+    with engine.connect() as connection:
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("extracted_figure")}
+        kept = connection.execute(sa.text("select count(*) from extracted_figure")).scalar_one()
+        titles = connection.execute(sa.text("select title from source_document")).scalars().all()
+    engine.dispose()
+    assert "why" not in columns and "confidence" not in columns
+    assert (kept, titles) == (1, ["Báo cáo"])

@@ -213,9 +213,10 @@ def test_planner_uploads_002_and_sees_its_figures_pending(news_web):
     figures = figures_of(news_web.engine, stored.key)
     assert figures, "002 gave no figures"
     assert rows(page.text) == {f.id: "pending" for f in figures}
-    # Pending first, in the order the document states them.
+    # Pending first, the least certain first, then in the order the document states them.
     shown = [int(i) for i in re.findall(r'data-figure="(\d+)" data-state="pending"', page.text)]
-    assert shown == [f.id for f in figures]
+    assert shown == [f.id for f in sorted(figures, key=lambda f: (f.confidence, f.span_start))]
+    assert len({f.confidence for f in figures}) > 1
 
     listing = news_web.clients["planner"].get("/documents").text
     row = re.search(rf'<tr data-document="{re.escape(stored.key)}">(.*?)</tr>', listing, re.S)
@@ -326,6 +327,74 @@ def test_the_sentence_is_cut_at_its_ends():
     start = text.index("63,97")
     before, _marked, after = sentence_around(text, start, start + 5)
     assert before == "Diện tích 2.474,8 ha, lấp đầy " and after == "%."
+
+
+STATISTICS = (
+    "CỤC THỐNG KÊ TỈNH BẮC GIANG\n"
+    "Tình hình kinh tế - xã hội tháng 6 và 6 tháng đầu năm 2024\n"
+    "Bắc Giang, ngày 29 tháng 6 năm 2024\n\n"
+    "Tổng sản phẩm trên địa bàn (GRDP) 6 tháng đầu năm ước tăng 13,45% so với cùng kỳ. "
+    "Kim ngạch xuất khẩu đạt 14.920 triệu USD; toàn tỉnh có 61 nhà văn hóa được sửa chữa.\n"
+)
+
+
+def cues_of(page: str, figure_id: int) -> list[str]:
+    """The cues the review table shows beside a figure's sentence."""
+    row = re.search(rf'<tr id="figure-{figure_id}".*?</tr>', page, re.S)
+    assert row is not None
+    return [
+        " ".join(html.unescape(cue).split())
+        for cue in re.findall(r"<li data-cue-confidence=[^>]*>(.*?) <span", row.group(0), re.S)
+    ]
+
+
+def test_the_document_page_shows_what_the_document_says_about_itself(news_web):
+    response = upload(news_web, "planner", name="bg-thang-6.txt", content=STATISTICS.encode())
+    assert response.status_code == 303
+    page = news_web.clients["planner"].get(response.headers["location"]).text
+    model = re.search(r'<section class="document-model".*?</section>', page, re.S)
+    assert model is not None
+    facts = dict(
+        (html.unescape(name), html.unescape(value))
+        for name, value in re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", model.group(0))
+    )
+    assert facts == {
+        "Ngày": "29/06/2024",
+        "Kỳ báo cáo": "tháng 6/2024; 6 tháng đầu năm 2024",
+        "Loại văn bản": "báo cáo thống kê",
+        "Địa bàn": "Bắc Giang",
+    }
+    english = news_web.clients["planner"].get(response.headers["location"] + "?lang=en").text
+    assert "statistics report" in english and "first half of 2024" in english
+
+
+def test_the_queue_puts_the_least_certain_figures_first_with_their_cues(news_web):
+    response = upload(news_web, "planner", name="bg-thang-6.txt", content=STATISTICS.encode())
+    key = response.headers["location"].removeprefix("/documents/")
+    page = news_web.clients["planner"].get(f"/documents/{key}").text
+    figures = {f.id: f for f in figures_of(news_web.engine, key)}
+    shown = [int(i) for i in re.findall(r'data-figure="(\d+)" data-state="pending"', page)]
+    assert sorted(shown) == sorted(figures)
+    confidences = [figures[i].confidence for i in shown]
+    assert confidences == sorted(confidences) and confidences[0] < confidences[-1]
+    # The halls are in no indicator of the catalogue: the least certain, first.
+    first = figures[shown[0]]
+    assert first.value == 61 and first.indicator_code is None
+    growth = next(f for f in figures.values() if f.value == 13.45)
+    assert cues_of(page, growth.id) == [
+        "kỳ: trong câu '6 tháng đầu năm'",
+        "trạng thái: 'ước tăng'",
+        "chỉ tiêu: 'GRDP … 13,45%'",
+        "địa bàn: tỉnh của văn bản (tiêu đề, đoạn mở đầu)",
+    ]
+    # Once reviewed, a figure leaves the queue for the reviewed ones below it.
+    news_web.clients["planner"].post(
+        f"/figures/{first.id}",
+        data={"action": "reject", "reason": "không phải chỉ tiêu"},
+        headers=htmx(news_web, "planner"),
+    )
+    page = news_web.clients["planner"].get(f"/documents/{key}").text
+    assert list(rows(page))[-1] == first.id
 
 
 # --- reviewing --------------------------------------------------------------------------------

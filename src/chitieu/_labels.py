@@ -19,6 +19,20 @@ _WORDS: dict[str, tuple[str, str]] = {
 }
 
 
+# What a document says it is (``document.models.DOCUMENT_KINDS``).
+_DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
+    "statistics": ("báo cáo thống kê", "statistics report"),
+    "plan": ("kế hoạch, đề án (quyết định ban hành)", "plan or scheme (issued by a decision)"),
+    "resolution": ("nghị quyết", "resolution"),
+    "report": ("báo cáo", "report"),
+    "news": ("tin, bài báo", "news"),
+}
+
+
+def document_kind(key: str | None, lang: str) -> str:
+    return tr(lang, *_DOCUMENT_KINDS[key]) if key in _DOCUMENT_KINDS else (key or "")
+
+
 def word(key: str | None, lang: str) -> str:
     if key is None:
         return ""

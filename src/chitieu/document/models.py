@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import String, Text
+from sqlalchemy import CheckConstraint, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from chitieu._orm import Base, utcnow
+from chitieu._orm import Base, one_of, utcnow
+
+# What the text says it is (``extraction._document``): a statistics office's report, a
+# plan or scheme issued by a decision, a resolution, another report, or news.
+DOCUMENT_KINDS = ("statistics", "plan", "resolution", "report", "news")
 
 
 class SourceDocument(Base):
     """A report, decision, article or web page; its text when we have it.
 
     ``text`` is what spans index into, so a figure's sentence can be shown.
+    The ``read_`` columns are what extraction read in the text's head (its
+    date, year, own reporting periods, kind and provinces), kept apart from
+    what a person or a dataset stated about the document.
     """
 
     __tablename__ = "source_document"
+    __table_args__ = (CheckConstraint(one_of("read_kind", DOCUMENT_KINDS), name="read_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(100), unique=True)
@@ -29,6 +37,21 @@ class SourceDocument(Base):
     url: Mapped[str | None] = mapped_column(String(1000))
     text: Mapped[str | None] = mapped_column(Text)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_on: Mapped[date | None]
+    read_year: Mapped[int | None]
+    # Period codes, comma-separated ("2019-M09,2019-Q3,2019-9M").
+    read_periods: Mapped[str | None] = mapped_column(String(200))
+    read_kind: Mapped[str | None] = mapped_column(String(16))
+    # Province names, separated by "; " ("Bà Rịa - Vũng Tàu" holds a dash).
+    read_provinces: Mapped[str | None] = mapped_column(String(500))
+
+    @property
+    def reporting_periods(self) -> list[str]:
+        return self.read_periods.split(",") if self.read_periods else []
+
+    @property
+    def provinces(self) -> list[str]:
+        return self.read_provinces.split("; ") if self.read_provinces else []
 
     def quote(self, start: int, end: int, context: int = 80) -> str | None:
         """The sentence around a span, with the span marked by « »."""

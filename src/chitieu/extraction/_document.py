@@ -17,7 +17,7 @@ from datetime import date
 from chitieu._periods import parse_period
 from chitieu.extraction._periods_text import PeriodMention
 
-_HEAD = 1500
+HEAD = 1500
 _TITLE_LINE = 160
 
 # "ngày 26 tháng 4 năm 2019", "ngày 02/12/2024": an official dateline (or a cited document's).
@@ -54,7 +54,19 @@ class DocumentModel:
     provinces: tuple[str, ...] = ()
     # The month a month-end statistics report is about ("tháng 9 năm 2020" → "2020-09").
     month_end: str | None = None
+    # How the year was read ("ngày ban hành", "tiêu đề 'quý III năm 2019'").
     cue: str = ""
+    # Where each of ``periods`` was read, in the same order ("tiêu đề 'quý III năm 2019'").
+    period_cues: tuple[str, ...] = ()
+    # Where the body starts: before it are the title and heading lines.
+    body: int = 0
+
+    def period_cue(self, code: str) -> str | None:
+        """Where the document names its period ``code``, if it does."""
+        for own, cue in zip(self.periods, self.period_cues, strict=False):
+            if own == code:
+                return cue
+        return None
 
     def compiled_before_end(self, period: str) -> bool:
         """A month-end report's figures for its month and the periods closing with it."""
@@ -68,8 +80,8 @@ def _head_lines(text: str) -> tuple[list[tuple[int, int]], int]:
     """The heading lines of the head (short, not ending a sentence) and where the body starts."""
     lines: list[tuple[int, int]] = []
     offset = 0
-    body = min(len(text), _HEAD)
-    for line in text[:_HEAD].split("\n"):
+    body = min(len(text), HEAD)
+    for line in text[:HEAD].split("\n"):
         stripped = line.strip()
         end = offset + len(line)
         if stripped and not re.match(r"(?:https?://|www\.)", stripped):
@@ -82,19 +94,28 @@ def _head_lines(text: str) -> tuple[list[tuple[int, int]], int]:
 
 
 def read_document_model(
-    folded: str, periods: list[PeriodMention], *, provinces: tuple[str, ...] = ()
+    folded: str,
+    periods: list[PeriodMention],
+    *,
+    provinces: tuple[str, ...] = (),
+    text: str | None = None,
 ) -> DocumentModel:
-    """The document model, from the folded text and the period mentions found in it."""
+    """The document model, from the folded text and the period mentions found in it.
+
+    ``text`` is the original the folded text was made from, offset for offset: cues
+    quote it, with its diacritics.
+    """
+    original = folded if text is None else text
     lines, body = _head_lines(folded)
     paragraph_end = folded.find("\n", body + 1)
-    opening_end = min(_HEAD, paragraph_end if paragraph_end > 0 else len(folded))
+    opening_end = min(HEAD, paragraph_end if paragraph_end > 0 else len(folded))
     in_title = [m for m in periods if any(s <= m.start < e for s, e in lines)]
     in_opening = [m for m in periods if body <= m.start < opening_end]
-    official = [(int(y), int(mo), int(d)) for d, mo, y in _OFFICIAL_DATE.findall(folded[:_HEAD])]
-    issued = _valid_date(max(official)) if official else _page_date(folded[:_HEAD])
+    official = [(int(y), int(mo), int(d)) for d, mo, y in _OFFICIAL_DATE.findall(folded[:HEAD])]
+    issued = _valid_date(max(official)) if official else _page_date(folded[:HEAD])
     named_year, cue = (
-        _named_year(folded, in_title, "tiêu đề")
-        or _named_year(folded, in_opening, "đoạn mở đầu")
+        _named_year(folded, original, in_title, "tiêu đề")
+        or _named_year(folded, original, in_opening, "đoạn mở đầu")
         or (None, "")
     )
     year: int | None
@@ -106,7 +127,13 @@ def read_document_model(
         year, cue = issued.year, "ngày đăng"
     else:
         year, cue = _year_from_mentions(folded, periods)
-    reporting = _resolved(folded, in_title + in_opening, year)
+    reporting = [
+        (code, f"{'tiêu đề' if start < body else 'đoạn mở đầu'} '{original[start:end]}'")
+        for code, start, end in _resolved(folded, in_title + in_opening, year)
+    ]
+    cues: dict[str, str] = {}
+    for code, said in reporting:
+        cues.setdefault(code, said)
     title = " ".join(folded[s:e] for s, e in lines)
     statistics = bool(_STATISTICS.search(title))
     # The month is the one the statistics title itself names (its line or the next: a
@@ -117,15 +144,19 @@ def read_document_model(
         if _STATISTICS.search(folded, s, e)
     ]
     in_statistics_title = [m for m in in_title if any(s <= m.start < e for s, e in titled)]
-    months = [code for code in _resolved(folded, in_statistics_title, year) if _MONTH.search(code)]
+    months = [
+        code for code, _, _ in _resolved(folded, in_statistics_title, year) if _MONTH.search(code)
+    ]
     return DocumentModel(
         year=year,
         issued_on=issued,
-        periods=tuple(dict.fromkeys(reporting)),
-        kind=_kind(title, folded[:_HEAD], statistics),
+        periods=tuple(cues),
+        kind=_kind(title, folded[:HEAD], statistics),
         provinces=provinces,
         month_end=months[0].replace("-M", "-") if statistics and months else None,
         cue=cue,
+        period_cues=tuple(cues.values()),
+        body=body,
     )
 
 
@@ -145,25 +176,37 @@ def _own(folded: str, mention: PeriodMention) -> bool:
     return not _HORIZON.search(folded[max(0, mention.start - 15) : mention.start])
 
 
-def _named_year(folded: str, mentions: list[PeriodMention], where: str) -> tuple[int, str] | None:
+def _named_year(
+    folded: str, original: str, mentions: list[PeriodMention], where: str
+) -> tuple[int, str] | None:
     # The latest: "năm 2023 đạt 13,1%; ước năm 2024 đạt 14,5%" is written in 2024.
     named = [m for m in mentions if _own(folded, m) and re.match(r"\d{4}", m.code)]
     if not named:
         return None
     latest = max(named, key=lambda m: int(m.code[:4]))
-    return int(latest.code[:4]), f"{where} '{folded[latest.start : latest.end]}'"
+    return int(latest.code[:4]), f"{where} '{original[latest.start : latest.end]}'"
 
 
-def _resolved(folded: str, mentions: list[PeriodMention], year: int | None) -> list[str]:
-    """Codes of the document's own periods; "tháng 9 và quý III năm 2019" shares its year."""
+def _resolved(
+    folded: str, mentions: list[PeriodMention], year: int | None
+) -> list[tuple[str, int, int]]:
+    """The document's own periods and where each is said, its year included.
+
+    "tháng 9 và quý III năm 2019": both share the year, and "quý III năm 2019" is where
+    the quarter is said.
+    """
     own = [m for m in mentions if _own(folded, m)]
-    found: list[str] = []
+    found: list[tuple[str, int, int]] = []
     for index, mention in enumerate(own):
         later = next((m for m in own[index + 1 :] if re.match(r"\d{4}", m.code)), None)
-        shared = int(later.code[:4]) if later and later.start - mention.end < 40 else year
+        near = later is not None and later.start - mention.end < 40
+        shared = int(later.code[:4]) if later and near else year
         code = mention.resolve(shared)
         if code is not None and re.match(r"\d{4}(?:-|$)", code) and len(code) <= 8:
-            found.append(code)
+            said_to = (
+                later.end if later and near and not mention.code[:4].isdigit() else mention.end
+            )
+            found.append((code, mention.start, said_to))
     return found
 
 

@@ -71,8 +71,17 @@ class FigureSpan:
 _OF = re.compile(r"\s*(?:cua|trong)\s+$")
 
 
-def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, bool]:
-    """The figure's period, and whether the text named it (rather than the document's year)."""
+@dataclass(frozen=True, slots=True)
+class PeriodReason:
+    """Which rule gave a figure its period, and the mention it read, if any."""
+
+    # "after", "sentence", "base", "paragraph", "section", "document" or "year".
+    rule: str
+    mention: PeriodMention | None = None
+
+
+def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, bool, PeriodReason]:
+    """The figure's period, whether the text named it (not the document), and why."""
     folded, mentions = frame.folded, frame.mentions
     after = [
         m
@@ -99,17 +108,19 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
     if chosen and chosen[0].base_year is not None:
         framing = [m for m in before if m.base_year is None] or recent
         code = _resolve(frame, framing[-1], span) if framing else frame.own
-        return _moved(code, chosen[0].base_year), True
-    chosen = chosen or recent[-1:]
+        return _moved(code, chosen[0].base_year), True, PeriodReason("base", chosen[0])
+    rule = "after" if after else "sentence"
+    if not chosen:
+        chosen, rule = recent[-1:], "paragraph"
     if chosen:
         code = _resolve(frame, chosen[0], span)
         if code is not None:
-            return code, True
+            return code, True, PeriodReason(rule, chosen[0])
     if span.section_period is not None:
-        return span.section_period, True
+        return span.section_period, True, PeriodReason("section")
     if frame.own is not None:
-        return frame.own, False
-    return (str(frame.year) if frame.year else None), False
+        return frame.own, False, PeriodReason("document")
+    return (str(frame.year) if frame.year else None), False, PeriodReason("year")
 
 
 def _resolve(frame: PeriodFrame, mention: PeriodMention, span: FigureSpan) -> str | None:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from chitieu._errors import ChitieuError, InputError
+from chitieu.extraction._document import DocumentModel
 from chitieu.extraction.records import DocumentText, Figure
 from chitieu.extraction.service import IngestReport, extract_file, store_extracted
 
@@ -28,11 +29,12 @@ Mapper = Callable[..., Iterable[Any]]
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """A file read, with the figures found in it."""
+    """A file read, what it says about itself, and the figures found in it."""
 
     path: Path
     document: DocumentText
     figures: tuple[Figure, ...]
+    model: DocumentModel | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +52,10 @@ def read_file(path: Path, region: str | None) -> Extracted | FileError:
     process boundary as plainly as a result and the other files go on.
     """
     try:
-        document, figures = extract_file(path, region=region)
+        document, model, figures = extract_file(path, region=region)
     except ChitieuError as exc:
         return FileError(path, _one_line(exc))
-    return Extracted(path, document, tuple(figures))
+    return Extracted(path, document, tuple(figures), model)
 
 
 def extract_files(
@@ -91,6 +93,7 @@ def ingest_files(
                 text=result.document,
                 figures=result.figures,
                 recorded_by=recorded_by,
+                model=result.model,
             )
         except InputError as exc:
             outcomes.append(FileError(result.path, _one_line(exc)))

@@ -25,10 +25,12 @@ from chitieu._layout import Column
 from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
 from chitieu.audit.service import record_change
+from chitieu.extraction._document import DocumentModel
 from chitieu.extraction.batch import FileError, Mapper, extract_files, ingest_files
 from chitieu.extraction.models import ExtractedFigure
 from chitieu.extraction.pool import mapper_for
 from chitieu.extraction.records import Figure
+from chitieu.extraction.review import describe
 from chitieu.extraction.service import (
     Conflict,
     ConflictMember,
@@ -184,6 +186,14 @@ def extract(
     ] = None,
     jobs: Jobs = None,
     dask_scheduler: DaskScheduler = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Kèm căn cứ quyết định kỳ, trạng thái, chỉ tiêu, địa bàn và độ tin cậy "
+            "(the cue and confidence of each attribute).",
+        ),
+    ] = False,
 ) -> None:
     """Tìm số liệu trong văn bản, không ghi vào cơ sở dữ liệu (find figures in documents)."""
     lang = app_context(ctx).lang
@@ -195,21 +205,58 @@ def extract(
                 _report_failure(result)
                 failed = True
             elif output is ExtractFormat.jsonl:
-                _write_jsonl(result.figures)
+                _write_jsonl(result.figures, explain=explain)
             else:
+                if explain and result.model is not None:
+                    _print_model(result.path.name, result.model, lang)
                 figures += result.figures
     if output is ExtractFormat.table:
-        _print_figures(figures, lang)
+        (_print_explained if explain else _print_figures)(figures, lang)
     if failed:
         raise typer.Exit(1)
 
 
-def _write_jsonl(figures: Iterable[Figure]) -> None:
+def _write_jsonl(figures: Iterable[Figure], *, explain: bool = False) -> None:
     for figure in figures:
         record = figure.record()
         line = {name: record[name] for name in CONTRACT_FIELDS}
+        if explain:
+            # The contract welcomes more fields; these come only when asked for.
+            line |= figure.explained()
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     sys.stdout.flush()
+
+
+def _print_model(name: str, model: DocumentModel, lang: str) -> None:
+    lines = describe(model, lang=lang)
+    shown = " · ".join(f"{label}: {value}" for label, value in lines)
+    Console(highlight=False).print(f"{name}: {shown}", markup=False)
+
+
+def _print_explained(figures: list[Figure], lang: str) -> None:
+    """One block per figure: what it reads as, then each attribute's cue, at any width."""
+    console = Console(highlight=False)
+    for figure in figures:
+        read_as = " · ".join(
+            part
+            for part in (
+                _value(figure.value, figure.value_max, figure.unit, figure.qualifier, lang),
+                _period_label(figure.period, lang),
+                _label(figure.status, lang),
+                _label(figure.measure, lang),
+                figure.indicator or tr(lang, "chỉ tiêu chưa rõ", "no indicator"),
+                figure.region or "",
+            )
+            if part
+        )
+        sure = _format.number(figure.confidence or 0.0, lang)
+        console.print(
+            f"{figure.doc} {figure.start}–{figure.end} «{figure.text}»: {read_as} "
+            f"({tr(lang, 'độ tin cậy', 'confidence')} {sure})",
+            markup=False,
+        )
+        for cue in figure.why:
+            console.print(f"  {cue.text} ({_format.number(cue.confidence, lang)})", markup=False)
 
 
 def _print_figures(figures: list[Figure], lang: str) -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from chitieu._periods import parse_period
 from chitieu._text import fold, fold_keeping_offsets
 from chitieu.extraction._catalogue import unit_for
-from chitieu.extraction._document import DocumentModel, read_document_model
+from chitieu.extraction._document import HEAD, DocumentModel, read_document_model
 from chitieu.extraction._exclusions import not_a_figure
 from chitieu.extraction._indicator_context import (
     GENERIC_GROWTH,
@@ -48,7 +48,23 @@ from chitieu.extraction._periods_text import PeriodMention, find_periods
 from chitieu.extraction._structure import Section, sections, sentences
 from chitieu.extraction._tables import table_figures
 from chitieu.extraction._units import UnitReading, read_scale, read_unit
-from chitieu.extraction.records import DocumentContext, Figure
+from chitieu.extraction._why import (
+    carried,
+    indicator_cue,
+    month_end_cue,
+    period_cue,
+    region_cue,
+    said,
+    table_cues,
+)
+from chitieu.extraction.records import (
+    CARRIED,
+    DEFAULT,
+    INHERITED,
+    Cue,
+    DocumentContext,
+    Figure,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,9 +381,19 @@ def raw_figures(
 
 def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
     """Every figure of ``text`` as a contract record."""
+    return extract_document(text, context)[1]
+
+
+def extract_document(text: str, context: DocumentContext) -> tuple[DocumentModel, list[Figure]]:
+    """What ``text`` says about itself (its date, periods, kind, provinces), and its figures."""
     folded = fold_keeping_offsets(text)
     periods = find_periods(folded)
-    model = read_document_model(folded, periods)
+    region = context.region or infer_region(folded)
+    named = tuple(
+        dict.fromkeys(_PROVINCE_NAMES[m.group(1)] for m in _PROVINCE.finditer(folded, 0, HEAD))
+    )
+    provinces = named or ((region,) if region else ())
+    model = read_document_model(folded, periods, provinces=provinces, text=text)
     year = context.year or (context.issued_on.year if context.issued_on else None)
     year = year or model.year
     index = PhraseIndex(folded)
@@ -392,15 +418,17 @@ def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
         model,
         frame,
         _is_plan(folded),
-        context.region or infer_region(folded),
+        region,
         index,
         text,
         bounds,
         sentence_starts,
         [0, *(m.end() for m in _PARAGRAPH.finditer(text))],
+        named,
     )
     prose = list(_attribute(text, folded, raws, periods, setting))
-    return sorted(prose + tables, key=lambda figure: figure.start)
+    tables = [replace(f, why=table_cues(f, _region_cue(f.region, "", setting))) for f in tables]
+    return model, sorted(prose + tables, key=lambda figure: figure.start)
 
 
 @dataclass(frozen=True, slots=True)
@@ -417,6 +445,8 @@ class _Setting:
     sentence_bounds: list[tuple[int, int]]
     sentence_starts: list[int]
     paragraph_starts: list[int]
+    # The provinces the document's title and opening name.
+    head_provinces: tuple[str, ...]
 
 
 def _is_plan(folded: str) -> bool:
@@ -500,9 +530,31 @@ def _figure(
         section.start,
         section.period,
     )
-    period, explicit = figure_period(setting.periods, span)
-    status = _status(text, folded, raw, place, period, explicit, section, setting)
+    period, explicit, reason = figure_period(setting.periods, span)
+    status, status_cue = _status(text, folded, raw, place, period, explicit, section, setting)
     indicator = _indicator(text, folded, raw, place, setting)
+    clause = _clause(folded, raw, place)
+    region = _region(clause, setting.region)
+    heading = text[section.start : section.start + 200].split("\n")[0].strip()
+    why = (
+        period_cue(
+            reason,
+            period,
+            text,
+            model=setting.model,
+            heading=heading,
+            given_year=setting.context.year is not None,
+        ),
+        status_cue,
+        indicator_cue(
+            indicator,
+            text,
+            setting.index,
+            (sentence_start, place.since, raw.start, raw.unit_end),
+            previous=place.previous,
+        ),
+        _region_cue(region, clause, setting),
+    )
     figure = Figure(
         doc=setting.context.name,
         start=raw.start,
@@ -518,9 +570,10 @@ def _figure(
         if indicator == "FDI_CAPITAL_ADDITIONAL" and raw.measure == "change_abs"
         else raw.measure,
         indicator=indicator,
-        region=_region(folded, raw, place, setting.region),
+        region=region,
         rank_of=raw.rank_of,
         qualifier=raw.qualifier,
+        why=why,
     )
     extras: dict[str, object] = {}
     if raw.per_year:
@@ -559,39 +612,50 @@ def _status(
     explicit: bool,
     section: Section,
     setting: _Setting,
-) -> str:
-    if _ESTIMATE.search(place.gap):
-        return "estimate"
-    if _TARGET.search(place.gap):
-        return "target"
+) -> tuple[str, Cue]:
+    """The figure's status and the cue that decided it."""
+    for pattern, found in (("estimate", _ESTIMATE), ("target", _TARGET)):
+        cue = found.search(place.gap)
+        if cue:
+            start, end = place.since + cue.start(), place.since + cue.end()
+            return pattern, said("status", "trạng thái", text, folded, start, end)
     if (
         period is not None
         and setting.model.compiled_before_end(period)
         and (place.previous is None or place.previous.status != "target")
     ):
         # A statistics office writes its month's report before the month closes.
-        return "estimate"
-    if _DONE.search(text[place.since : raw.start]):
-        return "actual"
+        return "estimate", month_end_cue(setting.model)
+    done = _DONE.search(text[place.since : raw.start])
+    if done:
+        start, end = place.since + done.start(), place.since + done.end()
+        return "actual", said("status", "trạng thái", text, folded, start, end)
     year = setting.periods.year
     future = explicit and period is not None and year is not None and int(period[:4]) > year
     if future or section.status == "target":
         # In a plan's sections, a forecast ("dự báo", "dự kiến") holds for its paragraph.
-        back = folded[max(section.start, _paragraph_start(setting, raw.start)) : raw.start]
-        if section.status in ("target", "estimate") and _ESTIMATE.search(back):
-            return "estimate"
-        if future or place.previous is None:
-            return "estimate" if section.status == "estimate" else "target"
+        back = max(section.start, _paragraph_start(setting, raw.start))
+        forecast = _ESTIMATE.search(folded[back : raw.start])
+        if section.status in ("target", "estimate") and forecast:
+            start, end = back + forecast.start(), back + forecast.end()
+            quoted = said("status", "trạng thái", text, folded, start, end)
+            return "estimate", replace(quoted, text=f"{quoted.text} trong đoạn", confidence=CARRIED)
+        if future:
+            status = "estimate" if section.status == "estimate" else "target"
+            return status, Cue("status", "trạng thái: kỳ sau năm của văn bản", CARRIED)
+        if place.previous is None:
+            status = "estimate" if section.status == "estimate" else "target"
+            return status, Cue("status", "trạng thái: đề mục mục tiêu, kế hoạch", INHERITED)
     if place.previous is not None:
-        return place.previous.status
+        return place.previous.status, carried("status", "trạng thái", place.previous)
     if section.status == "estimate":
-        return "estimate"
+        return "estimate", Cue("status", "trạng thái: đề mục dự báo", INHERITED)
     if not explicit and setting.plan:
-        return "target"
+        return "target", Cue("status", "trạng thái: văn bản ban hành kế hoạch, đề án", INHERITED)
     if period == str(year) and setting.periods.year_to_date is not None:
         # A mid-year report's figures for the whole year can only be estimates.
-        return "estimate"
-    return "actual"
+        return "estimate", Cue("status", "trạng thái: số cả năm trong báo cáo giữa năm", INHERITED)
+    return "actual", Cue("status", "trạng thái: mặc định là số thực hiện", DEFAULT)
 
 
 def _indicator(text: str, folded: str, raw: _Raw, place: _Place, setting: _Setting) -> str | None:
@@ -815,12 +879,16 @@ def _province_of_address(head: str) -> str | None:
     return None
 
 
-def _region(folded: str, raw: _Raw, place: _Place, region: str | None) -> str | None:
+def _clause(folded: str, raw: _Raw, place: _Place) -> str:
+    """The clause a figure stands in, up to it: where its region is named, if it is."""
+    before = folded[max(place.sentence_start, place.since) : raw.start].rstrip(" (")
+    return re.split(r"[,;:]", before)[-1]
+
+
+def _region(clause: str, region: str | None) -> str | None:
     """The document's province, unless the clause before the figure names another or the nation."""
     # Only the clause the figure stands in: "…của cả nước, năm 2023 đạt 13,1%" is no
     # national figure; "Hải Phòng (10,34%)" names its province just before the bracket.
-    before = folded[max(place.sentence_start, place.since) : raw.start].rstrip(" (")
-    clause = re.split(r"[,;:]", before)[-1]
     named = list(_PROVINCE.finditer(clause))
     nation = list(_NATION_BEFORE.finditer(clause))
     # "Bắc Giang dẫn đầu cả nước với … 14,14%" ranks a province among the nation's.
@@ -835,3 +903,13 @@ def _region(folded: str, raw: _Raw, place: _Place, region: str | None) -> str | 
         # "Hải Phòng đứng thứ 2 với hơn 4,94 tỷ USD": the clause of the figure before.
         return place.previous.region
     return region
+
+
+def _region_cue(region: str | None, clause: str, setting: _Setting) -> Cue:
+    return region_cue(
+        region,
+        clause,
+        document_region=setting.region,
+        given=setting.context.region is not None,
+        in_head=setting.region in setting.head_provinces,
+    )

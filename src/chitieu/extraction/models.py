@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from chitieu._orm import Base, one_of, utcnow
@@ -22,7 +23,10 @@ class ExtractedFigure(Base):
     The row keeps what extraction found even after review: a reviewer who
     corrects a figure changes the observation it becomes, never this row.
     The span (document, start, end) is the figure's identity, so extracting
-    the same document again adds nothing.
+    the same document again adds nothing. ``why`` holds, for each attribute,
+    the cue that decided it and its confidence (``{"period": {"cue": …,
+    "confidence": 0.9}, …}``); ``confidence`` is the least of them (None for
+    figures stored before extraction gave reasons).
     """
 
     __tablename__ = "extracted_figure"
@@ -53,6 +57,8 @@ class ExtractedFigure(Base):
     reviewed_at: Mapped[datetime | None]
     review_note: Mapped[str | None] = mapped_column(String(1000))
     observation_id: Mapped[int | None] = mapped_column(ForeignKey("observation.id"))
+    confidence: Mapped[float | None]
+    why: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     source_document: Mapped[SourceDocument] = relationship()
     indicator: Mapped[Indicator | None] = relationship()

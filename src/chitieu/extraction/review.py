@@ -9,17 +9,20 @@ savepoint with the change so that a refused action leaves nothing behind.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from chitieu import _format
 from chitieu._errors import ChitieuError, InputError, StateError
+from chitieu._labels import document_kind, tr
 from chitieu._periods import parse_period
 from chitieu.audit.service import record_change
 from chitieu.document.models import SourceDocument
+from chitieu.extraction._document import DocumentModel
 from chitieu.extraction.models import REVIEW_STATES, ConflictChoice, ExtractedFigure
 from chitieu.extraction.service import (
     Conflict,
@@ -162,6 +165,8 @@ class FigureRow:
     marked: str
     after: str
     findings: tuple[ValidationFinding, ...]
+    # Each attribute's deciding cue and its confidence, as extraction stored them.
+    cues: tuple[tuple[str, float], ...] = ()
 
 
 def figure_row(session: Session, figure: ExtractedFigure) -> FigureRow:
@@ -171,18 +176,61 @@ def figure_row(session: Session, figure: ExtractedFigure) -> FigureRow:
     else:
         before, marked, after = sentence_around(text, figure.span_start, figure.span_end)
     findings = tuple(open_findings(session, figure_id=figure.id))
-    return FigureRow(figure, before, marked, after, findings)
+    cues = tuple(
+        (str(cue["cue"]), float(cue["confidence"]))
+        for cue in (figure.why or {}).values()
+        if isinstance(cue, dict)
+    )
+    return FigureRow(figure, before, marked, after, findings, cues)
 
 
 def document_figures(
     session: Session, *, document: SourceDocument, state: str | None = None
 ) -> list[ExtractedFigure]:
-    """A document's figures, pending first, each state in document order."""
+    """A document's figures: pending first, the least certain of them first; then in order.
+
+    A planner checks the doubtful figures first. Figures stored before extraction
+    gave a confidence come after the scored ones, in document order.
+    """
     query = select(ExtractedFigure).where(ExtractedFigure.source_document_id == document.id)
     if state is not None:
         query = query.where(ExtractedFigure.review_state == state)
     figures = session.scalars(query)
-    return sorted(figures, key=lambda f: (STATE_ORDER.get(f.review_state, 9), f.span_start, f.id))
+    return sorted(figures, key=_queue_order)
+
+
+def _queue_order(figure: ExtractedFigure) -> tuple[int, float, int, int]:
+    pending = figure.review_state == "pending"
+    doubt = figure.confidence if pending and figure.confidence is not None else 2.0
+    return (STATE_ORDER.get(figure.review_state, 9), doubt, figure.span_start, figure.id)
+
+
+def document_facts(document: SourceDocument, lang: str) -> list[tuple[str, str]]:
+    """What the document's head says about it, as read when it was ingested."""
+    periods, provinces = tuple(document.reporting_periods), tuple(document.provinces)
+    model = DocumentModel(document.read_year, document.read_on, periods, document.read_kind or "")
+    return describe(replace(model, provinces=provinces), lang=lang)
+
+
+def describe(model: DocumentModel, *, lang: str) -> list[tuple[str, str]]:
+    """What a document says about itself, as (label, value) lines for people.
+
+    "Ngày: 05/04/2022", "Kỳ báo cáo: tháng 3/2022; quý I/2022", "Loại văn bản:
+    báo cáo thống kê", "Địa bàn: Thái Bình"; what the text does not say is left out.
+    """
+    lines: list[tuple[str, str]] = []
+    if model.issued_on is not None:
+        lines.append((tr(lang, "Ngày", "Date"), _format.day(model.issued_on, lang)))
+    elif model.year is not None:
+        lines.append((tr(lang, "Năm", "Year"), str(model.year)))
+    if model.periods:
+        shown = "; ".join(period_label(code, lang) for code in model.periods)
+        lines.append((tr(lang, "Kỳ báo cáo", "Reporting period"), shown))
+    if model.kind:
+        lines.append((tr(lang, "Loại văn bản", "Kind"), document_kind(model.kind, lang)))
+    if model.provinces:
+        lines.append((tr(lang, "Địa bàn", "Provinces"), "; ".join(model.provinces)))
+    return lines
 
 
 def state_counts(session: Session, *, document: SourceDocument) -> dict[str, int]:

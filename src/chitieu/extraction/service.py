@@ -24,8 +24,9 @@ from chitieu._orm import utcnow
 from chitieu._periods import Period, parse_period
 from chitieu._text import fold
 from chitieu.document.models import SourceDocument
+from chitieu.extraction._document import DocumentModel
 from chitieu.extraction._indicators import states_value
-from chitieu.extraction.grammar import extract_figures
+from chitieu.extraction.grammar import extract_document
 from chitieu.extraction.models import ConflictChoice, ExtractedFigure
 from chitieu.extraction.readers import read_document
 from chitieu.extraction.records import DocumentContext, DocumentText, Figure
@@ -48,15 +49,19 @@ from chitieu.validation.service import enforce
 # --- extracting and storing ----------------------------------------------------------
 
 
-def extract_file(path: Path, *, region: str | None = None) -> tuple[DocumentText, list[Figure]]:
-    """Read a TXT, DOCX, PDF or HTML file and find its figures; nothing is stored.
+def extract_file(
+    path: Path, *, region: str | None = None
+) -> tuple[DocumentText, DocumentModel, list[Figure]]:
+    """Read a TXT, DOCX, PDF or HTML file, what it says about itself, and its figures.
 
-    ``region`` is the unit the document is about, given to figures whose
-    sentence names none. Raises ``InputError`` for a file that cannot be read.
+    Nothing is stored. ``region`` is the unit the document is about, given to
+    figures whose sentence names none. Raises ``InputError`` for a file that
+    cannot be read.
     """
     document = read_document(path)
     context = DocumentContext(name=path.name, region=region)
-    return document, extract_figures(document.text, context)
+    model, figures = extract_document(document.text, context)
+    return document, model, figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +92,10 @@ def ingest_file(
     A document already stored (the same bytes, by hash) is reused, and a span
     already stored is not stored again, so ingesting a file twice adds nothing.
     """
-    text, figures = extract_file(path, region=region)
-    return store_extracted(session, path=path, text=text, figures=figures, recorded_by=recorded_by)
+    text, model, figures = extract_file(path, region=region)
+    return store_extracted(
+        session, path=path, text=text, figures=figures, recorded_by=recorded_by, model=model
+    )
 
 
 def store_extracted(
@@ -98,15 +105,19 @@ def store_extracted(
     text: DocumentText,
     figures: Sequence[Figure],
     recorded_by: str,
+    model: DocumentModel | None = None,
 ) -> IngestReport:
     """Store a document already read and its figures, pending review; all of it or nothing.
 
     The writing half of ``ingest_file``, for figures found elsewhere (a worker
     process, a Dask cluster); in a savepoint, so a refusal leaves the caller's
-    transaction as it was.
+    transaction as it was. ``model`` (what the text says about itself) is kept
+    with a document that has none yet.
     """
     with session.begin_nested():
         document, document_new = _stored_document(session, path, text)
+        if model is not None and document.read_kind is None:
+            _keep_model(document, model)
         known_spans = {
             (start, end)
             for start, end in session.execute(
@@ -188,6 +199,24 @@ def _stored_document(
     return document, True
 
 
+def _keep_model(document: SourceDocument, model: DocumentModel) -> None:
+    document.read_on = model.issued_on
+    document.read_year = model.year
+    document.read_periods = _joined(model.periods, ",", 200)
+    document.read_kind = model.kind
+    document.read_provinces = _joined(model.provinces, "; ", 500)
+
+
+def _joined(items: Sequence[str], separator: str, limit: int) -> str | None:
+    """As many whole items as fit a column of ``limit`` characters; None for none."""
+    kept: list[str] = []
+    for item in items:
+        if len(separator.join([*kept, item])) > limit:
+            break
+        kept.append(item)
+    return separator.join(kept) or None
+
+
 def _figure_row(
     document: SourceDocument, figure: Figure, catalogue: set[str], recorded_by: str
 ) -> ExtractedFigure:
@@ -209,6 +238,8 @@ def _figure_row(
         rank_of=figure.rank_of,
         extracted_by=recorded_by,
         review_state="pending",
+        confidence=figure.confidence,
+        why=figure.explained()["why"] if figure.why else None,
     )
 
 

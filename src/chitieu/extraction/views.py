@@ -120,6 +120,7 @@ def document_page(
         "extraction/document.html",
         {
             "document": document,
+            "facts": review.document_facts(document, lang),
             "rows": [review.figure_row(session, figure) for figure in figures],
             "counts": review.state_counts(session, document=document),
             "state": state,
