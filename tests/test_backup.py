@@ -39,9 +39,7 @@ both = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 TABLES = sorted(Base.metadata.tables)
 
 
-def snapshot(
-    engine: Engine, *, like: Engine | None = None
-) -> dict[str, list[tuple[Any, ...]]]:
+def snapshot(engine: Engine, *, like: Engine | None = None) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of every chitieu table, and the schema revision, in a stable order.
 
     With ``like``, only the columns that database's tables have (an older schema).
@@ -55,9 +53,13 @@ def snapshot(
             if name not in present:
                 continue
             table = sa.Table(name, sa.MetaData(), autoload_with=connection)
-            kept = list(table.columns) if like is None else [
-                table.columns[column["name"]] for column in sa.inspect(like).get_columns(name)
-            ]
+            kept = (
+                list(table.columns)
+                if like is None
+                else [
+                    table.columns[column["name"]] for column in sa.inspect(like).get_columns(name)
+                ]
+            )
             found = connection.execute(sa.select(*kept)).all()
             rows[name] = sorted((tuple(row) for row in found), key=repr)
     return rows

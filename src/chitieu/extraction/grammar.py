@@ -534,7 +534,7 @@ def _figure(
     status, status_cue = _status(text, folded, raw, place, period, explicit, section, setting)
     indicator = _indicator(text, folded, raw, place, setting)
     clause = _clause(folded, raw, place)
-    region = _region(clause, setting.region)
+    region = _region(folded, raw, place, clause, setting.region)
     heading = text[section.start : section.start + 200].split("\n")[0].strip()
     why = (
         period_cue(
@@ -885,7 +885,7 @@ def _clause(folded: str, raw: _Raw, place: _Place) -> str:
     return re.split(r"[,;:]", before)[-1]
 
 
-def _region(clause: str, region: str | None) -> str | None:
+def _region(folded: str, raw: _Raw, place: _Place, clause: str, region: str | None) -> str | None:
     """The document's province, unless the clause before the figure names another or the nation."""
     # Only the clause the figure stands in: "…của cả nước, năm 2023 đạt 13,1%" is no
     # national figure; "Hải Phòng (10,34%)" names its province just before the bracket.
@@ -899,6 +899,7 @@ def _region(clause: str, region: str | None) -> str | None:
         return _PROVINCE_NAMES[named[-1].group(1)]
     if nation and not ranking:
         return "cả nước"
+    before = folded[max(place.sentence_start, place.since) : raw.start].rstrip(" (")
     if place.previous is not None and clause == before:
         # "Hải Phòng đứng thứ 2 với hơn 4,94 tỷ USD": the clause of the figure before.
         return place.previous.region
