@@ -78,6 +78,8 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
         m
         for m in mentions.between(span.unit_end, span.unit_end + 26)
         if not re.search(r"[,;:(.]", folded[span.unit_end : m.start])
+        # "gấp 4 lần so với cùng kỳ năm 2024 (51,8 triệu USD)": the base is the bracket's.
+        and m.base_year is None
         and (not span.change or _OF.fullmatch(folded, span.unit_end, m.start))
     ]
     before = [
@@ -85,7 +87,8 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
         for m in mentions.between(span.sentence_start, span.start)
         if m.end <= span.start
         # A base's own value is said in one clause: "trong khi cùng kỳ năm 2021 chỉ đạt 3,15%;"
-        and (m.base_year is None or not re.search(r"[;:]|, ", folded[m.end : span.start]))
+        # or in the brackets after it: "so với cùng kỳ năm 2023 (35,4 triệu USD)".
+        and (m.base_year is None or not re.search(r"[;:)]|, ", folded[m.end : span.start]))
     ]
     recent = [
         m
@@ -93,7 +96,7 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
             max(span.paragraph_start, span.start - 1500, span.section_start),
             span.sentence_start,
         )
-        if _frames(m, frame) and "/" not in m.code
+        if _frames(m, frame) and "/" not in m.code and m.base_year is None
     ]
     chosen = after[:1] or before[-1:]
     if chosen and chosen[0].base_year is not None:

@@ -366,7 +366,7 @@ def raw_figures(
 def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
     """Every figure of ``text`` as a contract record."""
     folded = fold_keeping_offsets(text)
-    periods = find_periods(folded)
+    periods = find_periods(folded, text)
     model = read_document_model(folded, periods)
     year = context.year or (context.issued_on.year if context.issued_on else None)
     year = year or model.year

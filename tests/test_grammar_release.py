@@ -1,0 +1,77 @@
+"""Conventions of other provinces' reports and news: run-in headlines, bases in brackets,
+breakdowns, plan horizons and release timing, each on sentences varied from real ones."""
+
+import pytest
+
+from chitieu.extraction.grammar import extract_figures
+from chitieu.extraction.records import DocumentContext, Figure
+
+
+def figures(text: str, year: int | None = None) -> list[Figure]:
+    return extract_figures(text, DocumentContext(name="t.txt", region="Hà Tĩnh", year=year))
+
+
+def attributes(text: str, year: int | None = None) -> list[tuple[str, str | None, str]]:
+    return [(f.text, f.period, f.status) for f in figures(text, year)]
+
+
+@pytest.mark.parametrize(
+    ("headline", "lead"),
+    [
+        ("Xuất khẩu tăng 2,4 lần", "Quý III/2023, toàn tỉnh xuất khẩu đạt 912 triệu USD"),
+        ("Vốn FDI giảm 12%", "Quý II năm 2021 tỉnh thu hút 37 dự án mới"),
+        ("Thu ngân sách tăng 18,3%", "Tháng 5/2022 tổng thu đạt 1.204 tỷ đồng"),
+    ],
+)
+def test_a_headline_run_into_its_lead_does_not_make_the_leads_period_a_comparison(headline, lead):
+    # The page lost the line break between them; the capital still starts the lead.
+    found = attributes(f"{headline} {lead}.")
+    period = found[-1][1]
+    assert period is not None and "-" in period
+    assert all(p == period for _, p, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "base"),
+    [
+        ("Năm 2024, thu ngân sách đạt 20.310 tỷ đồng, tăng 7,2% năm 2023.", "2024"),
+        ("Quý II/2022 vốn cấp mới đạt 95 triệu USD, giảm 30% quý II/2021.", "2022-Q2"),
+    ],
+)
+def test_a_change_followed_by_a_lower_case_period_still_compares(sentence, base):
+    assert {p for _, p, _ in attributes(sentence)} == {base}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "own", "base"),
+    [
+        (
+            "Quý I/2025, vốn cấp mới đạt 212 triệu USD, gấp 4 lần so với cùng kỳ năm 2024 "
+            "(51,8 triệu USD).",
+            "2025-Q1",
+            "2024-Q1",
+        ),
+        (
+            "Tính chung 9 tháng năm 2022, thu ngân sách đạt 9.150 tỷ đồng, tăng 12% so với "
+            "cùng kỳ năm 2021 ( 8.170 tỷ đồng).",
+            "2022-9M",
+            "2021-9M",
+        ),
+    ],
+)
+def test_a_bare_amount_in_brackets_after_a_base_is_the_bases_own_value(sentence, own, base):
+    found = attributes(sentence)
+    assert [p for _, p, _ in found] == [own, own, base]
+
+
+def test_a_verb_in_the_brackets_after_a_base_tells_the_subjects_own_value():
+    sentence = "Năm 2023 diện tích lúa giảm 2,1% so với năm 2022 (đạt 61.400 ha)."
+    assert [p for _, p, _ in attributes(sentence)] == ["2023", "2023"]
+
+
+def test_a_bracketed_base_value_does_not_reach_past_its_brackets():
+    sentence = (
+        "Năm 2024, xuất khẩu đạt 3,1 tỷ USD, tăng 9% so với năm 2023 (2,84 tỷ USD) và "
+        "nhập khẩu đạt 1,9 tỷ USD."
+    )
+    assert [p for _, p, _ in attributes(sentence)] == ["2024", "2024", "2023", "2024"]
