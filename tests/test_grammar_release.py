@@ -75,3 +75,51 @@ def test_a_bracketed_base_value_does_not_reach_past_its_brackets():
         "nhập khẩu đạt 1,9 tỷ USD."
     )
     assert [p for _, p, _ in attributes(sentence)] == ["2024", "2024", "2023", "2024"]
+
+
+@pytest.mark.parametrize("opening", ["Trong đó,", "Cụ thể:", "Trong đó:"])
+def test_the_parts_of_an_estimated_total_are_estimates(opening):
+    text = (
+        "Tính chung 9 tháng năm 2023, GRDP của tỉnh ước tính tăng 6,7% so với cùng kỳ năm 2022. "
+        f"{opening} khu vực công nghiệp - xây dựng tăng 9,1%; khu vực dịch vụ tăng 5,2%."
+    )
+    assert [s for _, _, s in attributes(text)] == ["estimate"] * 3
+    assert [p for _, p, _ in attributes(text)] == ["2023-9M"] * 3
+
+
+def test_the_parts_of_an_actual_total_are_actual():
+    text = (
+        "Năm 2021, tổng thu ngân sách đạt 14.230 tỷ đồng. "
+        "Trong đó, thu nội địa 11.870 tỷ đồng, thu xuất nhập khẩu 2.360 tỷ đồng."
+    )
+    assert attributes(text, 2022) == [
+        ("14.230", "2021", "actual"),
+        ("11.870", "2021", "actual"),
+        ("2.360", "2021", "actual"),
+    ]
+
+
+def test_a_breakdown_paragraph_takes_the_plans_horizon_of_the_total_it_breaks_down():
+    text = (
+        "Quảng Trị: GRDP quý II/2024 tăng 7,3%.\n\n"
+        "Theo Quy hoạch tỉnh thời kỳ 2021-2030, tốc độ tăng trưởng bình quân giai đoạn "
+        "này dự kiến đạt 8-8,5%.\n\n"
+        "Trong đó, nông nghiệp tăng 3-3,5%/năm, công nghiệp tăng 12-13%/năm."
+    )
+    found = attributes(text)
+    assert found[0] == ("7,3", "2024-Q2", "actual")
+    assert {(p, s) for _, p, s in found[1:]} == {("2021/2030", "estimate")}
+
+
+def test_a_breakdown_naming_its_own_period_keeps_it():
+    text = (
+        "GRDP 6 tháng đầu năm 2022 ước tăng 7,1%. Trong đó, quý II tăng 7,6%, "
+        "riêng tháng 6 xuất khẩu đạt 310 triệu USD."
+    )
+    periods = [p for _, p, _ in attributes(text)]
+    assert periods == ["2022-H1", "2022-Q2", "2022-M06"]
+
+
+def test_a_sentence_that_is_no_breakdown_takes_no_total():
+    text = "Năm 2025, GRDP dự kiến tăng 8%. \n\nTrong quý I/2025, toàn tỉnh thu hút 14 dự án mới."
+    assert attributes(text)[-1] == ("14", "2025-Q1", "actual")

@@ -65,6 +65,8 @@ class FigureSpan:
     paragraph_start: int
     section_start: int
     section_period: str | None
+    # The period of the total a breakdown ("Trong đó, …") breaks down, if it is one.
+    total_period: str | None = None
 
 
 # "đạt 6,58% của 6 tháng đầu năm 2022": a possessive names the figure's own period.
@@ -103,6 +105,10 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
         framing = [m for m in before if m.base_year is None] or recent
         code = _resolve(frame, framing[-1], span) if framing else frame.own
         return _moved(code, chosen[0].base_year), True
+    if not chosen and span.total_period is not None:
+        # "… dự kiến đạt 15-16%. Trong đó, công nghiệp tăng 17-18%/năm": the parts of a
+        # total are about the total's period, whatever framed the paragraphs before.
+        return span.total_period, True
     chosen = chosen or recent[-1:]
     if chosen:
         code = _resolve(frame, chosen[0], span)
@@ -113,6 +119,15 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
     if frame.own is not None:
         return frame.own, False
     return (str(frame.year) if frame.year else None), False
+
+
+# "Trong đó,", "Cụ thể:", "chia ra": a sentence listing the parts of the figure before it.
+_BREAKDOWN = re.compile(r"[\s\-+*•]*(?:trong\s+do|cu\s+the|chia\s+ra|bao\s+gom)\s*[,:]")
+
+
+def is_breakdown(folded: str, sentence_start: int) -> bool:
+    """Whether the sentence at ``sentence_start`` breaks down the figure before it."""
+    return bool(_BREAKDOWN.match(folded, sentence_start))
 
 
 def _resolve(frame: PeriodFrame, mention: PeriodMention, span: FigureSpan) -> str | None:

@@ -41,6 +41,7 @@ from chitieu.extraction._period_rules import (
     Mentions,
     PeriodFrame,
     figure_period,
+    is_breakdown,
     own_month,
     own_period,
 )
@@ -452,18 +453,37 @@ def _attribute(
     section_of = sections(folded)
     bounds = setting.sentence_bounds
     previous: tuple[_Raw, Figure] | None = None
+    total: Figure | None = None
     sentence_index = 0
     for raw in raws:
         while sentence_index + 1 < len(bounds) and bounds[sentence_index + 1][0] <= raw.start:
             sentence_index += 1
         sentence_start = bounds[sentence_index][0]
         if previous is not None and previous[0].start < sentence_start:
+            total = _total(folded, setting, sentence_start, previous[1])
             previous = None
         figure = _figure(
-            text, folded, raw, periods, setting, section_of(raw.start), sentence_start, previous
+            text,
+            folded,
+            raw,
+            periods,
+            setting,
+            section_of(raw.start),
+            sentence_start,
+            previous,
+            total if total is not None and total.start < sentence_start else None,
         )
         previous = (raw, figure)
         yield figure
+
+
+def _total(folded: str, setting: _Setting, sentence_start: int, last: Figure) -> Figure | None:
+    """The figure a breakdown sentence breaks down: the last, in its paragraph or the one before."""
+    if not is_breakdown(folded, sentence_start):
+        return None
+    starts = setting.paragraph_starts
+    here = bisect.bisect_right(starts, sentence_start) - 1
+    return last if last.start >= starts[max(here - 1, 0)] else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -474,6 +494,8 @@ class _Place:
     since: int
     previous: Figure | None
     gap: str
+    # The total a breakdown sentence ("Trong đó, …") lists the parts of.
+    total: Figure | None = None
 
 
 def _figure(
@@ -485,10 +507,11 @@ def _figure(
     section: Section,
     sentence_start: int,
     previous: tuple[_Raw, Figure] | None,
+    total: Figure | None = None,
 ) -> Figure:
     since = max(previous[0].end, previous[0].unit_end) if previous else sentence_start
     place = _Place(
-        sentence_start, since, previous[1] if previous else None, folded[since : raw.start]
+        sentence_start, since, previous[1] if previous else None, folded[since : raw.start], total
     )
     span = FigureSpan(
         raw.start,
@@ -499,6 +522,7 @@ def _figure(
         _paragraph_start(setting, raw.start),
         section.start,
         section.period,
+        total.period if total is not None else None,
     )
     period, explicit = figure_period(setting.periods, span)
     status = _status(text, folded, raw, place, period, explicit, section, setting)
@@ -564,6 +588,9 @@ def _status(
         return "estimate"
     if _TARGET.search(place.gap):
         return "target"
+    if place.total is not None and place.previous is None:
+        # The parts of an estimated total are estimates: "GRDP ước tăng 3,02%. Trong đó, …".
+        return place.total.status
     if (
         period is not None
         and setting.model.compiled_before_end(period)
