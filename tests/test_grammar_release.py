@@ -123,3 +123,68 @@ def test_a_breakdown_naming_its_own_period_keeps_it():
 def test_a_sentence_that_is_no_breakdown_takes_no_total():
     text = "Năm 2025, GRDP dự kiến tăng 8%. \n\nTrong quý I/2025, toàn tỉnh thu hút 14 dự án mới."
     assert attributes(text)[-1] == ("14", "2025-Q1", "actual")
+
+
+@pytest.mark.parametrize(
+    ("plan", "year"),
+    [
+        ("Theo Quy hoạch tỉnh thời kỳ 2021-2030, tỉnh phát triển 12 khu công nghiệp.", 2025),
+        ("Quy hoạch tỉnh giai đoạn 2021-2030 xác định tăng trưởng bình quân 8,5%/năm.", 2024),
+        ("Chương trình giai đoạn 2023-2027 hỗ trợ 1.500 hộ chuyển đổi nghề.", 2023),
+    ],
+)
+def test_a_span_reaching_past_the_documents_year_is_a_plan(plan, year):
+    text = f"Quý I/{year}, tỉnh thu hút 6 dự án mới. {plan}"
+    found = attributes(text)
+    assert found[0][1:] == (f"{year}-Q1", "actual")
+    assert found[1][2] == "target"
+    assert found[1][1] is not None and "/" in found[1][1]
+
+
+def test_a_span_that_has_closed_is_a_result():
+    text = "Năm 2024, GRDP tăng 6%. Bình quân giai đoạn 2021-2024, GRDP tăng 6,2%/năm."
+    assert [s for _, _, s in attributes(text)] == ["actual", "actual"]
+
+
+YEAR_END_NEWS = (
+    "Bình Định: thu hút FDI năm 2024 vượt kế hoạch\n\n"
+    "Riêng quý IV/2024, tỉnh cấp mới 4 dự án. Tính chung 11 tháng, vốn đăng ký đạt 310 "
+    "triệu USD. Cả năm 2024, tỉnh thu hút 21 dự án mới."
+)
+
+
+@pytest.mark.parametrize("dateline", [" date 2025-01\n", "Cập nhật 08/01/2025 09:15\n"])
+def test_a_text_dated_after_its_year_closed_reports_the_years_results(dateline):
+    assert attributes(dateline + YEAR_END_NEWS)[-1] == ("21", "2024", "actual")
+
+
+def test_an_undated_text_naming_the_months_to_date_estimates_the_whole_year():
+    assert attributes(YEAR_END_NEWS)[-1] == ("21", "2024", "estimate")
+
+
+def test_a_text_dated_before_its_year_closed_estimates_the_whole_year():
+    assert attributes(" date 2024-12\n" + YEAR_END_NEWS)[-1] == ("21", "2024", "estimate")
+
+
+@pytest.mark.parametrize("marker", ["Đọc nhiều", "Tin liên quan", "Bài viết liên quan:"])
+def test_teasers_of_other_articles_after_a_page_are_not_about_its_period(marker):
+    text = (
+        "Ninh Bình: vốn FDI quý II/2024 tăng 21%\n\n"
+        "Quý II/2024, tỉnh cấp mới 9 dự án với tổng vốn 140 triệu USD.\n"
+        f"Phan Anh\n{marker}\n\n"
+        "Giá thép giảm phiên cuối năm 2024\n\n"
+        "Thép cuộn giảm 150 đồng/kg, giá bán 13.900 đồng/kg."
+    )
+    found = attributes(text)
+    assert [f[1:] for f in found[:3]] == [("2024-Q2", "actual")] * 3
+    assert [s for _, _, s in found[3:]] == ["actual", "actual"]
+    assert "2024-Q2" not in [p for _, p, _ in found[3:]]
+
+
+def test_without_a_teaser_block_the_same_lines_keep_the_pages_period():
+    text = (
+        "Ninh Bình: vốn FDI quý II/2024 tăng 21%\n\n"
+        "Quý II/2024, tỉnh cấp mới 9 dự án với tổng vốn 140 triệu USD.\n\n"
+        "Thép cuộn giảm 150 đồng/kg, giá bán 13.900 đồng/kg."
+    )
+    assert [p for _, p, _ in attributes(text)] == ["2024-Q2"] * 5

@@ -51,6 +51,8 @@ class PeriodFrame:
     # The document's own period ("2024-H1") and month ("2023-M06"), from its head.
     own: str | None
     month: str | None
+    # Where a web page's article ends: the teasers after it are not about its period.
+    article_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +118,7 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
             return code, True
     if span.section_period is not None:
         return span.section_period, True
-    if frame.own is not None:
+    if frame.own is not None and (frame.article_end is None or span.start < frame.article_end):
         return frame.own, False
     return (str(frame.year) if frame.year else None), False
 
@@ -166,6 +168,11 @@ def _year_before(mentions: Mentions, position: int, since: int) -> int | None:
         if re.match(r"\d{4}(?:-|$)", mention.code):
             return int(mention.code[:4])
     return None
+
+
+def ends_after(period: str, year: int) -> bool:
+    """Whether ``period`` ends after ``year``: a later year, or a span reaching past it."""
+    return int(period.rpartition("/")[2][:4]) > year
 
 
 def own_period(periods: tuple[str, ...], year: int | None) -> str | None:

@@ -40,6 +40,7 @@ from chitieu.extraction._period_rules import (
     FigureSpan,
     Mentions,
     PeriodFrame,
+    ends_after,
     figure_period,
     is_breakdown,
     own_month,
@@ -387,6 +388,7 @@ def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
         _year_to_date(periods, year),
         own_period(model.periods, year),
         own_month(model.periods, year),
+        model.article_end,
     )
     setting = _Setting(
         context,
@@ -588,9 +590,9 @@ def _status(
         return "estimate"
     if _TARGET.search(place.gap):
         return "target"
-    if place.total is not None and place.previous is None:
+    if place.total is not None:
         # The parts of an estimated total are estimates: "GRDP ước tăng 3,02%. Trong đó, …".
-        return place.total.status
+        return (place.previous or place.total).status
     if (
         period is not None
         and setting.model.compiled_before_end(period)
@@ -601,7 +603,8 @@ def _status(
     if _DONE.search(text[place.since : raw.start]):
         return "actual"
     year = setting.periods.year
-    future = explicit and period is not None and year is not None and int(period[:4]) > year
+    # A span ending after the document's year ("Quy hoạch tỉnh thời kỳ 2021-2030") is a plan.
+    future = explicit and period is not None and year is not None and ends_after(period, year)
     if future or section.status == "target":
         # In a plan's sections, a forecast ("dự báo", "dự kiến") holds for its paragraph.
         back = folded[max(section.start, _paragraph_start(setting, raw.start)) : raw.start]
@@ -615,8 +618,14 @@ def _status(
         return "estimate"
     if not explicit and setting.plan:
         return "target"
-    if period == str(year) and setting.periods.year_to_date is not None:
-        # A mid-year report's figures for the whole year can only be estimates.
+    if (
+        period == str(year)
+        and setting.periods.year_to_date is not None
+        and not setting.model.published_after(period)
+        and setting.model.in_article(raw.start)
+    ):
+        # A mid-year report's figures for the whole year can only be estimates; a text
+        # dated after the year closed that still names its months reports results.
         return "estimate"
     return "actual"
 
