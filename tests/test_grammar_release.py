@@ -188,3 +188,26 @@ def test_without_a_teaser_block_the_same_lines_keep_the_pages_period():
         "Thép cuộn giảm 150 đồng/kg, giá bán 13.900 đồng/kg."
     )
     assert [p for _, p, _ in attributes(text)] == ["2024-Q2"] * 5
+
+
+@pytest.mark.parametrize(
+    ("lead", "status"),
+    [
+        ("Chín tháng năm 2023, các chỉ tiêu chủ yếu ước đạt như sau:", "estimate"),
+        ("Dự kiến cả năm 2023, một số chỉ tiêu như sau:", "estimate"),
+        ("Mục tiêu năm 2023:", "target"),
+        ("Kết quả 9 tháng năm 2023:", "actual"),
+    ],
+)
+@pytest.mark.parametrize("bullet", ["- ", "+ ", "• ", "1. "])
+def test_a_leads_cue_covers_the_list_below_it(lead, status, bullet):
+    text = (
+        "Báo cáo kinh tế - xã hội tỉnh Đồng Tháp\n\n"
+        f"{lead}\n"
+        f"{bullet}Thu ngân sách 4.210 tỷ đồng, bằng 71% dự toán;\n"
+        f"{bullet}Kim ngạch xuất khẩu 1,06 tỷ USD.\n\n"
+        "Công tác an sinh xã hội được bảo đảm; đã tặng 3.400 suất quà."
+    )
+    found = attributes(text)
+    assert [s for _, _, s in found[:3]] == [status] * 3
+    assert found[-1][2] == "actual"

@@ -132,6 +132,31 @@ def is_breakdown(folded: str, sentence_start: int) -> bool:
     return bool(_BREAKDOWN.match(folded, sentence_start))
 
 
+_ITEM = re.compile(r"\s*(?:[-+*•–]|[a-zđ\d]{1,2}[.)])\s")
+
+
+def list_lead(folded: str, sentence_start: int) -> str | None:
+    """The lead a list item hangs from ("… ước đạt như sau:" above "- GRDP tăng 5,1%;").
+
+    The lead is the line ending with a colon right above the item or above the items
+    before it; what it says of the list ("ước", "chỉ tiêu") holds for each item.
+    """
+    end = folded.rfind("\n", 0, sentence_start + 1)
+    if end < 0 or (not _ITEM.match(folded, end + 1) and not folded[:end].rstrip().endswith(":")):
+        return None
+    for _ in range(40):
+        start = folded.rfind("\n", 0, end) + 1
+        line = folded[start:end].strip()
+        if line.endswith(":"):
+            return line
+        if not line or not (_ITEM.match(folded, start) or line.endswith((";", ","))):
+            return None
+        if start == 0:
+            return None
+        end = start - 1
+    return None
+
+
 def _resolve(frame: PeriodFrame, mention: PeriodMention, span: FigureSpan) -> str | None:
     context_year = _year_before(frame.mentions, mention.start, span.sentence_start - 300)
     return mention.resolve(context_year or frame.year, frame.year_to_date, frame.month)

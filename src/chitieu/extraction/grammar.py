@@ -43,6 +43,7 @@ from chitieu.extraction._period_rules import (
     ends_after,
     figure_period,
     is_breakdown,
+    list_lead,
     own_month,
     own_period,
 )
@@ -593,6 +594,10 @@ def _status(
     if place.total is not None:
         # The parts of an estimated total are estimates: "GRDP ước tăng 3,02%. Trong đó, …".
         return (place.previous or place.total).status
+    lead = list_lead(folded, place.sentence_start) if place.previous is None else None
+    if lead is not None and (_ESTIMATE.search(lead) or _TARGET.search(lead)):
+        # "6 tháng, các chỉ tiêu ước đạt như sau:" says it of every item below it.
+        return "estimate" if _ESTIMATE.search(lead) else "target"
     if (
         period is not None
         and setting.model.compiled_before_end(period)
