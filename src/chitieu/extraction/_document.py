@@ -42,6 +42,14 @@ _HORIZON = re.compile(
     r"|nhiem\s+vu|phuong\s+huong)\s+$"
 )
 
+# A web page's article ends where its comments or teasers of other articles begin; what
+# follows ("Đọc nhiều", "Tin liên quan") are other texts with periods and dates of their own.
+_ARTICLE_END = re.compile(
+    r"(?m)^[ \t]*(?:binh\s+luan|doc\s+nhieu|xem\s+nhieu|tin\s+(?:lien\s+quan|cung\s+chuyen\s+muc"
+    r"|khac|moi(?:\s+nhat)?|noi\s+bat)|bai\s+(?:viet\s+)?lien\s+quan|xem\s+them"
+    r"|co\s+the\s+ban\s+quan\s+tam)[ \t]*:?[ \t]*$"
+)
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentModel:
@@ -67,6 +75,22 @@ class DocumentModel:
             if own == code:
                 return cue
         return None
+
+    # Where a web page's article ends and the teasers of other articles begin.
+    article_end: int | None = None
+
+    def in_article(self, position: int) -> bool:
+        """Whether ``position`` is in the document's own text, not a teaser after it."""
+        return self.article_end is None or position < self.article_end
+
+    def published_after(self, period: str) -> bool:
+        """Whether the document is dated after ``period`` closed: it reports its results.
+
+        A page dated only by its month ("date 2025-01") counts from the month's first day.
+        """
+        if self.issued_on is None or not _SIMPLE_PERIOD.fullmatch(period):
+            return False
+        return parse_period(period).end < self.issued_on
 
     def compiled_before_end(self, period: str) -> bool:
         """A month-end report's figures for its month and the periods closing with it."""
@@ -157,7 +181,14 @@ def read_document_model(
         cue=cue,
         period_cues=tuple(cues.values()),
         body=body,
+        article_end=_article_end(folded, body),
     )
+
+
+def _article_end(folded: str, body: int) -> int | None:
+    """Where the comments or the teasers of other articles begin, after the body's start."""
+    found = _ARTICLE_END.search(folded, body + 1)
+    return found.start() if found else None
 
 
 def _wrapped_end(lines: list[tuple[int, int]], index: int, named: list[PeriodMention]) -> int:

@@ -51,6 +51,8 @@ class PeriodFrame:
     # The document's own period ("2024-H1") and month ("2023-M06"), from its head.
     own: str | None
     month: str | None
+    # Where a web page's article ends: the teasers after it are not about its period.
+    article_end: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,8 @@ class FigureSpan:
     paragraph_start: int
     section_start: int
     section_period: str | None
+    # The period of the total a breakdown ("Trong đó, …") breaks down, if it is one.
+    total_period: str | None = None
 
 
 # "đạt 6,58% của 6 tháng đầu năm 2022": a possessive names the figure's own period.
@@ -75,7 +79,7 @@ _OF = re.compile(r"\s*(?:cua|trong)\s+$")
 class PeriodReason:
     """Which rule gave a figure its period, and the mention it read, if any."""
 
-    # "after", "sentence", "base", "paragraph", "section", "document" or "year".
+    # "after", "sentence", "base", "total", "paragraph", "section", "document" or "year".
     rule: str
     mention: PeriodMention | None = None
 
@@ -87,6 +91,8 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
         m
         for m in mentions.between(span.unit_end, span.unit_end + 26)
         if not re.search(r"[,;:(.]", folded[span.unit_end : m.start])
+        # "gấp 4 lần so với cùng kỳ năm 2024 (51,8 triệu USD)": the base is the bracket's.
+        and m.base_year is None
         and (not span.change or _OF.fullmatch(folded, span.unit_end, m.start))
     ]
     before = [
@@ -94,7 +100,8 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
         for m in mentions.between(span.sentence_start, span.start)
         if m.end <= span.start
         # A base's own value is said in one clause: "trong khi cùng kỳ năm 2021 chỉ đạt 3,15%;"
-        and (m.base_year is None or not re.search(r"[;:]|, ", folded[m.end : span.start]))
+        # or in the brackets after it: "so với cùng kỳ năm 2023 (35,4 triệu USD)".
+        and (m.base_year is None or not re.search(r"[;:)]|, ", folded[m.end : span.start]))
     ]
     recent = [
         m
@@ -102,7 +109,7 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
             max(span.paragraph_start, span.start - 1500, span.section_start),
             span.sentence_start,
         )
-        if _frames(m, frame) and "/" not in m.code
+        if _frames(m, frame) and "/" not in m.code and m.base_year is None
     ]
     chosen = after[:1] or before[-1:]
     if chosen and chosen[0].base_year is not None:
@@ -110,6 +117,10 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
         code = _resolve(frame, framing[-1], span) if framing else frame.own
         return _moved(code, chosen[0].base_year), True, PeriodReason("base", chosen[0])
     rule = "after" if after else "sentence"
+    if not chosen and span.total_period is not None:
+        # "… dự kiến đạt 15-16%. Trong đó, công nghiệp tăng 17-18%/năm": the parts of a
+        # total are about the total's period, whatever framed the paragraphs before.
+        return span.total_period, True, PeriodReason("total")
     if not chosen:
         chosen, rule = recent[-1:], "paragraph"
     if chosen:
@@ -118,9 +129,43 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
             return code, True, PeriodReason(rule, chosen[0])
     if span.section_period is not None:
         return span.section_period, True, PeriodReason("section")
-    if frame.own is not None:
+    if frame.own is not None and (frame.article_end is None or span.start < frame.article_end):
         return frame.own, False, PeriodReason("document")
     return (str(frame.year) if frame.year else None), False, PeriodReason("year")
+
+
+# "Trong đó,", "Cụ thể:", "chia ra": a sentence listing the parts of the figure before it.
+_BREAKDOWN = re.compile(r"[\s\-+*•]*(?:trong\s+do|cu\s+the|chia\s+ra|bao\s+gom)\s*[,:]")
+
+
+def is_breakdown(folded: str, sentence_start: int) -> bool:
+    """Whether the sentence at ``sentence_start`` breaks down the figure before it."""
+    return bool(_BREAKDOWN.match(folded, sentence_start))
+
+
+_ITEM = re.compile(r"\s*(?:[-+*•–]|[a-zđ\d]{1,2}[.)])\s")
+
+
+def list_lead(folded: str, sentence_start: int) -> str | None:
+    """The lead a list item hangs from ("… ước đạt như sau:" above "- GRDP tăng 5,1%;").
+
+    The lead is the line ending with a colon right above the item or above the items
+    before it; what it says of the list ("ước", "chỉ tiêu") holds for each item.
+    """
+    end = folded.rfind("\n", 0, sentence_start + 1)
+    if end < 0 or (not _ITEM.match(folded, end + 1) and not folded[:end].rstrip().endswith(":")):
+        return None
+    for _ in range(40):
+        start = folded.rfind("\n", 0, end) + 1
+        line = folded[start:end].strip()
+        if line.endswith(":"):
+            return line
+        if not line or not (_ITEM.match(folded, start) or line.endswith((";", ","))):
+            return None
+        if start == 0:
+            return None
+        end = start - 1
+    return None
 
 
 def _resolve(frame: PeriodFrame, mention: PeriodMention, span: FigureSpan) -> str | None:
@@ -159,6 +204,11 @@ def _year_before(mentions: Mentions, position: int, since: int) -> int | None:
         if re.match(r"\d{4}(?:-|$)", mention.code):
             return int(mention.code[:4])
     return None
+
+
+def ends_after(period: str, year: int) -> bool:
+    """Whether ``period`` ends after ``year``: a later year, or a span reaching past it."""
+    return int(period.rpartition("/")[2][:4]) > year
 
 
 def own_period(periods: tuple[str, ...], year: int | None) -> str | None:

@@ -98,13 +98,21 @@ _COMPARISON = re.compile(
     # "cao nhất kể từ năm 2021 (trở lại đây)": a point of reference, not the figure's period.
     r"|ke\s+tu\s+$"
     r"|chuan(?:\s+ngheo)?(?:\s+da\s+chieu)?\s+$"
-    r"|(?:bang|tang|giam|gap)\s+(?:khoang\s+)?[\d.,]+\s*(?:%|lan)?\s*$"
+    r"|(?:bang|gap)\s+(?:khoang\s+)?[\d.,]+\s*(?:%|lan)?\s*$"
     r"|(?:(?:cao|thap|nhieu|it|lon|nho)\s+hon|tuong\s+duong|bang|vuot|gap(?:\s+\w+)?)\s+$"
 )
+# "đạt 103 nghìn tỷ đồng, tăng 16,7% năm 2023": a change followed by a period compares with
+# it ("so với" left out) — unless the period word is written with a capital, which in the
+# middle of a line starts a new sentence: a headline run into its lead ("… tăng 15,5 lần
+# Quý I/2024, tỉnh cấp mới …").
+_AFTER_CHANGE = re.compile(r"(?:tang|giam)\s+(?:khoang\s+)?[\d.,]+\s*(?:%|lan)?\s*$")
 
 
-def find_periods(folded: str) -> list[PeriodMention]:
-    """Every period the text names, in order, with comparisons ("so với năm 2022") marked."""
+def find_periods(folded: str, original: str | None = None) -> list[PeriodMention]:
+    """Every period the text names, in order, with comparisons ("so với năm 2022") marked.
+
+    ``original`` is the unfolded text, where a capital tells a sentence's start.
+    """
     taken = bytearray(len(folded) + 1)
     found: list[PeriodMention] = []
     for pattern, kind in _PATTERNS:
@@ -120,7 +128,10 @@ def find_periods(folded: str) -> list[PeriodMention]:
             if code is None:
                 continue
             before = folded[max(0, match.start() - 25) : match.start()]
-            comparison = bool(_COMPARISON.search(before))
+            comparison = bool(_COMPARISON.search(before)) or (
+                bool(_AFTER_CHANGE.search(before))
+                and not (original is not None and original[match.start()].isupper())
+            )
             base_year = _base_own_value(folded, before, match.end(), code) if comparison else None
             taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
             found.append(
@@ -137,9 +148,19 @@ _BASE_SUBJECT = re.compile(r"(?:[\n.,;:(]|trong\s+khi(?:\s+do)?|con|nhung|khi)\s
 _OWN_VALUE_VERB = re.compile(r"\s*(?:chi\s+|cung\s+|da\s+|moi\s+)?(?:dat|tang|giam|la|o\s+muc)\b")
 
 
+# "vượt nhiều lần so với cùng kỳ năm 2023 (35,4 triệu USD)": a bare amount in brackets
+# right after a comparison base is the base's own value; "giảm 1,7% so với năm 2022 (đạt
+# 96.085 ha)" says with its verb what the subject itself reached.
+_BRACKETED_VALUE = re.compile(r"\s*\(\s*\d")
+
+
 def _base_own_value(folded: str, before: str, end: int, code: str) -> int | None:
     year = re.match(r"\d{4}", code)
-    if year is None or not _BASE_SUBJECT.search(before):
+    if year is None:
+        return None
+    if _BRACKETED_VALUE.match(folded, end):
+        return int(year.group())
+    if not _BASE_SUBJECT.search(before):
         return None
     return int(year.group()) if _OWN_VALUE_VERB.match(folded, end) else None
 

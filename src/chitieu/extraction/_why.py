@@ -71,6 +71,8 @@ def period_cue(
     if reason.rule == "document" and code is not None:
         said = model.period_cue(code)
         return Cue("period", f"kỳ: {said or 'kỳ báo cáo của văn bản'}", INHERITED)
+    if reason.rule == "total" and code is not None:
+        return Cue("period", "kỳ: của số tổng mà câu 'Trong đó' chia ra", CARRIED)
     if code is None:
         return Cue("period", "kỳ: không rõ", UNKNOWN)
     if given_year:

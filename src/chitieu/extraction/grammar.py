@@ -40,7 +40,10 @@ from chitieu.extraction._period_rules import (
     FigureSpan,
     Mentions,
     PeriodFrame,
+    ends_after,
     figure_period,
+    is_breakdown,
+    list_lead,
     own_month,
     own_period,
 )
@@ -387,7 +390,7 @@ def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
 def extract_document(text: str, context: DocumentContext) -> tuple[DocumentModel, list[Figure]]:
     """What ``text`` says about itself (its date, periods, kind, provinces), and its figures."""
     folded = fold_keeping_offsets(text)
-    periods = find_periods(folded)
+    periods = find_periods(folded, text)
     region = context.region or infer_region(folded)
     named = tuple(
         dict.fromkeys(_PROVINCE_NAMES[m.group(1)] for m in _PROVINCE.finditer(folded, 0, HEAD))
@@ -412,6 +415,7 @@ def extract_document(text: str, context: DocumentContext) -> tuple[DocumentModel
         _year_to_date(periods, year),
         own_period(model.periods, year),
         own_month(model.periods, year),
+        model.article_end,
     )
     setting = _Setting(
         context,
@@ -482,18 +486,37 @@ def _attribute(
     section_of = sections(folded)
     bounds = setting.sentence_bounds
     previous: tuple[_Raw, Figure] | None = None
+    total: Figure | None = None
     sentence_index = 0
     for raw in raws:
         while sentence_index + 1 < len(bounds) and bounds[sentence_index + 1][0] <= raw.start:
             sentence_index += 1
         sentence_start = bounds[sentence_index][0]
         if previous is not None and previous[0].start < sentence_start:
+            total = _total(folded, setting, sentence_start, previous[1])
             previous = None
         figure = _figure(
-            text, folded, raw, periods, setting, section_of(raw.start), sentence_start, previous
+            text,
+            folded,
+            raw,
+            periods,
+            setting,
+            section_of(raw.start),
+            sentence_start,
+            previous,
+            total if total is not None and total.start < sentence_start else None,
         )
         previous = (raw, figure)
         yield figure
+
+
+def _total(folded: str, setting: _Setting, sentence_start: int, last: Figure) -> Figure | None:
+    """The figure a breakdown sentence breaks down: the last, in its paragraph or the one before."""
+    if not is_breakdown(folded, sentence_start):
+        return None
+    starts = setting.paragraph_starts
+    here = bisect.bisect_right(starts, sentence_start) - 1
+    return last if last.start >= starts[max(here - 1, 0)] else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,6 +527,8 @@ class _Place:
     since: int
     previous: Figure | None
     gap: str
+    # The total a breakdown sentence ("Trong đó, …") lists the parts of.
+    total: Figure | None = None
 
 
 def _figure(
@@ -515,10 +540,11 @@ def _figure(
     section: Section,
     sentence_start: int,
     previous: tuple[_Raw, Figure] | None,
+    total: Figure | None = None,
 ) -> Figure:
     since = max(previous[0].end, previous[0].unit_end) if previous else sentence_start
     place = _Place(
-        sentence_start, since, previous[1] if previous else None, folded[since : raw.start]
+        sentence_start, since, previous[1] if previous else None, folded[since : raw.start], total
     )
     span = FigureSpan(
         raw.start,
@@ -529,6 +555,7 @@ def _figure(
         _paragraph_start(setting, raw.start),
         section.start,
         section.period,
+        total.period if total is not None else None,
     )
     period, explicit, reason = figure_period(setting.periods, span)
     status, status_cue = _status(text, folded, raw, place, period, explicit, section, setting)
@@ -619,6 +646,16 @@ def _status(
         if cue:
             start, end = place.since + cue.start(), place.since + cue.end()
             return pattern, said("status", "trạng thái", text, folded, start, end)
+    if place.total is not None:
+        # The parts of an estimated total are estimates: "GRDP ước tăng 3,02%. Trong đó, …".
+        source = place.previous or place.total
+        return source.status, carried("status", "trạng thái", source)
+    lead = list_lead(folded, place.sentence_start) if place.previous is None else None
+    if lead is not None:
+        # "6 tháng, các chỉ tiêu ước đạt như sau:" says it of every item below it.
+        for pattern, found in (("estimate", _ESTIMATE), ("target", _TARGET)):
+            if found.search(lead):
+                return pattern, Cue("status", "trạng thái: câu dẫn của danh sách", CARRIED)
     if (
         period is not None
         and setting.model.compiled_before_end(period)
@@ -631,7 +668,8 @@ def _status(
         start, end = place.since + done.start(), place.since + done.end()
         return "actual", said("status", "trạng thái", text, folded, start, end)
     year = setting.periods.year
-    future = explicit and period is not None and year is not None and int(period[:4]) > year
+    # A span ending after the document's year ("Quy hoạch tỉnh thời kỳ 2021-2030") is a plan.
+    future = explicit and period is not None and year is not None and ends_after(period, year)
     if future or section.status == "target":
         # In a plan's sections, a forecast ("dự báo", "dự kiến") holds for its paragraph.
         back = max(section.start, _paragraph_start(setting, raw.start))
@@ -652,8 +690,14 @@ def _status(
         return "estimate", Cue("status", "trạng thái: đề mục dự báo", INHERITED)
     if not explicit and setting.plan:
         return "target", Cue("status", "trạng thái: văn bản ban hành kế hoạch, đề án", INHERITED)
-    if period == str(year) and setting.periods.year_to_date is not None:
-        # A mid-year report's figures for the whole year can only be estimates.
+    if (
+        period == str(year)
+        and setting.periods.year_to_date is not None
+        and not setting.model.published_after(period)
+        and setting.model.in_article(raw.start)
+    ):
+        # A mid-year report's figures for the whole year can only be estimates; a text
+        # dated after the year closed that still names its months reports results.
         return "estimate", Cue("status", "trạng thái: số cả năm trong báo cáo giữa năm", INHERITED)
     return "actual", Cue("status", "trạng thái: mặc định là số thực hiện", DEFAULT)
 
