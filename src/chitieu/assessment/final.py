@@ -45,6 +45,12 @@ def years_text(years: list[int]) -> str:
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
+def missing_years_note(years: list[int]) -> str:
+    """What an average says of the years it lacks: they count at the average."""
+    which = "năm" if len(years) == 1 else "các năm"
+    return f"thiếu số {which} {years_text(years)} (coi như bằng bình quân)"
+
+
 def _ceased_on(region: Region) -> date | None:
     return region.valid_to + timedelta(days=1) if region.valid_to is not None else None
 

@@ -379,9 +379,7 @@ def _average_growth(
         y for y in range(first, (last_year if ended else max(inside)) + 1) if y not in inside
     ]
     if missing:
-        result.notes.append(
-            "thiếu số các năm " + ", ".join(map(str, missing)) + " (coi như bằng bình quân)"
-        )
+        result.notes.append(final.missing_years_note(missing))
     years = last_year - first + 1
     if ended and 2 * len(inside) < years:
         result.notes.append(f"chỉ có số {len(inside)}/{years} năm của kỳ")

@@ -67,6 +67,7 @@ from sqlalchemy.orm import Session
 from chitieu._errors import InputError
 from chitieu._periods import PeriodKind, parse_period
 from chitieu.assessment import bounds
+from chitieu.assessment.final import missing_years_note
 from chitieu.assessment.series import yearly
 from chitieu.indicator.models import Indicator
 from chitieu.plan.models import Plan, Target
@@ -446,7 +447,7 @@ def _average_growth_check(
         return check
     mean = _geometric_mean(list(rates.values()))
     if missing:
-        check.notes.append(f"thiếu số các năm {_years_text(missing)} (coi như bằng bình quân)")
+        check.notes.append(missing_years_note(list(missing)))
     check.value = mean
     return check
 
