@@ -230,7 +230,7 @@ def test_targets_on_the_indicator_page(web):
         shown = default_region(session, indicator=indicator)
         assert shown.code == "bac_giang"
         ids = [t.id for t in list_targets(session, indicator=indicator, region=shown)]
-    table = re.search(r'<table id="indicator-targets">.*?</table>', page, re.S).group(0)
+    table = re.search(r'<table id="indicator-targets"[^>]*>.*?</table>', page, re.S).group(0)
     assert [int(i) for i in re.findall(r'data-target="(\d+)"', table)] == ids
     assert "249/QĐ-UBND" in table and "12–13%" in table
 

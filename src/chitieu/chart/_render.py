@@ -12,6 +12,8 @@ from typing import Any
 
 import vl_convert
 
+from chitieu.chart._phone import for_phone
+
 # d3-format locales: Vietnamese writes 1.234,5; English 1,234.5.
 NUMBER_LOCALES: dict[str, dict[str, Any]] = {
     "vi": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", " ₫"]},
@@ -40,3 +42,12 @@ def _svg(spec_json: str, lang: str) -> str:
     if lang == "vi":
         options["time_format_locale"] = TIME_LOCALE_VI
     return str(vl_convert.vegalite_to_svg(json.loads(spec_json), **options))
+
+
+def to_svgs(spec: dict[str, Any], *, lang: str = "vi") -> str:
+    """The chart for a page: as ``to_svg`` draws it, then drawn for a phone (class ``phone``).
+
+    The page's style shows the second on a narrow screen and the first elsewhere.
+    """
+    phone = to_svg(for_phone(spec), lang=lang).replace('class="marks"', 'class="marks phone"', 1)
+    return to_svg(spec, lang=lang) + phone

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session
 
 from chitieu._version import current_version
-from chitieu.chart._render import to_svg
+from chitieu.chart._render import to_svg, to_svgs
 from chitieu.indicator.models import Indicator
 from chitieu.indicator.page import (
     catalogue,
@@ -99,7 +99,7 @@ def indicator_detail_page(
             # The template's own shorthands, which a block rendered alone does not see.
             "ind": page.indicator,
             "place": page.region,
-            "svg": to_svg(page.spec, lang=lang),
+            "svg": to_svgs(page.spec, lang=lang),
             "status_word": status_word,
             "area_word": area_word,
         }

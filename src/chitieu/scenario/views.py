@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from chitieu._errors import ChitieuError, InputError
 from chitieu._periods import parse_period
 from chitieu.chart import scenario as charts
-from chitieu.chart._render import to_svg
+from chitieu.chart._render import to_svgs
 from chitieu.plan.models import Plan
 from chitieu.plan.service import get_plan, list_plans
 from chitieu.scenario import api as scenario_api
@@ -118,7 +118,7 @@ def _fans(run: ScenarioRun, lang: str) -> list[dict[str, Any]]:
             {
                 "indicator": code,
                 "name": name,
-                "svg": to_svg(spec, lang=lang),
+                "svg": to_svgs(spec, lang=lang),
                 "quantiles": list(fan.items()),
             }
         )
@@ -133,11 +133,11 @@ def _results(run: ScenarioRun, lang: str) -> dict[str, Any]:
         "probability": lambda chance: probability_text(chance, lang),
         "period_label": lambda code: parse_period(code).label(lang),
         "charts": {
-            "grdp": to_svg(
+            "grdp": to_svgs(
                 charts.grdp_chart(path, _bands(run, "GRDP_GROWTH"), lang=lang), lang=lang
             ),
-            "structure": to_svg(charts.structure_chart(path, lang=lang), lang=lang),
-            "per_capita": to_svg(
+            "structure": to_svgs(charts.structure_chart(path, lang=lang), lang=lang),
+            "per_capita": to_svgs(
                 charts.per_capita_chart(path, _bands(run, "GRDP_PER_CAPITA_USD"), lang=lang),
                 lang=lang,
             ),
