@@ -200,7 +200,10 @@ def test_assess_json_marks_every_ended_target_final(loaded):
     values = [16.2, 13.02, 7.82, 19.3, 13.45, 13.87]
     mean = math.prod(1 + v / 100 for v in values) ** (1 / len(values)) - 1
     assert growth["observed_pace"] == pytest.approx(mean * 100, abs=1e-6)
-    assert growth["status"] == "achieved" and "thiếu số năm 2025 (coi như bằng bình quân)" in growth["note"]
+    assert (
+        growth["status"] == "achieved"
+        and "thiếu số năm 2025 (coi như bằng bình quân)" in growth["note"]
+    )
 
     # With no --plan, the plan in force at the date, and why when it is the ceased one's.
     default = CliRunner().invoke(
