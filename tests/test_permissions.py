@@ -49,7 +49,8 @@ MAY = {
 }
 # Agency editors may be refused one agency's record on top of their role.
 AGENCY_BOUND = frozenset({"enter_data", "update_task"})
-ROLE_REFUSAL = "không có quyền / forbidden"
+# A role's refusal: the API's detail, and the page's words naming the permission missing.
+ROLE_REFUSAL = ("không có quyền / forbidden", "Tài khoản của bạn không có quyền")
 # The only routes that declare no policy: FastAPI's and Starlette's own.
 UNDECLARED = frozenset({"/static", "/static/swagger-ui", "/api/v1/openapi.json"})
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -243,7 +244,7 @@ def outcome_problem(role: str, action: str | None, is_api: bool, response: Respo
             return f"allowed but asked to sign in ({status})"
         if status == 403:
             agency_refusal = role == "agency_editor" and action in AGENCY_BOUND
-            if not agency_refusal or ROLE_REFUSAL in response.text:
+            if not agency_refusal or any(words in response.text for words in ROLE_REFUSAL):
                 return f"allowed but refused: {response.text[:200]}"
         return None
     if role == "anonymous":

@@ -179,8 +179,9 @@ def test_the_audit_page_shows_a_user_created_and_changed_without_passwords(web):
     update, create = ours[0][1], ours[1][1]
     assert "xem.so.lieu" in create and 'data-field="role"' in create
     role_change = re.search(r'data-field="role">.*?</li>', update, re.S).group(0)
-    assert "viewer" in role_change and "agency_editor" in role_change
-    assert re.search(r'data-field="password">.*?changed', update, re.S)
+    # Roles and the password's change in words: the codes stay in the log and the API.
+    assert "Người xem" in role_change and "Cán bộ nhập liệu của cơ quan" in role_change
+    assert re.search(r'data-field="password">.*?đã đổi', update, re.S)
     for secret in (NEW_PASSWORD, "mat-khau-dat-lai-456", "$argon2", "password_hash"):
         assert secret not in html
     # The filter keeps other people's entries out.

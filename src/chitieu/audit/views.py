@@ -7,7 +7,6 @@ writes one.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -18,12 +17,21 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from chitieu._localtime import local_minute
 from chitieu.audit.models import AuditEntry
 from chitieu.audit.service import entry_record
+from chitieu.audit.words import (
+    NAMED,
+    action_word,
+    entity_word,
+    field_word,
+    names_of,
+    shown_value,
+)
 from chitieu.user.admin import as_utc
 from chitieu.user.service import Actor
 from chitieu.web._auth import requires
-from chitieu.web._templates import render
+from chitieu.web._templates import render, request_lang
 from chitieu.web.deps import DbSession
 
 pages = APIRouter(include_in_schema=False)
@@ -69,13 +77,43 @@ def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list
     return found
 
 
-def shown(value: Any) -> str:
-    """A value as the page shows it: text as it is, anything else as JSON."""
-    if value is None:
-        return "—"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False)
+@dataclass(frozen=True, slots=True)
+class ShownChange:
+    """A change as the page shows it: the field's name and both values in words."""
+
+    field: str
+    label: str
+    before: str
+    after: str
+    kind: str
+
+
+def _shown(
+    change: Change,
+    sides: tuple[dict[str, Any] | None, dict[str, Any] | None],
+    lang: str,
+    names: dict[str, dict[str, str]],
+) -> ShownChange:
+    # A figure's value is read with its unit, which the same record keeps beside it.
+    before, after = (side or {} for side in sides)
+    return ShownChange(
+        field=change.field,
+        label=field_word(change.field, lang),
+        before=shown_value(change.field, change.before, lang, names=names, unit=before.get("unit")),
+        after=shown_value(change.field, change.after, lang, names=names, unit=after.get("unit")),
+        kind=change.kind,
+    )
+
+
+def _codes(found: list[list[Change]]) -> dict[str, set[str]]:
+    codes: dict[str, set[str]] = {field: set() for field in NAMED}
+    for row in found:
+        for change in row:
+            if change.field in codes:
+                codes[change.field] |= {
+                    v for v in (change.before, change.after) if isinstance(v, str)
+                }
+    return codes
 
 
 def _filtered(query: Select[Any], entity: str | None, actor: str | None) -> Select[Any]:
@@ -109,21 +147,30 @@ def audit_page(
     entries, total = audit_page_of(
         session, entity=entity or None, actor=who or None, limit=PAGE_SIZE, offset=offset
     )
+    lang = request_lang(request)
+    sides = [_sides(entry) for entry in entries]
+    found = [changes(*side) for side in sides]
+    names = names_of(session, _codes(found), lang)
     rows = [
-        {"record": entry_record(entry), "entry": entry, "changes": changes(*_sides(entry))}
-        for entry in entries
+        {
+            "entry": entry,
+            "at": local_minute(entry.at),
+            "action": action_word(entry.action, lang),
+            "entity": entity_word(entry.entity, lang),
+            "changes": [_shown(change, side, lang, names) for change in row_changes],
+        }
+        for entry, side, row_changes in zip(entries, sides, found, strict=True)
     ]
     entities = session.scalars(select(AuditEntry.entity).distinct().order_by(AuditEntry.entity))
     context = {
         "rows": rows,
         "total": total,
-        "entities": list(entities),
+        "entities": [(code, entity_word(code, lang)) for code in entities],
         "filters": {"entity": entity or "", "actor": who or ""},
         "offset": offset,
         "page_size": PAGE_SIZE,
         "previous": max(offset - PAGE_SIZE, 0) if offset > 0 else None,
         "next": offset + PAGE_SIZE if offset + PAGE_SIZE < total else None,
-        "shown": shown,
     }
     return render(request, "audit/log.html", context)
 

@@ -294,6 +294,11 @@ def can(actor: Actor, action: str) -> bool:
     return action in _PERMISSIONS.get(actor.role, frozenset())
 
 
+def roles_with(action: str) -> list[str]:
+    """The roles allowed ``action``, in the order of ``ROLES`` (the public has no account)."""
+    return [role for role in ROLES if action in _PERMISSIONS.get(role, frozenset())]
+
+
 def agency_bound(actor: Actor) -> bool:
     """Agency editors see everything but change only their own agency's figures and tasks."""
     return actor.role == "agency_editor"

@@ -48,8 +48,12 @@ class LoginRequiredError(Exception):
 class ForbiddenError(Exception):
     """The actor's role does not allow the action."""
 
-    def __init__(self, message: str = "không có quyền / forbidden") -> None:
+    def __init__(
+        self, message: str = "không có quyền / forbidden", *, action: str | None = None
+    ) -> None:
         super().__init__(message)
+        # The error page names the permission missing; the API keeps the message alone.
+        self.action = action
 
 
 class CsrfError(Exception):
@@ -218,7 +222,7 @@ def requires(action: str | None) -> Callable[[Request], Coroutine[Any, Any, Acto
         if actor is None:
             raise LoginRequiredError
         if not can(actor, action):
-            raise ForbiddenError
+            raise ForbiddenError(action=action)
         await _check_csrf(request)
         return actor
 

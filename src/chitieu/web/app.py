@@ -6,7 +6,9 @@ hook plugins use through the ``chitieu.web`` entry point group.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from importlib import import_module
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -14,7 +16,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
@@ -35,13 +37,15 @@ from chitieu._errors import (
     UnsupportedFileError,
     ValidationBlockedError,
 )
+from chitieu._localtime import local_second
 from chitieu._settings import Settings
 from chitieu.web._auth import CsrfError, ForbiddenError, LoginLimiter, LoginRequiredError
 from chitieu.web._cache import PageCache
 from chitieu.web._limits import BodyLimit
 from chitieu.web._serving import check_settings
-from chitieu.web._templates import build_templates, render
+from chitieu.web._templates import build_templates, render, request_lang
 from chitieu.web.api_docs import mount_assets
+from chitieu.web.error_pages import Pair, error_page, is_stock
 
 STATIC = Path(__file__).parent / "static"
 BUILT_IN = (
@@ -63,8 +67,24 @@ BUILT_IN = (
 # What a write that waited its whole busy timeout (SQLite) is told; nothing of it was kept.
 BUSY = (
     "cơ sở dữ liệu đang bận (người khác đang ghi, có thể là một tệp lớn), chưa ghi gì; "
-    "hãy thử lại sau ít phút / database busy: nothing was written, try again shortly"
+    "hãy thử lại sau ít phút",
+    "database busy: nothing was written, try again shortly",
 )
+UNAVAILABLE = ("cơ sở dữ liệu tạm thời không truy cập được", "database unavailable")
+READ_ONLY = (
+    "cơ sở dữ liệu này chỉ đọc (bản sao); thay đổi phải gửi tới máy chủ chính",
+    "read-only database (a replica): changes go to the primary",
+)
+FORBIDDEN = ("không có quyền", "forbidden")
+CSRF = (
+    "biểu mẫu thiếu hoặc sai mã chống giả mạo (CSRF), có thể vì trang đã mở quá lâu; "
+    "hãy tải lại trang rồi gửi lại",
+    "missing or wrong CSRF token, perhaps because the page was open too long; "
+    "reload the page and send again",
+)
+# The API's detail before pages spoke one language: its clients read these.
+CSRF_API = "thiếu hoặc sai mã CSRF / missing or wrong CSRF token"
+log = logging.getLogger("chitieu.web")
 
 
 def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
@@ -148,14 +168,27 @@ def wants_json(request: Request) -> bool:
 
 
 def _error(
-    request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
+    request: Request,
+    status: int,
+    message: str | Pair,
+    headers: Mapping[str, str] | None = None,
+    *,
+    api: str | None = None,
+    missing: str | None = None,
+    stock: bool = False,
+    moment: datetime | None = None,
 ) -> Response:
+    """The API's JSON (``api``, else both languages joined) or the page in the reader's one."""
     response: Response
     if wants_json(request):
-        response = JSONResponse({"detail": message}, status_code=status)
+        detail = api or (message if isinstance(message, str) else " / ".join(message))
+        response = JSONResponse({"detail": detail}, status_code=status)
     else:
-        context = {"status": status, "message": message}
-        response = render(request, "error.html", context, status_code=status)
+        lang = request_lang(request)
+        page = error_page(lang, status, message, missing=missing, stock=stock, moment=moment)
+        response = render(
+            request, "error.html", {"status": status, "page": page}, status_code=status
+        )
     # An HTTP error's own headers (Allow on a 405) are part of the answer (RFC 9110).
     response.headers.update(headers or {})
     return response
@@ -173,13 +206,16 @@ def _add_error_handlers(app: FastAPI) -> None:
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
     @app.exception_handler(ForbiddenError)
+    async def forbidden(request: Request, exc: ForbiddenError) -> Response:
+        return _error(request, 403, FORBIDDEN, api=str(exc) or None, missing=exc.action)
+
     @app.exception_handler(PermissionDeniedError)
-    async def forbidden(request: Request, exc: Exception) -> Response:
-        return _error(request, 403, str(exc) or "không có quyền / forbidden")
+    async def denied(request: Request, exc: PermissionDeniedError) -> Response:
+        return _error(request, 403, str(exc) or FORBIDDEN)
 
     @app.exception_handler(CsrfError)
     async def csrf(request: Request, exc: CsrfError) -> Response:
-        return _error(request, 403, "thiếu hoặc sai mã CSRF / missing or wrong CSRF token")
+        return _error(request, 403, CSRF, api=CSRF_API)
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> Response:
@@ -190,9 +226,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def unavailable(request: Request, exc: Exception) -> Response:
         # The error page's frame must not ask the database who is signed in: it is down.
         request.scope.setdefault("chitieu.actor", None)
-        return _error(
-            request, 503, "cơ sở dữ liệu tạm thời không truy cập được / database unavailable"
-        )
+        return _error(request, 503, UNAVAILABLE)
 
     @app.exception_handler(DatabaseBusyError)
     async def busy(request: Request, exc: DatabaseBusyError) -> Response:
@@ -206,12 +240,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         if getattr(exc.orig, "sqlstate", None) != READ_ONLY_SQLSTATE:
             raise exc
         request.scope.setdefault("chitieu.actor", None)
-        return _error(
-            request,
-            503,
-            "cơ sở dữ liệu này chỉ đọc (bản sao); thay đổi phải gửi tới máy chủ chính "
-            "/ read-only database (a replica): changes go to the primary",
-        )
+        return _error(request, 503, READ_ONLY)
 
     @app.exception_handler(StateError)
     @app.exception_handler(ValidationBlockedError)
@@ -232,7 +261,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = ", ".join(_allowed_methods(request))
-        return _error(request, exc.status_code, str(exc.detail), headers)
+        detail = str(exc.detail)
+        stock = is_stock(exc.status_code, detail)
+        return _error(request, exc.status_code, detail, headers, api=detail, stock=stock)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -241,6 +272,19 @@ def _add_error_handlers(app: FastAPI) -> None:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(part) for part in first.get("loc", ()))
         return _error(request, 422, f"{where}: {first.get('msg', 'không hợp lệ')}")
+
+    @app.exception_handler(Exception)
+    async def failure(request: Request, exc: Exception) -> Response:
+        # Starlette still raises the exception after this answer, for the server's log;
+        # the time on the page and in this line lets the administrator find one from the other.
+        moment = datetime.now(UTC)
+        log.error("lỗi 500 lúc %s: %s %s", local_second(moment), request.method, request.url.path)
+        request.scope.setdefault("chitieu.actor", None)
+        if wants_json(request):
+            return PlainTextResponse("Internal Server Error", status_code=500)  # as Starlette's
+        # This answer leaves from outside every middleware, SecurityHeaders included.
+        security = {name.decode(): value.decode() for name, value in SECURITY_HEADERS}
+        return _error(request, 500, "", security, moment=moment)
 
 
 def _allowed_methods(request: Request) -> list[str]:
