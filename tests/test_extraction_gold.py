@@ -93,3 +93,22 @@ def test_gold_files_quote_their_documents():
             record = json.loads(line)
             text = (CORPUS / record["doc"]).read_text(encoding="utf-8")
             assert text[record["start"] : record["end"]] == record["text"], record
+
+
+@pytest.fixture(scope="module")
+def scored_dev() -> dict:
+    """The eleven real texts of other provinces in ../shared/dev, read as `chitieu extract` does."""
+    dev = SHARED / "dev"
+    predictions = []
+    for path in sorted((dev / "docs").glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        context = DocumentContext(name=path.name, region=None)
+        predictions += [figure.record() for figure in extract_figures(text, context)]
+    return _scorer().score(str(dev / "gold"), predictions)
+
+
+def test_the_real_texts_of_other_provinces_hold_their_floor(scored_dev):
+    assert len(scored_dev["documents"]) == 11
+    assert scored_dev["overall"]["f1"] >= 0.97
+    for attribute in ("period", "status", "measure", "indicator"):
+        assert scored_dev["attributes"][attribute] >= 0.95, attribute
