@@ -15,7 +15,6 @@ followed through department mergers); none is "chưa giao".
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -222,7 +221,7 @@ def figures_owed(
                     )
                     if target not in item.targets:
                         item.targets.append(target)
-    agencies: dict[str, list[Agency]] = defaultdict(list)
+    agencies: dict[str, list[Agency]] = {}
     for item in owed.values():
         if item.indicator.code not in agencies:
             agencies[item.indicator.code] = responsible_agencies(

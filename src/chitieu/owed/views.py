@@ -16,6 +16,7 @@ from chitieu.agency.models import Agency
 from chitieu.agency.service import get_agency, list_agencies
 from chitieu.owed.service import agency_label, by_agency, figures_owed, rows_to_fill
 from chitieu.submission.template import write_template
+from chitieu.submission.views import LINE, XLSX
 from chitieu.user.service import Actor, agency_bound
 from chitieu.web._auth import requires
 from chitieu.web._templates import render
@@ -24,9 +25,7 @@ from chitieu.web.deps import DbSession, Lang
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/v1", tags=["requests"])
 Viewer = Annotated[Actor, Depends(requires("enter_data"))]
-LINE = r"^[^\x00-\x1f\x7f]*$"
 AgencyCode = Annotated[str, Query(max_length=64, pattern=LINE)]
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class OwedOut(BaseModel):
