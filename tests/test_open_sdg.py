@@ -15,11 +15,13 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from chitieu.assessment.open_sdg import Case, Config, Result, progress
+from chitieu.assessment.open_sdg import Case, Config, Result, Thresholds, progress
 from tests.conftest import SHARED
 
 ORACLE = SHARED / "oracle" / "open_sdg_progress_cases.jsonl"
 ORACLE_CASES = [json.loads(line) for line in ORACLE.read_text(encoding="utf-8").splitlines()]
+EDGES = SHARED / "oracle" / "open_sdg_progress_edge_cases.jsonl"
+EDGE_CASES = [json.loads(line) for line in EDGES.read_text(encoding="utf-8").splitlines()]
 
 
 def close(got: float | None, expected: float | None) -> bool:
@@ -85,6 +87,7 @@ def open_sdg_reference(
     direction = 1 if config.get("direction") == "positive" else -1
     limit = config.get("limit")
     method = 1 if target is None else 2
+    user_thresholds = config.get("progress_thresholds", {})
     rows = [(y, float(v)) for y, v in zip(years, values, strict=True) if v is not None]
     seen = [y for y, _ in rows]
     if len(set(seen)) != len(seen):
@@ -102,8 +105,14 @@ def open_sdg_reference(
         base_year = later.min()
     base_value = by_year[int(base_year)]
     sign = -1 if base_value < 0 else 1
-    coeff: float = 1
-    high, med, low = (0.015, 0.005, 0.0) if method == 1 else (0.95, 0.6, 0.0)
+    bands = (
+        {"high": 0.015, "med": 0.005, "low": 0.0}
+        if method == 1
+        else {"high": 0.95, "med": 0.6, "low": 0.0}
+    )
+    bands.update(user_thresholds)
+    high, med, low = bands["high"], bands["med"], bands["low"]
+    coeff: float = bands.get("coefficient", 1) if method == 1 else 1
     if method == 1 and limit is not None:
         b, lim = abs(base_value), abs(limit)
         if b >= 2 * lim:
@@ -153,9 +162,9 @@ def open_sdg_reference(
             score = 250 * value / coeff - 1.25
         elif value >= low:
             score = 500 * value / coeff - 2.5
-    elif value >= 0.6:
+    elif value >= high or value >= med:
         score = min((7.1429 * value) - 4.2857, 5)
-    elif value < 0.6:
+    elif value >= low or value < low:
         score = max((4.1667 * value) - 2.5, -5)
     status = ""
     if score is not None:
@@ -170,6 +179,8 @@ def open_sdg_reference(
             status = "limited_progress"
         elif -5 <= score < -2.5:
             status = "deterioration"
+        else:
+            status = None
     return {
         "score": score,
         "status": status,
@@ -207,6 +218,11 @@ def configs(draw: st.DrawFn, *, values: st.SearchStrategy[float] = any_values) -
         config["direction"] = draw(st.sampled_from(["positive", "negative", "Positive"]))
     if draw(st.booleans()):
         config["limit"] = draw(st.one_of(nice_values, st.sampled_from([0, 1, 2, -3])))
+    if draw(st.integers(0, 3)) == 0:
+        edges = st.sampled_from([0.0, 0.001, 0.01, 0.02, 0.5, 0.8, 1.0, -0.01])
+        config["progress_thresholds"] = draw(
+            st.dictionaries(st.sampled_from(["high", "med", "low", "coefficient"]), edges)
+        )
     return config
 
 
@@ -322,13 +338,16 @@ def test_scores_and_statuses_stay_in_open_sdg_bands(records):
         "limited_progress": (-2.5, 0),
         "deterioration": (-5, -2.5),
     }
-    for result in run(records):
+    for record, result in zip(records, run(records), strict=True):
         if "error" in result:
             continue
         if result["score"] is None:
             assert result["status"] == ""
         elif result["status"] == "target_achieved":
             assert result["score"] == 5.0
+        elif result["status"] is None:  # user thresholds can push a score out of every band
+            assert not -5 <= result["score"] <= 5
+            assert "progress_thresholds" in record["config"]
         else:
             low, high = bands[result["status"]]
             assert low <= result["score"] <= high
@@ -391,12 +410,12 @@ def chitieu(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_command_prints_open_sdg_results_for_the_oracle_file():
-    result = chitieu("progress", str(ORACLE), "--method", "open-sdg")
+def check_command_output(path: Path, cases: list[dict[str, Any]]) -> None:
+    result = chitieu("progress", str(path), "--method", "open-sdg")
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [line["id"] for line in lines] == [c["id"] for c in ORACLE_CASES]
-    for line, case in zip(lines, ORACLE_CASES, strict=True):
+    assert [line["id"] for line in lines] == [c["id"] for c in cases]
+    for line, case in zip(lines, cases, strict=True):
         fields = (
             {"id", "error"}
             if "error" in case["expected"]
@@ -412,31 +431,157 @@ def test_the_command_prints_open_sdg_results_for_the_oracle_file():
         assert same(line, case["expected"]), (case["id"], line)
 
 
+def test_the_command_prints_open_sdg_results_for_the_oracle_file():
+    check_command_output(ORACLE, ORACLE_CASES)
+
+
+def test_the_command_matches_open_sdg_on_every_edge_case():
+    """Thresholds, series, 2015.0 and "2015-2016" years, a float base year: all 78."""
+    check_command_output(EDGES, EDGE_CASES)
+
+
+@pytest.mark.parametrize("case", EDGE_CASES, ids=[c["id"] for c in EDGE_CASES])
+def test_the_scalar_reference_reads_each_edge_case_as_sdg_build(case):
+    parsed = Case.from_record(case)
+    if parsed.raises:
+        assert case["expected"] == {"error": parsed.raises}
+        return
+    got = open_sdg_reference(list(parsed.years), list(parsed.values), case["config"])
+    assert same(got, case["expected"]), (got, case["expected"])
+
+
+def test_edge_cases_cover_the_input_forms_that_were_refused():
+    configs = [c["config"] for c in EDGE_CASES]
+    assert any("progress_thresholds" in c for c in configs)
+    assert any("series" in c for c in configs)
+    assert any(isinstance(c.get("base_year"), float) for c in configs)
+    years = [y for c in EDGE_CASES for y in c["years"]]
+    assert any(isinstance(y, str) for y in years) and any(isinstance(y, float) for y in years)
+
+
 @pytest.mark.parametrize(
-    ("content", "args", "message"),
+    ("years", "expected"),
     [
+        ([2015, 2016], [2015, 2016]),
+        ([2015.0, 2016], [2015, 2016]),  # a float column prints 2016 as 2016.0
+        ([2015.9, 2016.2], [2015, 2016]),  # the first four characters, not rounding
+        (["2015-2016", 2017], [2015, 2017]),
+        (["2015/16", "2017"], [2015, 2017]),
+        ([20151, 2016], [2015, 2016]),  # any year longer than four characters slices all
+    ],
+)
+def test_years_are_read_as_sdg_build_slices_them(years, expected):
+    case = Case.from_record({"id": "y", "years": years, "values": [1.0] * len(years)})
+    assert (list(case.years), case.raises) == (expected, None)
+
+
+@pytest.mark.parametrize(
+    ("record", "error"),
+    [
+        ({"years": ["abcd-e", 2016], "values": [1, 2]}, "ValueError"),  # int("abcd") fails
+        ({"years": ["2015", "2016"], "values": [1, 2]}, "TypeError"),  # str > int compare
+        ({"years": ["2015", "2016"], "values": [None, None]}, None),  # no data: no compare
+        ({"years": [2015, 2016], "values": [1, 2], "config": {"series": 5}}, "TypeError"),
         (
-            '{"id": "a", "years": [2015, 2016], "values": [1, 2]}\n\n{"id": "b", "years": [20\n',
-            (),
-            "dòng 3: không đọc được JSON",
-        ),
-        (
-            '{"id": "a", "years": [2015, 2016], "values": [1, "hai"]}\n',
-            (),
-            "dòng 1: 'values' phải là danh sách số",
-        ),
-        (
-            '{"id": "a", "years": [2015], "values": [1]}\n',
-            ("--method", "un-sdsn"),
-            "không có phương pháp 'un-sdsn'",
+            {"years": [2015], "values": [1], "config": {"disaggregation": [{"field": "x"}]}},
+            "KeyError",
         ),
     ],
 )
-def test_bad_input_is_one_line_and_a_non_zero_exit(tmp_path: Path, content, args, message):
+def test_what_sdg_build_raises_on_is_that_line_s_error(record, error):
+    assert Case.from_record({"id": "e", **record}).raises == error
+
+
+def test_user_thresholds_pick_the_band_and_may_leave_the_score_out_of_every_band():
+    # 10 -> 9 over 5 years: v = 0.0209 >= default high 0.015, but below a high of 0.03
+    assert one([2015, 2020], [10, 9]).score == 5.0
+    moved = one([2015, 2020], [10, 9], thresholds=Thresholds(high=0.03, med=0.01))
+    assert moved.score == pytest.approx(250 * 0.0208516376390232 - 1.25)
+    # a high band edge above the med formula's reach: 250 v - 1.25 > 5, in no band
+    outside = one([2015, 2016], [10, 5], thresholds=Thresholds(high=1.0, med=0.01))
+    assert outside.score == pytest.approx(250 * 0.5 - 1.25) and outside.status is None
+    # a user's coefficient divides the no-target score only when there is no limit
+    halved = one([2015, 2020], [10, 9.9], thresholds=Thresholds(coefficient=0.5))
+    assert halved.score == pytest.approx(500 * (1 - 0.99**0.2) / 0.5 - 2.5)
+
+
+def run_lines(tmp_path: Path, content: str, *args: str) -> subprocess.CompletedProcess[str]:
     cases = tmp_path / "cases.jsonl"
     cases.write_text(content, encoding="utf-8")
-    result = chitieu("progress", str(cases), *args)
+    return chitieu("progress", str(cases), *args)
+
+
+def test_a_bad_line_is_its_own_error_and_the_rest_is_still_measured(tmp_path: Path):
+    result = run_lines(
+        tmp_path,
+        '{"id": "a", "years": [2015, 2016], "values": [1, 2]}\n\n'
+        '{"id": "b", "years": [20\n'
+        '{"id": "c", "years": [2015, 2016], "values": [1, "hai"]}\n'
+        '{"id": "d", "years": [2015, 2020], "values": [10, 9]}\n',
+    )
     assert result.returncode == 1
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["id"] for line in lines] == ["a", None, "c", "d"]
+    assert lines[0]["status"] == "deterioration" and lines[3]["score"] == 5.0
+    assert lines[1] == {
+        "id": None,
+        "line": 3,
+        "error": "invalid_input",
+        "message": lines[1]["message"],
+    }
+    assert "không đọc được JSON" in lines[1]["message"]
+    assert lines[2]["line"] == 4 and "'values' phải là danh sách số" in lines[2]["message"]
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 2 and "dòng 3:" in errors[0] and "dòng 4:" in errors[1]
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_method_is_one_line_and_a_non_zero_exit(tmp_path: Path):
+    result = run_lines(
+        tmp_path, '{"id": "a", "years": [2015], "values": [1]}\n', "--method", "un-sdsn"
+    )
+    assert result.returncode == 1 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and message in lines[0], result.stderr
-    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert len(lines) == 1 and "không có phương pháp 'un-sdsn'" in lines[0]
+
+
+def test_an_option_sdg_build_ignores_is_ignored_with_a_warning(tmp_path: Path):
+    result = run_lines(
+        tmp_path, '{"id": "a", "years": [2015, 2020], "values": [10, 9], "config": {"traget": 5}}\n'
+    )
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["score"] == 5.0
+    assert "traget" in result.stderr
+
+
+NONFINITE = (
+    '{"id": "nan", "years": [2016, 2020], "values": [10, 8], '
+    '"config": {"target": -5, "target_year": 2030}}\n'
+    '{"id": "inf", "years": [2015, 2020], "values": [10, 12], '
+    '"config": {"target": 10, "direction": "positive"}}\n'
+    '{"id": "-inf", "years": [2015, 2020], "values": [10, 12], "config": {"target": 10}}\n'
+)
+
+
+def test_without_strict_json_nan_and_infinity_are_python_json_tokens(tmp_path: Path):
+    result = run_lines(tmp_path, NONFINITE)
+    assert result.returncode == 0, result.stderr
+    assert '"progress_value": NaN' in result.stdout
+    assert '"progress_value": Infinity' in result.stdout
+    assert '"progress_value": -Infinity' in result.stdout
+
+
+def test_strict_json_writes_null_and_says_which_value_it_was(tmp_path: Path):
+    result = run_lines(tmp_path, NONFINITE, "--strict-json")
+    assert result.returncode == 0, result.stderr
+
+    def strict(token: str) -> None:
+        raise AssertionError(f"not strict JSON: {token}")
+
+    lines = [json.loads(line, parse_constant=strict) for line in result.stdout.splitlines()]
+    assert [(line["progress_value"], line["nonfinite"]) for line in lines] == [
+        (None, {"progress_value": "NaN"}),
+        (None, {"progress_value": "Infinity"}),
+        (None, {"progress_value": "-Infinity"}),
+    ]
+    assert lines[1]["status"] == "target_achieved"

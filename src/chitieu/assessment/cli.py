@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,6 +22,7 @@ from chitieu._errors import InputError, NotFoundError
 from chitieu._labels import tr
 from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
+from chitieu.assessment._open_sdg_case import record_id
 from chitieu.assessment.open_sdg import Case, progress
 from chitieu.assessment.service import assess
 from chitieu.plan.in_force import plan_in_force
@@ -174,35 +177,95 @@ def progress_command(
     method: Annotated[
         str, typer.Option("--method", help="Phương pháp đánh giá: open-sdg.")
     ] = "open-sdg",
+    strict_json: Annotated[
+        bool,
+        typer.Option(
+            "--strict-json",
+            help="NaN và vô cực ghi thành null, kèm trường nonfinite nói giá trị gốc.",
+        ),
+    ] = False,
 ) -> None:
-    """Đánh giá tiến độ từng chuỗi số liệu, mỗi chuỗi một dòng JSON (progress per series)."""
+    """Đánh giá tiến độ từng chuỗi số liệu, mỗi chuỗi một dòng JSON (progress per series).
+
+    Mỗi dòng vào cho đúng một dòng ra, theo thứ tự: kết quả, lỗi Open SDG gặp
+    (error) hoặc dòng không đọc được (error "invalid_input"); có dòng không đọc
+    được thì mã thoát là 1 sau khi đã ghi hết.
+    """
     if method not in METHODS:
         raise InputError(f"không có phương pháp '{method}' (các phương pháp: {', '.join(METHODS)})")
-    parsed = read_cases(cases)
+    lines = read_case_lines(cases)
+    measured = iter(progress([line for line in lines if isinstance(line, Case)]))
     out = sys.stdout
-    for result in progress(parsed):
-        out.write(json.dumps(result.record(), ensure_ascii=False) + "\n")
+    refused = 0
+    for line in lines:
+        if isinstance(line, Case):
+            record = next(measured).record()
+        else:
+            refused += 1
+            typer.echo(f"{cases}: dòng {line.line}: {line.message}", err=True)
+            record = line.record()
+        out.write(dump_result(record, strict=strict_json) + "\n")
     out.flush()
+    if refused:
+        raise typer.Exit(1)
 
 
-def read_cases(path: Path) -> list[Case]:
-    """Every non-blank line as a :class:`Case`; the first bad line stops with its number."""
+def dump_result(record: dict[str, Any], *, strict: bool) -> str:
+    """One JSON line; ``strict`` writes NaN and ±Infinity as null, named in ``nonfinite``."""
+    if strict:
+        odd = {
+            key: _NONFINITE[int(math.copysign(1, v)) if math.isinf(v) else 0]
+            for key, v in record.items()
+            if isinstance(v, float) and not math.isfinite(v)
+        }
+        if odd:
+            record = {**{k: None if k in odd else v for k, v in record.items()}, "nonfinite": odd}
+    return json.dumps(record, ensure_ascii=False, allow_nan=not strict)
+
+
+_NONFINITE = {0: "NaN", 1: "Infinity", -1: "-Infinity"}
+
+
+@dataclass(frozen=True, slots=True)
+class RefusedLine:
+    """A line that no sdg-build run could be given: its number, id if any, and why."""
+
+    line: int
+    id: str | int | None
+    message: str
+
+    def record(self) -> dict[str, Any]:
+        return {"id": self.id, "line": self.line, "error": "invalid_input", "message": self.message}
+
+
+def read_case_lines(path: Path) -> list[Case | RefusedLine]:
+    """Every non-blank line as a :class:`Case`, or why that line alone was refused."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
         raise InputError(f"{path}: không có tệp này") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"{path}: không đọc được tệp ({exc})") from exc
-    parsed: list[Case] = []
+    parsed: list[Case | RefusedLine] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InputError(f"{path}: dòng {number}: không đọc được JSON ({exc.msg})") from exc
+            parsed.append(RefusedLine(number, None, f"không đọc được JSON ({exc.msg})"))
+            continue
         try:
-            parsed.append(Case.from_record(record))
+            case = Case.from_record(record)
         except ValueError as exc:
-            raise InputError(f"{path}: dòng {number}: {exc}") from exc
+            case_id = record_id(record) if isinstance(record, dict) else None
+            parsed.append(RefusedLine(number, case_id, str(exc)))
+            continue
+        if case.config.ignored:
+            typer.echo(
+                f"{path}: dòng {number}: Open SDG không đọc tùy chọn "
+                f"{', '.join(case.config.ignored)} (bỏ qua)",
+                err=True,
+            )
+        parsed.append(case)
     return parsed

@@ -67,26 +67,57 @@ against a scalar transcription of it in ``tests/test_open_sdg.py``):
   where the thresholds would say ``limited``. No score → status ``""`` (the
   indicator-level default), not ``not_available``.
 - Scores are floats (``5`` becomes ``5.0``, the mean of one score).
+- **progress_thresholds** (``high``, ``med``, ``low``, ``coefficient``) replace the
+  method's band edges; they pick which score formula applies but the formulas keep
+  their constants, so a score can leave [-5, 5] and then no status band claims it
+  (status ``None``). Without a target a limit scales the edges by its coefficient;
+  a user's ``coefficient`` is the divisor only when there is no limit.
+- **Input as sdg-build reads it** (``_open_sdg_case``): unknown options, ``series``,
+  ``unit`` and ``disaggregation`` select nothing in a Year/Value series; years are
+  cut to their first four characters once any is longer (``2015.5``,
+  ``"2015-2016"``); a fractional base year is never "in the data", so it moves to
+  the next year with data; what sdg-build raises on is that series' error.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from chitieu.assessment._open_sdg_case import (
+    DEFAULT_BASE_YEAR,
+    DEFAULT_TARGET_YEAR,
+    Case,
+    Config,
+    Thresholds,
+)
+
+__all__ = [
+    "DEFAULT_BASE_YEAR",
+    "DEFAULT_TARGET_YEAR",
+    "ERRORS",
+    "STATUSES",
+    "Batch",
+    "Case",
+    "Config",
+    "Outcome",
+    "Result",
+    "Thresholds",
+    "compute",
+    "pack",
+    "progress",
+]
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 CodeArray = npt.NDArray[np.int8]
-
-DEFAULT_BASE_YEAR = 2015
-DEFAULT_TARGET_YEAR = 2030
 
 STATUSES = (
     "",
@@ -95,75 +126,18 @@ STATUSES = (
     "moderate_progress",
     "limited_progress",
     "deterioration",
+    None,  # a score outside [-5, 5], which user thresholds allow: no band claims it
 )
-ERRORS = ("", "ValueError", "Exception", "ZeroDivisionError", "OverflowError")
+ERRORS = (
+    "",
+    "ValueError",
+    "Exception",
+    "ZeroDivisionError",
+    "OverflowError",
+    "TypeError",
+    "KeyError",
+)
 _VALUE_ERROR, _EXCEPTION, _ZERO_DIVISION, _OVERFLOW = 1, 2, 3, 4
-
-_CONFIG_KEYS = ("base_year", "target_year", "target", "direction", "limit")
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    """The options Open SDG reads from ``progress_calculation_options``."""
-
-    base_year: int = DEFAULT_BASE_YEAR
-    target_year: int = DEFAULT_TARGET_YEAR
-    target: float | None = None
-    direction: str | None = None
-    limit: float | None = None
-
-    @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any]) -> Config:
-        """Read a JSON object; ``ValueError`` names the first bad option."""
-        unknown = sorted(set(raw) - set(_CONFIG_KEYS))
-        if unknown:
-            raise ValueError(f"tùy chọn không biết: {', '.join(unknown)}")
-        return cls(
-            base_year=_year(raw, "base_year", DEFAULT_BASE_YEAR),
-            target_year=_year(raw, "target_year", DEFAULT_TARGET_YEAR),
-            target=_number_or_none(raw.get("target"), "target"),
-            direction=_direction(raw.get("direction")),
-            limit=_number_or_none(raw.get("limit"), "limit"),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Case:
-    """One series: its id, observations (None = missing value) and options."""
-
-    id: str | int
-    years: Sequence[int]
-    values: Sequence[float | None]
-    config: Config = field(default_factory=Config)
-
-    def __post_init__(self) -> None:
-        if len(self.years) != len(self.values):
-            raise ValueError(
-                f"'years' có {len(self.years)} phần tử, 'values' có {len(self.values)}"
-            )
-
-    @classmethod
-    def from_record(cls, record: Any) -> Case:
-        """Read ``{"id", "years", "values", "config"}``; other keys are ignored."""
-        if not isinstance(record, Mapping):
-            raise ValueError("không phải một đối tượng JSON")
-        if "id" not in record:
-            raise ValueError("thiếu 'id'")
-        case_id = record["id"]
-        if isinstance(case_id, bool) or not isinstance(case_id, str | int):
-            raise ValueError("'id' phải là chuỗi hoặc số nguyên")
-        years = record.get("years")
-        values = record.get("values")
-        if not isinstance(years, list) or not all(_is_int(y) for y in years):
-            raise ValueError("'years' phải là danh sách số nguyên")
-        if not isinstance(values, list) or not all(v is None or _is_number(v) for v in values):
-            raise ValueError("'values' phải là danh sách số (hoặc null)")
-        config = record.get("config", {})
-        if config is None:
-            config = {}
-        if not isinstance(config, Mapping):
-            raise ValueError("'config' phải là một đối tượng JSON")
-        return cls(case_id, years, values, Config.from_mapping(config))
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +146,7 @@ class Result:
 
     id: str | int
     score: float | None = None
-    status: str = ""
+    status: str | None = ""
     progress_value: float | None = None
     error: str | None = None
 
@@ -194,11 +168,17 @@ class Batch:
     years: IntArray
     values: FloatArray  # NaN = missing
     lengths: IntArray
-    base_year: IntArray
-    target_year: IntArray
+    base_year: FloatArray | IntArray
+    target_year: FloatArray | IntArray
     target: FloatArray  # NaN = no target
     direction: CodeArray  # +1 positive, -1 anything else
     limit: FloatArray  # NaN = no limit
+    # progress_thresholds, NaN = the method's default; None = all defaults
+    high: FloatArray | None = None
+    med: FloatArray | None = None
+    low: FloatArray | None = None
+    coefficient: FloatArray | None = None
+    raises: CodeArray | None = None  # index into ERRORS: raised before measuring
 
     def __len__(self) -> int:
         return int(self.lengths.size)
@@ -254,8 +234,8 @@ def pack(cases: Sequence[Case]) -> Batch:
             (nan if v is None else v for c in cases for v in c.values), np.float64, total
         ),
         lengths=lengths,
-        base_year=np.fromiter((c.config.base_year for c in cases), np.int64, n),
-        target_year=np.fromiter((c.config.target_year for c in cases), np.int64, n),
+        base_year=np.fromiter((c.config.base_year for c in cases), np.float64, n),
+        target_year=np.fromiter((c.config.target_year for c in cases), np.float64, n),
         target=np.fromiter(
             (nan if c.config.target is None else c.config.target for c in cases), np.float64, n
         ),
@@ -265,7 +245,17 @@ def pack(cases: Sequence[Case]) -> Batch:
         limit=np.fromiter(
             (nan if c.config.limit is None else c.config.limit for c in cases), np.float64, n
         ),
+        high=_threshold(cases, "high"),
+        med=_threshold(cases, "med"),
+        low=_threshold(cases, "low"),
+        coefficient=_threshold(cases, "coefficient"),
+        raises=np.fromiter((ERRORS.index(c.raises) if c.raises else 0 for c in cases), np.int8, n),
     )
+
+
+def _threshold(cases: Sequence[Case], key: str) -> FloatArray:
+    given = (getattr(c.config.thresholds, key) for c in cases)
+    return np.fromiter((math.nan if v is None else v for v in given), np.float64, len(cases))
 
 
 def compute(batch: Batch) -> Outcome:
@@ -289,10 +279,10 @@ def _compute(batch: Batch) -> Outcome:
     # Order each series by year and find duplicate years (one pass when already sorted).
     duplicate = np.zeros(n, dtype=np.bool_)
     if years.size > 1:
-        low, high = int(years.min()), int(years.max())
-        span = high - low + 1
+        first, latest = int(years.min()), int(years.max())
+        span = latest - first + 1
         if span * n < 2**62:
-            key = sid * span + (years - low)
+            key = sid * span + (years - first)
             if not bool((key[1:] > key[:-1]).all()):
                 order = np.argsort(key, kind="stable")
                 key, sid, years, values = key[order], sid[order], years[order], values[order]
@@ -319,7 +309,7 @@ def _compute(batch: Batch) -> Outcome:
     y1 = values[last]
 
     # 3. Base year: as given if it has data, else the first later year with data.
-    asked = batch.base_year.astype(np.int64, copy=False)
+    asked = batch.base_year.astype(np.float64, copy=False)
     before = np.bincount(sid[:total][years[:total] < asked[sid[:total]]], minlength=n)
     has_base = before < counts
     base_at = np.where(has_base, starts + before, total)
@@ -349,6 +339,7 @@ def _compute(batch: Batch) -> Outcome:
         np.where(b <= lim, 1 - (b / lim) ** 4.44, 1 - ((2 * lim - b) / lim) ** 4.44),
     )
     coeff = np.where(has_limit, coeff, 1.0)
+    high, med, low, divisor = _bands(batch, has_target, has_limit, coeff)
 
     # Progress value.
     y0 = np.where(y0 == 0, 0.001, y0)
@@ -359,15 +350,17 @@ def _compute(batch: Batch) -> Outcome:
     observed = sd * (np.power(y1 / y0, 1 / gap) - 1)
 
     # 5. Required growth, with the arithmetic of the types Open SDG happens to hold.
-    required_span = batch.target_year.astype(np.int64, copy=False) - t0
+    required_span = batch.target_year.astype(np.float64, copy=False) - t0
     exponent = 1 / required_span  # inf where the span is 0
     ratio = target / y0
     magnitude = np.power(np.abs(ratio), exponent)
     negative = ratio < 0
-    unit = (required_span == 1) | (required_span == -1)
-    real = np.where(negative & unit, -magnitude, magnitude)
+    # A negative ratio to a whole power stays real (odd powers keep the sign).
+    whole = np.isfinite(exponent) & (exponent == np.floor(exponent))
+    odd = whole & (np.mod(exponent, 2) == 1)
+    real = np.where(negative & odd, -magnitude, magnitude)
     required = np.abs(real - 1)
-    fractional = negative & ~unit & (required_span != 0)
+    fractional = negative & ~whole & (required_span != 0)
     phase = np.pi * exponent
     modulus = np.hypot(magnitude * np.cos(phase) - 1, magnitude * np.sin(phase))
     required = np.where(fractional, np.where(moved, np.nan, modulus), required)
@@ -380,31 +373,31 @@ def _compute(batch: Batch) -> Outcome:
 
     value = np.where(has_target, ratio_value, observed)
 
-    # 6. Scores.
+    # 6. Scores: the bands pick the formula; a NaN value falls through every band.
     target_score = np.where(
-        value >= 0.6,
+        (value >= high) | (value >= med),
         np.minimum(7.1429 * value - 4.2857, 5.0),
         np.maximum(4.1667 * value - 2.5, -5.0),
     )
     growth_score = np.where(
-        value < 0.0 * coeff,
+        value < low,
         np.maximum(125 * value - 2.5, -5.0),
         np.where(
-            coeff == 0,
+            divisor == 0,
             5.0,
             np.where(
-                value >= 0.015 * coeff,
-                np.minimum(500 * value / coeff - 5, 5.0),
+                value >= high,
+                np.minimum(500 * value / divisor - 5, 5.0),
                 np.where(
-                    value >= 0.005 * coeff,
-                    250 * value / coeff - 1.25,
-                    500 * value / coeff - 2.5,
+                    value >= med,
+                    250 * value / divisor - 1.25,
+                    np.where(value >= low, 500 * value / divisor - 2.5, np.nan),
                 ),
             ),
         ),
     )
     raw_score = np.where(has_target, target_score, growth_score)
-    raw_score = np.where(computable & ~np.isnan(value), raw_score, np.nan)
+    raw_score = np.where(computable, raw_score, np.nan)
     score = np.where(achieved, 5.0, raw_score)
 
     # 7. Status from the score.
@@ -412,14 +405,18 @@ def _compute(batch: Batch) -> Outcome:
         [
             achieved,
             np.isnan(score),
+            score > 5,
             score >= 2.5,
             score >= 0,
             score >= -2.5,
+            score >= -5,
         ],
-        [1, 0, 2, 3, 4],
-        default=5,
+        [1, 0, 6, 2, 3, 4, 5],
+        default=6,
     ).astype(np.int8)
 
+    if batch.raises is not None:
+        error = np.where(batch.raises > 0, batch.raises, error).astype(np.int8)
     ok = error == 0
     return Outcome(
         score=np.where(ok, score, np.nan),
@@ -430,30 +427,31 @@ def _compute(batch: Batch) -> Outcome:
     )
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _bands(
+    batch: Batch, has_target: BoolArray, has_limit: BoolArray, coeff: FloatArray
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """High, medium and low band edges and the no-target divisor, as sdg-build sets them.
 
+    Defaults are 0.95/0.6/0 with a target and 0.015/0.005/0 without, each replaced
+    by ``progress_thresholds``; without a target a limit scales all three by its
+    coefficient, which is then also the divisor (a user's ``coefficient`` is the
+    divisor only when there is no limit).
+    """
+    n = len(batch)
 
-def _is_number(value: object) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    def given(edges: FloatArray | None, with_target: float, without: float) -> FloatArray:
+        default = np.where(has_target, with_target, without)
+        return default if edges is None else np.where(np.isnan(edges), default, edges)
 
-
-def _year(raw: Mapping[str, Any], key: str, default: int) -> int:
-    value = raw.get(key, default)
-    if not _is_int(value):
-        raise ValueError(f"'{key}' phải là một năm (số nguyên)")
-    return int(value)
-
-
-def _number_or_none(value: object, key: str) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"'{key}' phải là một số")
-    return float(value)
-
-
-def _direction(value: object) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise ValueError("'direction' phải là chuỗi")
+    scale = np.where(has_limit, coeff, 1.0)
+    high = given(batch.high, 0.95, 0.015)
+    med = given(batch.med, 0.6, 0.005)
+    low = given(batch.low, 0.0, 0.0)
+    user = np.ones(n) if batch.coefficient is None else batch.coefficient
+    divisor = np.where(has_limit, coeff, np.where(np.isnan(user), 1.0, user))
+    return (
+        np.where(has_target, high, high * scale),
+        np.where(has_target, med, med * scale),
+        np.where(has_target, low, low * scale),
+        divisor,
+    )
