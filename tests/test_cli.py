@@ -156,9 +156,14 @@ def test_export_writes_open_sdg_files(loaded_db, tmp_path):
         db=loaded_db,
     )
     assert result.returncode == 0, result.stderr
-    lines = (tmp_path / "indicator_GRDP_GROWTH.csv").read_text(encoding="utf-8").splitlines()
-    assert lines[0] == "Year,Region,Value"
-    assert "2024,,13.87" in lines
+    numbers = (tmp_path / "indicator_ids.csv").read_text(encoding="utf-8").splitlines()
+    number = next(line.split(",")[0] for line in numbers if ",GRDP_GROWTH," in line)
+    data = tmp_path / "data" / f"indicator_{number}.csv"
+    lines = data.read_text(encoding="utf-8").splitlines()
+    assert lines[0] in ("Year,Value", "Year,Region,Value")
+    assert ("2024,13.87" if lines[0] == "Year,Value" else "2024,,13.87") in lines
+    assert (tmp_path / "indicator-config" / "en" / f"{number}.yml").is_file()
+    assert (tmp_path / "config_data.yml").is_file()
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)

@@ -26,7 +26,7 @@ from chitieu.agency.models import Agency, AgencySuccession
 from chitieu.document.models import SourceDocument
 from chitieu.document.service import attach_texts
 from chitieu.indicator.bounds import implausible
-from chitieu.indicator.models import DIRECTIONS, Indicator, IndicatorAgency
+from chitieu.indicator.models import DIRECTIONS, OPEN_SDG_ID, Indicator, IndicatorAgency
 from chitieu.observation.models import STATUSES
 from chitieu.observation.service import Source, record_observation
 from chitieu.plan.models import MEASURES, PLAN_STATUSES, Plan, Target
@@ -263,6 +263,11 @@ def _load_indicators(
             raise ValueError("plausible_min/plausible_max phải là số hữu hạn")
         if low is not None and high is not None and low > high:
             raise ValueError(f"plausible_min {low} lớn hơn plausible_max {high}")
+        open_sdg_id = row.get("open_sdg_id") or None
+        if open_sdg_id is not None and not OPEN_SDG_ID.fullmatch(open_sdg_id):
+            raise ValueError(
+                f"open_sdg_id '{open_sdg_id}' không phải số hiệu mục tiêu-chỉ tiêu như 1-1-1"
+            )
         return (
             session.get(Indicator, row["code"]),
             Indicator,
@@ -278,6 +283,7 @@ def _load_indicators(
                 "formula": formula,
                 "plausible_min": low,
                 "plausible_max": high,
+                "open_sdg_id": open_sdg_id,
             },
         )
 

@@ -12,7 +12,8 @@ from rich.console import Console
 from chitieu._context import app_context
 from chitieu._database import transaction
 from chitieu._labels import tr
-from chitieu.export.service import export_open_sdg, export_tables
+from chitieu.export.open_sdg import export_open_sdg
+from chitieu.export.service import export_tables
 from chitieu.indicator.service import get_indicator
 from chitieu.region.service import get_region
 
@@ -35,11 +36,18 @@ def export(
     region: Annotated[
         str | None,
         typer.Option(
-            help="Địa bàn (với open-sdg: chuỗi chính, các địa bàn khác thành cột Region)."
+            help=(
+                "Địa bàn (với open-sdg: chuỗi chính khi có số liệu; mặc định là địa bàn "
+                "cấp cao nhất, các địa bàn khác thành cột Region)."
+            )
         ),
     ] = None,
 ) -> None:
-    """Xuất số liệu và mục tiêu: CSV, JSON hoặc dạng dữ liệu Open SDG (export)."""
+    """Xuất số liệu và mục tiêu: CSV, JSON hoặc kho dữ liệu Open SDG (export).
+
+    Với --format open-sdg, thư mục ra là một kho dữ liệu Open SDG đầy đủ mà
+    sdg-build kiểm tra và dựng được ngay (xem docs/open-sdg.md).
+    """
     context = app_context(ctx)
     with transaction(context.engine(), writes=False) as session:
         chosen_indicator = get_indicator(session, code_or_name=indicator) if indicator else None

@@ -1,20 +1,18 @@
-"""Writing figures and targets out: CSV, JSON, and Open SDG's data layout."""
+"""Writing figures and targets out as CSV or JSON (Open SDG's layout: ``open_sdg``)."""
 
 from __future__ import annotations
 
 import csv
 import json
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from chitieu._cells import csv_cell
-from chitieu._periods import PeriodKind, parse_period
 from chitieu.indicator.models import Indicator
 from chitieu.observation.models import Observation
-from chitieu.observation.service import list_observations, preferred
+from chitieu.observation.service import list_observations
 from chitieu.plan.service import list_targets, target_record
 from chitieu.region.models import Region
 
@@ -84,42 +82,5 @@ def export_tables(
             path.write_text(json.dumps(rows, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         else:
             _write_csv(path, rows)
-        written.append(path)
-    return written
-
-
-def export_open_sdg(
-    session: Session,
-    *,
-    out: Path,
-    headline: Region | None = None,
-    indicator: Indicator | None = None,
-) -> list[Path]:
-    """One ``indicator_<CODE>.csv`` per indicator: Year, Region, Value.
-
-    Only yearly figures go out, one per year and region (the best-status one).
-    Rows of the ``headline`` region leave Region empty, which is how Open SDG
-    marks the headline series; other regions are a disaggregation.
-    """
-    out.mkdir(parents=True, exist_ok=True)
-    grouped: dict[str, dict[tuple[int, str], list[Observation]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for obs in list_observations(session, indicator=indicator):
-        if parse_period(obs.period).kind is PeriodKind.YEAR:
-            grouped[obs.indicator_code][(obs.period_end.year, obs.region.name)].append(obs)
-    written = []
-    for code, series in sorted(grouped.items()):
-        path = out / f"indicator_{code}.csv"
-        rows = []
-        for (year, region_name), candidates in sorted(series.items()):
-            best = preferred(candidates)
-            assert best is not None
-            is_headline = headline is not None and best.region_id == headline.id
-            rows.append(
-                {"Year": year, "Region": "" if is_headline else region_name, "Value": best.value}
-            )
-        rows.sort(key=lambda r: (r["Region"] != "", r["Region"], r["Year"]))
-        _write_csv(path, rows)
         written.append(path)
     return written

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from chitieu._orm import Base, one_of
 
 DIRECTIONS = ("higher", "lower", "none")
+# Open SDG's dash-delimited goal-target-indicator number: 1-1-1, 3-a-2, 1-3-1-a.
+OPEN_SDG_ID = re.compile(r"[1-9][0-9]*(?:-[0-9a-z]+){2,3}")
 
 
 class Indicator(Base):
@@ -26,6 +30,8 @@ class Indicator(Base):
     # Overrides of the bounds derived from the unit and kind (validation refuses figures outside).
     plausible_min: Mapped[float | None]
     plausible_max: Mapped[float | None]
+    # Goal-target-indicator number on an Open SDG site (1-1-1); None: numbered from the group.
+    open_sdg_id: Mapped[str | None] = mapped_column(String(32))
 
     @property
     def is_derived(self) -> bool:
