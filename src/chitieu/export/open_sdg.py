@@ -254,7 +254,7 @@ def _data_csv(series: Series) -> str:
 
 
 def _number(value: float) -> str:
-    """Whole values without a trailing .0 (still numeric to pandas), others as Python writes them."""
+    """Whole values without a trailing .0 (still numeric to pandas), others as repr writes them."""
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 

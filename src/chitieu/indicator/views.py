@@ -154,7 +154,9 @@ class IndicatorDetail(IndicatorOut):
     targets: list[TargetOut]
 
 
-class ObservationOut(_Strict):
+class IndicatorObservationOut(_Strict):
+    """A figure of one indicator's series, with whether it is current and disputed."""
+
     id: int
     indicator: str
     region: str
@@ -194,10 +196,10 @@ def indicator_out(indicator: Indicator) -> dict[str, Any]:
     }
 
 
-def observation_out(obs: Observation, *, current: bool, disputed: bool) -> ObservationOut:
+def observation_out(obs: Observation, *, current: bool, disputed: bool) -> IndicatorObservationOut:
     document = obs.source_document
     found = observation_quote(obs)
-    return ObservationOut(
+    return IndicatorObservationOut(
         id=obs.id,
         indicator=obs.indicator_code,
         region=obs.region.code,
@@ -259,7 +261,7 @@ def observations_api(
     code: IndicatorCode,
     region: RegionCode = None,
     history: Annotated[bool, Query(description="với các bản đã được sửa / with revisions")] = False,
-) -> list[ObservationOut]:
+) -> list[IndicatorObservationOut]:
     """The indicator's figures in series order (of every region unless one is named)."""
     indicator = get_indicator(session, code_or_name=code)
     place = get_region(session, code_or_name=region) if region else None

@@ -12,9 +12,10 @@ import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Request, Response
+from fastapi import Request, Response, Security
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import Session
@@ -207,13 +208,32 @@ class Policy:
     action: str | None
 
 
-def requires(action: str | None) -> Callable[[Request], Coroutine[Any, Any, Actor]]:
+# The two ways in, declared so that OpenAPI (and clients generated from it) know them:
+# neither refuses anything itself (auto_error=False); resolve_actor decides.
+BEARER = HTTPBearer(
+    scheme_name="bearerAuth",
+    description="Mã API (chitieu token issue) / an API token",
+    auto_error=False,
+)
+COOKIE = APIKeyCookie(
+    name=SESSION_COOKIE,
+    scheme_name="cookieAuth",
+    description="Phiên đăng nhập của trình duyệt; thay đổi dữ liệu cần thêm x-csrf-token / "
+    "a browser session; changes also need the x-csrf-token header",
+    auto_error=False,
+)
+Bearer = Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)]
+Cookie = Annotated[str | None, Security(COOKIE)]
+
+
+def requires(action: str | None) -> Callable[..., Coroutine[Any, Any, Actor]]:
     """A dependency giving the actor, after refusing those whose role lacks ``action``.
 
-    ``None`` marks a route open to everyone (login page, static health check).
+    ``None`` marks a route open to everyone (login page, static health check);
+    any other route declares the bearer and cookie schemes as its security.
     """
 
-    async def dependency(request: Request) -> Actor:
+    async def allowed(request: Request) -> Actor:
         # A database call on the event loop would stall every other request, and with
         # SQLite wait on a lock that only those requests can release.
         actor = await run_in_threadpool(resolve_actor, request)
@@ -226,6 +246,10 @@ def requires(action: str | None) -> Callable[[Request], Coroutine[Any, Any, Acto
         await _check_csrf(request)
         return actor
 
+    async def secured(request: Request, bearer: Bearer = None, cookie: Cookie = None) -> Actor:
+        return await allowed(request)
+
+    dependency = allowed if action is None else secured
     dependency.policy = Policy(action)  # type: ignore[attr-defined]
     return dependency
 
