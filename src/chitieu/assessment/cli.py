@@ -185,12 +185,8 @@ def progress_command(
         ),
     ] = False,
 ) -> None:
-    """Đánh giá tiến độ từng chuỗi số liệu, mỗi chuỗi một dòng JSON (progress per series).
-
-    Mỗi dòng vào cho đúng một dòng ra, theo thứ tự: kết quả, lỗi Open SDG gặp
-    (error) hoặc dòng không đọc được (error "invalid_input"); có dòng không đọc
-    được thì mã thoát là 1 sau khi đã ghi hết.
-    """
+    """Đánh giá tiến độ từng chuỗi, mỗi dòng vào một dòng ra (progress per series, line by line)."""
+    # A line that cannot be read is its own error record; the exit status is then 1.
     if method not in METHODS:
         raise InputError(f"không có phương pháp '{method}' (các phương pháp: {', '.join(METHODS)})")
     lines = read_case_lines(cases)

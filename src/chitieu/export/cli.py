@@ -43,11 +43,7 @@ def export(
         ),
     ] = None,
 ) -> None:
-    """Xuất số liệu và mục tiêu: CSV, JSON hoặc kho dữ liệu Open SDG (export).
-
-    Với --format open-sdg, thư mục ra là một kho dữ liệu Open SDG đầy đủ mà
-    sdg-build kiểm tra và dựng được ngay (xem docs/open-sdg.md).
-    """
+    """Xuất số liệu, mục tiêu: CSV, JSON, kho Open SDG (export: CSV, JSON, Open SDG repository)."""
     context = app_context(ctx)
     with transaction(context.engine(), writes=False) as session:
         chosen_indicator = get_indicator(session, code_or_name=indicator) if indicator else None
