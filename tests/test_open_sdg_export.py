@@ -193,3 +193,29 @@ def test_the_catalogue_column_is_loaded_and_checked(engine: Engine, tmp_path: Pa
         writer.writerows({"open_sdg_id": "", **r} for r in table)
     with pytest.raises(RowsRejectedError, match="open_sdg_id '8.2.2'"), transaction(engine) as s:
         load_folder(s, folder=folder)
+
+
+def test_a_second_export_removes_files_the_first_wrote_and_it_does_not(
+    loaded_sqlite: Engine, tmp_path: Path
+):
+    stale = tmp_path / "data" / "indicator_9-9-9.csv"
+    stale_meta = tmp_path / "indicator-config" / "en" / "9-9-9.yml"
+    with transaction(loaded_sqlite, writes=False) as session:
+        export_open_sdg(session, out=tmp_path)
+        stale.write_text("Year,Value\n2020,1\n", encoding="utf-8")
+        stale_meta.write_text("indicator_name: old\n", encoding="utf-8")
+        (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+        export_open_sdg(session, out=tmp_path)
+    assert not stale.exists() and not stale_meta.exists()
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert check_repository(tmp_path) == []
+
+
+def test_a_folder_with_someone_else_s_config_is_left_alone(loaded_sqlite: Engine, tmp_path: Path):
+    (tmp_path / "config_data.yml").write_text("languages: [en]\n", encoding="utf-8")
+    with (
+        pytest.raises(InputError, match="không phải tệp chitieu đã ghi"),
+        transaction(loaded_sqlite, writes=False) as session,
+    ):
+        export_open_sdg(session, out=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["config_data.yml"]

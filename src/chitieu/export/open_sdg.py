@@ -220,8 +220,23 @@ def export_open_sdg(
     headline: Region | None = None,
     indicator: Indicator | None = None,
 ) -> list[Path]:
-    """Write the repository into ``out``; every file is built before the first is written."""
+    """Write the repository into ``out``; every file is built before the first is written.
+
+    Files of an earlier export that this one does not write again (an indicator
+    renumbered or gone) are removed, so sdg-build never reads a stale one; a
+    folder whose ``config_data.yml`` chitieu did not write is left alone.
+    """
     files = open_sdg_files(session, headline=headline, indicator=indicator)
+    config = out / "config_data.yml"
+    if config.is_file() and not config.read_text(encoding="utf-8").startswith(MARKER):
+        raise InputError(
+            f"{config}: không phải tệp chitieu đã ghi; chọn một thư mục khác",
+            en=f"{config}: not written by chitieu; choose another folder",
+        )
+    for pattern in OWN_FILES:
+        for stale in out.glob(pattern):
+            if stale.relative_to(out).as_posix() not in files:
+                stale.unlink()
     written = []
     for relative, text in files.items():
         path = out / relative
@@ -344,7 +359,16 @@ def _options(*values: str) -> list[dict[str, str]]:
     return [{"name": v, "value": v} for v in values]
 
 
-METADATA_SCHEMA = "# Written by chitieu export --format open-sdg.\n" + _yaml(
+MARKER = "# Written by chitieu export --format open-sdg"
+# What an export writes, by pattern: an earlier export's files of these kinds are its own.
+OWN_FILES = (
+    "data/indicator_*.csv",
+    "indicator-config/*.yml",
+    "indicator-config/*/*.yml",
+    "translations/*/*.yml",
+)
+
+METADATA_SCHEMA = f"{MARKER}.\n" + _yaml(
     {
         "prose": {
             "metadata": {
@@ -373,7 +397,7 @@ METADATA_SCHEMA = "# Written by chitieu export --format open-sdg.\n" + _yaml(
     }
 )
 
-CONFIG_DATA = "# Written by chitieu export --format open-sdg: everything is local.\n" + _yaml(
+CONFIG_DATA = f"{MARKER}: everything is local.\n" + _yaml(
     {
         "languages": list(LANGUAGES),
         "site_dir": "_site",
