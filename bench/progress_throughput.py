@@ -116,7 +116,8 @@ def main() -> int:
     )
     counts = np.bincount(outcome.status[outcome.error == 0], minlength=len(STATUSES))
     shown = ", ".join(
-        f"{name or 'no score'} {c:,}" for name, c in zip(STATUSES, counts, strict=True)
+        f"{'outside every band' if name is None else name or 'no score'} {c:,}"
+        for name, c in zip(STATUSES, counts, strict=True)
     )
     print(f"statuses: {shown}; errors {int((outcome.error != 0).sum()):,}")
 
