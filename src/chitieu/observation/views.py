@@ -165,6 +165,7 @@ class RowOut(BaseModel):
     model_config = ConfigDict(strict=True)
     line: int
     reason: str
+    column: str | None = None
 
 
 class RowsError(BaseModel):
@@ -301,7 +302,7 @@ def import_file(
     except (RowsRefusedError, RowsRejectedError) as exc:
         status = 403 if isinstance(exc, RowsRefusedError) else 422
         body = RowsError(
-            detail=str(exc), rows=[RowOut(line=p.line, reason=p.reason) for p in exc.problems]
+            detail=str(exc), rows=[RowOut(line=p.line, reason=p.reason, column=p.column) for p in exc.problems]
         )
         return JSONResponse(body.model_dump(), status_code=status)
     return ImportOut(

@@ -315,26 +315,48 @@ def _or_raise(found: T | str) -> T:
     return found
 
 
+class CellError(ValueError):
+    """A row refused because of one of its cells, named by its column."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+
+
+def _in_column(column: str, read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except (ChitieuError, ValueError) as exc:
+        raise CellError(column, str(exc)) from exc
+
+
 def _check_row(catalogue: FileCatalogue, line: int, cells: dict[str, str]) -> _Row:
     missing = [c for c in ("indicator", "region", "period", "value") if not cells.get(c)]
+    if len(missing) == 1:
+        raise CellError(missing[0], f"thiếu {missing[0]}")
     if missing:
         raise ValueError(f"thiếu {', '.join(missing)}")
-    indicator = catalogue.indicator(cells["indicator"])
+    indicator = _in_column("indicator", lambda: catalogue.indicator(cells["indicator"]))
     if indicator.is_derived:
-        raise ValueError(f"chỉ tiêu {indicator.code} được tính theo công thức, không nhập")
-    period = catalogue.period(cells["period"])
-    region = catalogue.region(cells["region"], period.end)
+        raise CellError(
+            "indicator", f"chỉ tiêu {indicator.code} được tính theo công thức, không nhập"
+        )
+    period = _in_column("period", lambda: catalogue.period(cells["period"]))
+    region = _in_column("region", lambda: catalogue.region(cells["region"], period.end))
     if not (region.valid_on(period.start) or region.valid_on(period.end)):
-        raise ValueError(f"địa bàn {region.name} không tồn tại trong {period.label()}")
-    value = read_number(cells["value"]) * unit_factor(cells.get("unit", ""), indicator)
+        raise CellError("region", f"địa bàn {region.name} không tồn tại trong {period.label()}")
+    read = _in_column("value", lambda: read_number(cells["value"]))
+    value = read * _in_column("unit", lambda: unit_factor(cells.get("unit", ""), indicator))
     if not math.isfinite(value):  # a long number times "nghìn tỷ" overflows
-        raise ValueError("giá trị phải là một số hữu hạn")
+        raise CellError("value", "giá trị phải là một số hữu hạn")
     note = cells.get("note") or None
     if note is not None and len(note) > NOTE_MAX:
-        raise ValueError(
-            f"ghi chú dài {number(len(note), 'vi')} ký tự, quá {number(NOTE_MAX, 'vi')} ký tự"
+        raise CellError(
+            "note",
+            f"ghi chú dài {number(len(note), 'vi')} ký tự, quá {number(NOTE_MAX, 'vi')} ký tự",
         )
-    return _Row(line, indicator, region, period, value, _status(cells.get("status", "")), note)
+    status = _in_column("status", lambda: _status(cells.get("status", "")))
+    return _Row(line, indicator, region, period, value, status, note)
 
 
 def import_submission(
@@ -363,7 +385,8 @@ def import_submission(
                 raise ValueError(problem)
             row = _check_row(catalogue, line, cells)
         except (ChitieuError, ValueError) as exc:
-            report.problems.append(RowProblem(line, str(exc)))
+            column = exc.column if isinstance(exc, CellError) else None
+            report.problems.append(RowProblem(line, str(exc), column))
             continue
         key = (row.indicator.code, row.region.id, row.period.code, row.status)
         if key in seen:
@@ -379,7 +402,7 @@ def import_submission(
         )
     if report.rows == 0:
         raise InputError(f"{path}: không có dòng số liệu nào")
-    if report.problems and not partial:
+    if report.problems and not good and not partial:
         raise RowsRejectedError(str(path), report.problems)
     batch = ImportBatch(
         file_name=path.name,
@@ -409,14 +432,20 @@ def import_submission(
     for row, (observation, written) in zip(good, recorded, strict=True):
         violations = checker.check(observation) if written else []
         if violations:
-            blocked.append(RowProblem(row.line, "; ".join(v.message_vi for v in violations)))
+            blocked.append(
+                RowProblem(row.line, "; ".join(v.message_vi for v in violations), "value")
+            )
             refused.append(observation)
             continue
         report.written += int(written)
         report.unchanged += int(not written)
-    if blocked and not partial:
-        # The caller's transaction rolls back every row written.
-        raise RowsRejectedError(str(path), blocked)
+    if (blocked or report.problems) and not partial:
+        # Every problem of the file at once, those found reading it and those the rules
+        # find in the rows that read well: the sender fixes them all in one go. The
+        # caller's transaction rolls back every row written.
+        raise RowsRejectedError(
+            str(path), sorted([*report.problems, *blocked], key=lambda problem: problem.line)
+        )
     for observation in refused:
         session.delete(observation)
     report.problems.extend(blocked)
