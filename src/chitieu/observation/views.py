@@ -159,6 +159,9 @@ class ImportOut(BaseModel):
     written: int
     unchanged: int
     batch: int | None
+    # How a CSV file was read: "UTF-8", "UTF-16" or "Windows-1258"; ",", ";" or a tab.
+    encoding: str | None = None
+    separator: str | None = None
 
 
 class RowOut(BaseModel):
@@ -311,4 +314,6 @@ def import_file(
         written=result.written,
         unchanged=result.unchanged,
         batch=result.batch_id,
+        encoding=result.read_as.encoding if result.read_as else None,
+        separator=result.read_as.separator if result.read_as else None,
     )

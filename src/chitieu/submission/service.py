@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, TypeVar
 from sqlalchemy.orm import Session
 
 from chitieu._archive import check_inflation, zip_members
-from chitieu._csvfile import decimal_comma_fix, read_records, split_number
+from chitieu._csvfile import CsvFormat, csv_format, decimal_comma_fix, read_records, split_number
 from chitieu._errors import (
     ChitieuError,
     InputError,
@@ -92,6 +92,8 @@ class ImportReport:
     # Rows with no value: a pre-filled template's rows the agency has no figure for yet.
     blank: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    # How a CSV file was read (encoding, separator); None for a workbook.
+    read_as: CsvFormat | None = None
 
 
 def read_number(text: str) -> float:
@@ -369,6 +371,8 @@ def import_submission(
 ) -> ImportReport:
     """Check every row of ``path`` and record the figures, all or none."""
     report = ImportReport(file=path)
+    if path.suffix.lower() == ".csv" and path.is_file():
+        report.read_as = csv_format(path)
     good: list[_Row] = []
     seen: dict[tuple[str, int, str, str], int] = {}
     blank_lines: list[int] = []

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chitieu._cells import append_row
+from chitieu._csvfile import CsvFormat
 from chitieu._errors import (
     ChitieuError,
     InputError,
@@ -60,6 +61,7 @@ class UploadResult:
     written: int
     unchanged: int
     batch_id: int | None
+    read_as: CsvFormat | None = None
 
 
 def safe_file_name(name: str) -> str:
@@ -146,7 +148,9 @@ def import_upload(
             .where(ImportBatch.sha256 == digest, ImportBatch.imported_by == actor.username)
             .order_by(ImportBatch.id.desc())
         )
-    result = UploadResult(name, report.rows, report.written, report.unchanged, batch_id)
+    result = UploadResult(
+        name, report.rows, report.written, report.unchanged, batch_id, report.read_as
+    )
     record_change(
         session,
         actor=actor.username,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from chitieu import _format
+from chitieu._csvfile import SEPARATOR_KEYS, CsvFormat
 from chitieu._errors import (
     ChitieuError,
     DatabaseError,
@@ -123,6 +124,8 @@ def entry_page(
     imported: Annotated[str | None, Query(max_length=120, pattern=r"^[A-Za-z0-9._-]*$")] = None,
     rows: Annotated[int, Query(ge=0, le=10**7)] = 0,
     written: Annotated[int, Query(ge=0, le=10**7)] = 0,
+    encoding: Annotated[str | None, Query(pattern=r"^(UTF-8|UTF-16|Windows-1258)$")] = None,
+    sep: Annotated[str | None, Query(pattern=r"^(comma|semicolon|tab)$")] = None,
 ) -> Response:
     form: dict[str, str] = {}
     if indicator:
@@ -132,7 +135,16 @@ def entry_page(
     shown = _saved(session, saved)
     if shown is not None:
         shown["written"] = not unchanged
-    done = {"file": imported, "rows": rows, "written": written} if imported else None
+    done: dict[str, Any] | None = None
+    if imported:
+        separator = {key: mark for mark, key in SEPARATOR_KEYS.items()}.get(sep or "")
+        read_as = CsvFormat(encoding, separator) if encoding and separator else None
+        done = {
+            "file": imported,
+            "rows": rows,
+            "written": written,
+            "read_as": read_as.describe(lang) if read_as else None,
+        }
     return _page(request, session, actor, lang, form=form, saved=shown, imported=done)
 
 
@@ -255,4 +267,7 @@ def upload(
             status_code=error_status(exc),
         )
     target = f"/entry?imported={result.file_name}&rows={result.rows}&written={result.written}"
+    if result.read_as is not None:
+        separator = SEPARATOR_KEYS[result.read_as.separator]
+        target += f"&encoding={result.read_as.encoding}&sep={separator}"
     return RedirectResponse(target, status_code=303)
