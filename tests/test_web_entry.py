@@ -303,6 +303,11 @@ def test_htmx_gets_the_result_block_with_the_saved_figure(web):
     assert "<html" not in response.text and 'id="saved"' in response.text
     saved = _figures(web.engine, "GRDP_GROWTH", "2025-Q3")[-1]
     assert f'data-observation="{saved[0]}"' in response.text and saved[1] == 8.5
+    # The recent figures below the form come along, swapped out of band, the new one in them.
+    recent = re.search(r'<div id="recent-block" hx-swap-oob="true">.*?</div>', response.text, re.S)
+    assert recent, response.text
+    assert f'<tr data-observation="{saved[0]}">' in recent.group(0)
+    assert "Chưa có số liệu nào" not in recent.group(0)
 
     refused = web.clients["agency_editor"].post(
         "/entry",

@@ -157,6 +157,12 @@ def test_an_editor_updates_a_task_its_department_inherited_and_is_refused_anothe
     still_overdue = inherited in _overdue_ids(web.engine, date.today())  # in progress, not done
     assert _rows(response.text) == {inherited: ("in_progress", still_overdue, still_overdue)}
     assert 'class="task-update"' in response.text and "đang làm" in response.text
+    # The board's counts hear of it and fetch themselves again with the page's filters.
+    assert response.headers["HX-Trigger"] == "tasks-changed"
+    board = web.clients["agency_editor"].get("/tasks?status=done").text
+    counts = re.search(r'<div class="counts" id="task-counts"[^>]*>', board).group(0)
+    assert 'hx-trigger="tasks-changed from:body"' in counts
+    assert 'hx-get="/tasks?status=done"' in counts and 'hx-select="#task-counts"' in counts
     assert _updates(web.engine, inherited) == [
         (date.today(), "in_progress", "đang làm", "agency_editor")
     ]

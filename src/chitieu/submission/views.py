@@ -77,6 +77,7 @@ def _page(
     form: dict[str, str] | None = None,
     status_code: int = 200,
     block: str | None = None,
+    oob: tuple[str, ...] = (),
     **extra: Any,
 ) -> Response:
     region = default_region(session, actor=actor)
@@ -94,7 +95,9 @@ def _page(
         "imported": None,
     }
     context.update(extra)
-    return render(request, "submission/entry.html", context, block=block, status_code=status_code)
+    return render(
+        request, "submission/entry.html", context, block=block, oob=oob, status_code=status_code
+    )
 
 
 def _saved(session: Session, observation_id: int | None) -> dict[str, Any] | None:
@@ -217,7 +220,17 @@ def enter(
         flag = "" if entry.written else "&unchanged=true"
         target = f"/entry?saved={entry.observation.id}{flag}"
         return RedirectResponse(target, status_code=303)
-    return _page(request, session, actor, lang, form=form, saved=_entry_view(entry), block=block)
+    # The figure saved joins the recent figures below the form, swapped in out of band.
+    return _page(
+        request,
+        session,
+        actor,
+        lang,
+        form=form,
+        saved=_entry_view(entry),
+        block=block,
+        oob=("recent",),
+    )
 
 
 @pages.get("/entry/template.xlsx")
