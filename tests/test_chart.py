@@ -8,8 +8,6 @@ from typing import Any
 from altair.vegalite.v6.schema.core import TopLevelSpec
 
 from chitieu.chart._render import to_svg
-from chitieu.chart.scenario import Band
-from chitieu.chart.scenario import fan_chart as scenario_fan_chart
 from chitieu.chart.indicator import (
     FanYear,
     SeriesPoint,
@@ -18,6 +16,8 @@ from chitieu.chart.indicator import (
     drawable,
     indicator_chart,
 )
+from chitieu.chart.scenario import Band
+from chitieu.chart.scenario import fan_chart as scenario_fan_chart
 
 POINTS = [
     SeriesPoint(2019, 16.2),
@@ -109,7 +109,12 @@ def test_the_legend_names_only_what_is_drawn_each_in_its_colour():
         lang="en",
     )
     scale = layers(full)["forecast"]["encoding"]["color"]["scale"]
-    assert scale["domain"] == ["Actual", "Estimate, preliminary", "Plan target", "Forecast (interval)"]
+    assert scale["domain"] == [
+        "Actual",
+        "Estimate, preliminary",
+        "Plan target",
+        "Forecast (interval)",
+    ]
     assert scale["range"] == ["#0b3d60", "#2f81f7", "#d29922", "#8250df"]
 
 

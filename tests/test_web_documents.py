@@ -415,7 +415,9 @@ def test_accept_reject_and_correct_on_the_review_page(news_web):
     assert rows(response.text) == {first.id: "accepted"}
     assert "<html" not in response.text
     # The page's counts by review state come along, swapped out of band, and add the accepted one.
-    oob = re.search(r'<div class="counts" id="review-counts" hx-swap-oob="true">.*?</div>', response.text, re.S)
+    oob = re.search(
+        r'<div class="counts" id="review-counts" hx-swap-oob="true">.*?</div>', response.text, re.S
+    )
     assert oob, response.text
     with transaction(engine) as session:
         accepted = session.scalar(

@@ -143,8 +143,7 @@ def _decode(path: Path) -> tuple[str, str]:
     except UnicodeDecodeError:
         line = data.count(b"\n", 0, failed.start) + 1
         raise InputError(
-            f"{path}: dòng {line}: tệp không phải UTF-8, UTF-16 hay Windows-1258; "
-            f"{_SAVE_AS_UTF8}"
+            f"{path}: dòng {line}: tệp không phải UTF-8, UTF-16 hay Windows-1258; {_SAVE_AS_UTF8}"
         ) from failed
 
 

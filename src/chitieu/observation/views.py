@@ -305,7 +305,8 @@ def import_file(
     except (RowsRefusedError, RowsRejectedError) as exc:
         status = 403 if isinstance(exc, RowsRefusedError) else 422
         body = RowsError(
-            detail=str(exc), rows=[RowOut(line=p.line, reason=p.reason, column=p.column) for p in exc.problems]
+            detail=str(exc),
+            rows=[RowOut(line=p.line, reason=p.reason, column=p.column) for p in exc.problems],
         )
         return JSONResponse(body.model_dump(), status_code=status)
     return ImportOut(
