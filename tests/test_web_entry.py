@@ -184,9 +184,21 @@ def test_the_editor_is_refused_another_agencys_indicator_everywhere(web):
     )
     uploaded = _upload(web, "agency_editor", "so lieu quy 3.csv", mixed)
     assert uploaded.status_code == 403
-    lines = re.findall(r'<li data-line="(\d+)">', uploaded.text)
+    lines = re.findall(r'<li data-line="(\d+)"', uploaded.text)
     assert lines == ["3", "4"]  # the export row and the import row, named by their line
     assert EXPORTS in uploaded.text and "IMPORT_VALUE" in uploaded.text
+
+    # Another agency's row and a row bad for another reason: both named in one answer.
+    both = _csv(
+        [
+            [BUDGET, "bac_ninh", "2025-Q3", "abc", "", "actual", ""],
+            [EXPORTS, "bac_ninh", "2025-Q3", "7", "", "actual", ""],
+        ]
+    )
+    answer = _upload(web, "agency_editor", "hai_loi.csv", both)
+    assert answer.status_code == 403
+    named = re.findall(r'<li data-line="(\d+)" data-column="(\w+)"', answer.text)
+    assert named == [("2", "value"), ("3", "indicator")]
 
     by_api = web.anonymous().post(
         "/api/v1/imports",
