@@ -7,6 +7,7 @@ from typing import Any
 
 from altair.vegalite.v6.schema.core import TopLevelSpec
 
+from chitieu.chart._phone import for_phone
 from chitieu.chart._render import to_svg
 from chitieu.chart.indicator import (
     FanYear,
@@ -195,6 +196,10 @@ def test_a_wide_forecast_interval_is_clipped_to_a_frame_that_fits_the_history():
     assert note["note"] == "khoảng dự báo vượt khung"
     svg = to_svg(spec)
     assert "khoảng dự báo vượt khung" in _tick_labels(svg)
+    # The phone's drawing keeps the frame and the note.
+    phone = for_phone(spec)
+    assert layers(phone)["series"]["encoding"]["y"]["scale"]["domain"] == [low, high]
+    assert "khoảng dự báo vượt khung" in _tick_labels(to_svg(phone))
     # No tick as far out as the interval's ends.
     assert not {"−2", "0", "30", "35"} & set(_tick_labels(svg))
 
