@@ -369,7 +369,12 @@ def import_submission(
     agency: Agency | None = None,
     partial: bool = False,
 ) -> ImportReport:
-    """Check every row of ``path`` and record the figures, all or none."""
+    """Check every row of ``path`` and record the figures, all or none.
+
+    Every bad row is named in one ``RowsRejectedError``: rows that cannot be read
+    and rows the validation rules block, the latter found by writing the good
+    rows, so the caller's transaction (or savepoint) must roll back on it.
+    """
     report = ImportReport(file=path)
     if path.suffix.lower() == ".csv" and path.is_file():
         report.read_as = csv_format(path)
