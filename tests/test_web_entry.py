@@ -199,6 +199,7 @@ def test_the_editor_is_refused_another_agencys_indicator_everywhere(web):
     assert answer.status_code == 403
     named = re.findall(r'<li data-line="(\d+)" data-column="(\w+)"', answer.text)
     assert named == [("2", "value"), ("3", "indicator")]
+    assert "dòng 2, cột Giá trị (value)" in answer.text
 
     by_api = web.anonymous().post(
         "/api/v1/imports",

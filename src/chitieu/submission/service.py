@@ -43,6 +43,7 @@ from chitieu.region.service import get_region, list_regions
 from chitieu.validation.batch import FileChecker
 
 COLUMNS = ("indicator", "region", "period", "value", "unit", "status", "note")
+HEADINGS_VI = ("Chỉ tiêu", "Địa bàn", "Kỳ", "Giá trị", "Đơn vị", "Loại số", "Ghi chú")
 _ALIASES = {
     "chi tieu": "indicator",
     "ma chi tieu": "indicator",

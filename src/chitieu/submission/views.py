@@ -31,6 +31,7 @@ from chitieu.submission.entry import (
     read_entry_value,
     recent_entries,
 )
+from chitieu.submission.service import COLUMNS, HEADINGS_VI
 from chitieu.submission.upload import RowsRefusedError, agency_template, import_upload
 from chitieu.user.service import Actor
 from chitieu.validation.service import open_findings
@@ -249,7 +250,14 @@ def _upload_error(exc: ChitieuError) -> dict[str, Any]:
     """What the page says about a refused file: every bad row when rows are to blame."""
     if isinstance(exc, RowsRefusedError | RowsRejectedError):
         kind = "refused" if isinstance(exc, RowsRefusedError) else "rejected"
-        return {"kind": kind, "file": exc.source, "problems": exc.problems, "message": str(exc)}
+        return {
+            "kind": kind,
+            "file": exc.source,
+            "problems": exc.problems,
+            "message": str(exc),
+            # A column named by the template's key and, in Vietnamese, by its heading too.
+            "headings": dict(zip(COLUMNS, HEADINGS_VI, strict=True)),
+        }
     return {"kind": "file", "file": None, "problems": [], "message": str(exc)}
 
 
