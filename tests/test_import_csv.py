@@ -271,3 +271,23 @@ def test_the_catalogue_and_figures_are_read_once_per_file_not_per_row(loaded, tm
     assert (few_written, many_written) == (20, 200)
     # The same reads for 200 rows as for 20: the catalogue, figures and findings once a file.
     assert many == few, (few, many)
+
+
+def test_the_command_says_how_it_read_the_file(loaded_sqlite, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(_cp1258(SEMICOLONS))
+    url = loaded_sqlite.url.render_as_string(hide_password=False)
+    env = {**os.environ, "COLUMNS": "400"}
+    env.pop("CHITIEU_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "chitieu", "--db", url, "import", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "đọc theo bảng mã Windows-1258, các cột phân cách bằng dấu chấm phẩy (;)" in (
+        result.stdout
+    )
