@@ -251,3 +251,12 @@ def test_the_scenario_fan_is_clipped_to_the_history_and_the_targets_too():
     assert {row["year"] for row in rows(named["forecast_beyond"])} == {2025, 2026}
     assert named["observed"]["encoding"]["x"]["axis"]["values"] == list(range(2019, 2027))
     assert "khoảng dự báo vượt khung" in _tick_labels(to_svg(spec))
+
+
+def test_an_interval_running_off_below_only_is_noted_at_the_bottom():
+    fan = [FanYear(2025, 14.0, -2.0, 17.0)]
+    named = layers(indicator_chart(title="GRDP", unit="%", points=POINTS, fan=fan))
+    low, _high = named["series"]["encoding"]["y"]["scale"]["domain"]
+    assert [row["shape"] for row in rows(named["forecast_beyond"])] == ["triangle-down"]
+    (note,) = rows(named["forecast_note"])
+    assert note["edge"] == low and named["forecast_note"]["mark"]["baseline"] == "bottom"

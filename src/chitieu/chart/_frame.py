@@ -79,14 +79,23 @@ def beyond_layers(
     if not marks:
         return []
     x, y = axes
+    # The note at the top when the interval runs off there, else at the bottom.
+    top = any(mark["edge"] == high for mark in marks)
     return [
         alt.Chart(alt.Data(values=marks), name="forecast_beyond")  # type: ignore[no-untyped-call]
         .mark_point(filled=True, size=60, color=colour, opacity=0.8)
         .encode(x=x("year"), y=y("edge"), shape=alt.Shape("shape:N", scale=None)),
         alt.Chart(
-            alt.Data(values=[{"year": x_end, "edge": high, "note": note}]),  # type: ignore[no-untyped-call]
+            alt.Data(values=[{"year": x_end, "edge": high if top else low, "note": note}]),  # type: ignore[no-untyped-call]
             name="forecast_note",
         )
-        .mark_text(align="right", baseline="top", dx=-12, dy=4, fontSize=11, color=colour)
+        .mark_text(
+            align="right",
+            baseline="top" if top else "bottom",
+            dx=-12,
+            dy=4 if top else -4,
+            fontSize=11,
+            color=colour,
+        )
         .encode(x=x("year"), y=y("edge"), text="note:N"),
     ]
