@@ -13,6 +13,7 @@ the request comes from a configured proxy.
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import uuid
 from collections.abc import Iterator
@@ -405,3 +406,41 @@ def test_a_405_lists_the_methods_the_path_takes(site):
         response = site.client.request(method, path, headers=site.admin)
         assert response.status_code == 405, (method, path)
         assert response.headers["allow"] == allow, (method, path)
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_a_failed_sign_in_is_audited_with_the_name_tried_and_never_the_password(site):
+    add_people(site.engine, "lan")
+    assert sign_in(site.client, "lan", "Mat-khau-Sai-91") == 401
+    assert sign_in(site.client, " khong_co_ai ", "Mat-khau-Sai-92") == 401
+    with transaction(site.engine) as session:
+        entries = [e for e in list_entries(session) if e.action == "login_failed"]
+        recorded = [(e.actor, json.loads(e.after or "{}")) for e in entries]
+        stored = " ".join(f"{e.before} {e.after} {e.actor} {e.entity_id}" for e in entries)
+    assert sorted((actor, after["username"]) for actor, after in recorded) == [
+        ("khong_co_ai", "khong_co_ai"),
+        ("lan", "lan"),
+    ]
+    assert all(after["address"] for _actor, after in recorded)
+    assert "Mat-khau-Sai" not in stored
+
+
+def _sign_in_error(client: TestClient, lang: str) -> str:
+    token = page_csrf(client.get(f"/login?lang={lang}").text)
+    page = client.post(
+        "/login",
+        data={"username": "lan", "password": "sai-mat-khau", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert page.status_code == 401
+    (alert,) = re.findall(r'role="alert"[^>]*>([^<]*)<', page.text)
+    return alert
+
+
+def test_the_sign_in_error_is_in_the_readers_language_only(site):
+    add_people(site.engine, "lan")
+    vietnamese = _sign_in_error(site.client, "vi")
+    assert "Sai tên đăng nhập hoặc mật khẩu" in vietnamese and "Wrong" not in vietnamese
+    english = _sign_in_error(site.client, "en")
+    assert "Wrong user name or password" in english and "Sai" not in english
+    assert "administrator" in english  # what to do, not only what happened

@@ -7,6 +7,7 @@ from typing import Any
 
 from altair.vegalite.v6.schema.core import TopLevelSpec
 
+from chitieu.chart._phone import for_phone
 from chitieu.chart._render import to_svg
 from chitieu.chart.indicator import (
     FanYear,
@@ -16,6 +17,8 @@ from chitieu.chart.indicator import (
     drawable,
     indicator_chart,
 )
+from chitieu.chart.scenario import Band
+from chitieu.chart.scenario import fan_chart as scenario_fan_chart
 
 POINTS = [
     SeriesPoint(2019, 16.2),
@@ -90,7 +93,30 @@ def test_axis_titles_follow_the_language():
     assert layers(vi)["series"]["encoding"]["x"]["title"] == "Năm"
     assert layers(en)["series"]["encoding"]["x"]["title"] == "Year"
     legend_vi = layers(vi)["actuals"]["encoding"]["color"]["scale"]["domain"]
-    assert "Thực hiện" in legend_vi and "Mục tiêu kế hoạch" in legend_vi
+    assert legend_vi == ["Thực hiện", "Ước tính, sơ bộ"]
+
+
+def test_the_legend_names_only_what_is_drawn_each_in_its_colour():
+    # Four entries on a phone's two columns for a chart of two kinds was noise to decode.
+    plain = indicator_chart(title="x", unit="%", points=[SeriesPoint(2024, 1.0)])
+    scale = layers(plain)["actuals"]["encoding"]["color"]["scale"]
+    assert (scale["domain"], scale["range"]) == (["Thực hiện"], ["#0b3d60"])
+    full = indicator_chart(
+        title="x",
+        unit="%",
+        points=POINTS,
+        targets=[SINGLE],
+        fan=[FanYear(2025, 14.0, 13.0, 15.0)],
+        lang="en",
+    )
+    scale = layers(full)["forecast"]["encoding"]["color"]["scale"]
+    assert scale["domain"] == [
+        "Actual",
+        "Estimate, preliminary",
+        "Plan target",
+        "Forecast (interval)",
+    ]
+    assert scale["range"] == ["#0b3d60", "#2f81f7", "#d29922", "#8250df"]
 
 
 def test_large_amounts_are_shown_in_a_readable_unit():
@@ -120,7 +146,7 @@ def test_svg_numbers_follow_the_locale():
     spec = indicator_chart(title="GRDP/người", unit="USD/người", points=points)
     vi = _tick_labels(to_svg(spec, lang="vi"))
     en = _tick_labels(to_svg(spec, lang="en"))
-    assert "4.500" in vi and "4,500" in en
+    assert "4.400" in vi and "4,400" in en
     # Years are years, not thousands.
     assert "2022" in vi and "2.022" not in vi
     decimals = indicator_chart(
@@ -139,3 +165,98 @@ def test_a_chart_with_nothing_to_draw_still_renders():
     spec = indicator_chart(title="Trống", unit="%", points=[])
     assert [layer["name"] for layer in spec["layer"]] == ["series"]
     assert to_svg(spec).lstrip().startswith("<svg")
+
+
+WIDE_FAN = [FanYear(2025, 14.2, -2.0, 30.0), FanYear(2026, 14.5, -2.0, 34.0)]
+
+
+def test_a_wide_forecast_interval_is_clipped_to_a_frame_that_fits_the_history():
+    spec = indicator_chart(title="GRDP", unit="%", points=POINTS, targets=[SINGLE], fan=WIDE_FAN)
+    TopLevelSpec.validate(spec)
+    named = layers(spec)
+    low, high = named["series"]["encoding"]["y"]["scale"]["domain"]
+    # History 7,8–19,3, target 14,5, forecast 14,2–14,5: the frame fits them, not −2 to 34.
+    assert 4 <= low < 7.8 and 19.3 < high <= 22
+    assert all(
+        layer["encoding"]["y"]["scale"]["domain"] == [low, high]
+        for layer in named.values()
+        if "y" in layer["encoding"]
+    )
+    assert named["forecast_interval"]["mark"]["clip"] is True
+    assert named["forecast"]["mark"]["clip"] is True
+    beyond = rows(named["forecast_beyond"])
+    assert sorted((row["year"], row["shape"]) for row in beyond) == [
+        (2025, "triangle-down"),
+        (2025, "triangle-up"),
+        (2026, "triangle-down"),
+        (2026, "triangle-up"),
+    ]
+    assert {row["edge"] for row in beyond} == {low, high}
+    (note,) = rows(named["forecast_note"])
+    assert note["note"] == "khoảng dự báo vượt khung"
+    svg = to_svg(spec)
+    assert "khoảng dự báo vượt khung" in _tick_labels(svg)
+    # The phone's drawing keeps the frame and the note.
+    phone = for_phone(spec)
+    assert layers(phone)["series"]["encoding"]["y"]["scale"]["domain"] == [low, high]
+    assert "khoảng dự báo vượt khung" in _tick_labels(to_svg(phone))
+    # No tick as far out as the interval's ends.
+    assert not {"−2", "0", "30", "35"} & set(_tick_labels(svg))
+
+
+def test_a_forecast_interval_inside_the_frame_has_no_note():
+    fan = [FanYear(2025, 14.0, 11.0, 17.0)]
+    named = layers(indicator_chart(title="GRDP", unit="%", points=POINTS, fan=fan))
+    assert "forecast_beyond" not in named and "forecast_note" not in named
+
+
+def test_one_figure_is_a_labelled_point_under_one_year_tick():
+    spec = indicator_chart(title="Mới", unit="%", points=[SeriesPoint(2025, 7.5)])
+    TopLevelSpec.validate(spec)
+    named = layers(spec)
+    axis = named["series"]["encoding"]["x"]["axis"]
+    assert (axis["format"], axis["values"]) == ("d", [2025])
+    assert named["series_label"]["mark"]["type"] == "text"
+    assert rows(named["series_label"]) == rows(named["series"])
+    low, high = named["series"]["encoding"]["y"]["scale"]["domain"]
+    assert low < 7.5 < high and high - low >= 1
+    labels = _tick_labels(to_svg(spec))
+    assert labels.count("2025") == 1 and "2026" not in labels  # before: 2025 2025 2026
+    assert "7,5" in labels  # the point's own label
+
+
+def test_each_whole_year_gets_one_tick():
+    spec = indicator_chart(title="x", unit="%", points=POINTS, targets=[OPEN])
+    axis = layers(spec)["series"]["encoding"]["x"]["axis"]
+    assert axis["values"] == list(range(2019, 2031))
+    assert "series_label" not in layers(spec)  # several figures: the axis reads them
+
+
+def test_the_scenario_fan_is_clipped_to_the_history_and_the_targets_too():
+    spec = scenario_fan_chart(
+        title="Tăng trưởng GRDP",
+        unit="%",
+        history={year: 7.0 + 0.3 * (year - 2019) for year in range(2019, 2025)},
+        fan={
+            2025: {"p5": -2.0, "p25": 5.0, "p50": 8.5, "p75": 12.0, "p95": 30.0},
+            2026: {"p5": -2.0, "p25": 5.5, "p50": 9.0, "p75": 13.0, "p95": 34.0},
+        },
+        targets=[Band("KH", 2025, 2026, 8.0, 10.0)],
+    )
+    TopLevelSpec.validate(spec)
+    named = layers(spec)
+    low, high = named["observed"]["encoding"]["y"]["scale"]["domain"]
+    assert 5 <= low < 7.0 and 10.0 < high <= 12
+    assert named["fan_90"]["mark"]["clip"] is True and named["fan_50"]["mark"]["clip"] is True
+    assert {row["year"] for row in rows(named["forecast_beyond"])} == {2025, 2026}
+    assert named["observed"]["encoding"]["x"]["axis"]["values"] == list(range(2019, 2027))
+    assert "khoảng dự báo vượt khung" in _tick_labels(to_svg(spec))
+
+
+def test_an_interval_running_off_below_only_is_noted_at_the_bottom():
+    fan = [FanYear(2025, 14.0, -2.0, 17.0)]
+    named = layers(indicator_chart(title="GRDP", unit="%", points=POINTS, fan=fan))
+    low, _high = named["series"]["encoding"]["y"]["scale"]["domain"]
+    assert [row["shape"] for row in rows(named["forecast_beyond"])] == ["triangle-down"]
+    (note,) = rows(named["forecast_note"])
+    assert note["edge"] == low and named["forecast_note"]["mark"]["baseline"] == "bottom"

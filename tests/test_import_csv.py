@@ -8,6 +8,7 @@ import reads the catalogue once per file, not once per row.
 import os
 import subprocess
 import sys
+import unicodedata
 
 import pytest
 from sqlalchemy import event, select
@@ -114,15 +115,76 @@ def test_a_note_longer_than_its_column_is_refused_naming_the_line(loaded, tmp_pa
     assert problem.line == 2 and "1.001 ký tự, quá 1.000" in problem.reason
 
 
-def test_a_windows_1258_file_says_to_save_it_as_utf8(loaded_sqlite, tmp_path):
+def _cp1258(text: str) -> bytes:
+    """Vietnamese as Excel saves "CSV" on a Vietnamese Windows: tones as combining marks."""
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    out = []
+    for char in text:
+        decomposed = unicodedata.normalize("NFD", char)
+        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
+        out.append(base + "".join(c for c in decomposed if c in tones))
+    return "".join(out).encode("cp1258")
+
+
+# What Vietnamese Excel and LibreOffice Calc save, each read with its decimal commas.
+SAVED = {
+    "windows-1258": (_cp1258(SEMICOLONS), "Windows-1258"),
+    "utf-16 bom": (SEMICOLONS.replace(";", "\t").encode("utf-16"), "UTF-16"),
+    "utf-16le": (SEMICOLONS.encode("utf-16-le"), "UTF-16"),
+    "utf-8 bom": (SEMICOLONS.encode("utf-8-sig"), "UTF-8"),
+}
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+@pytest.mark.parametrize("saved", SAVED, ids=list(SAVED))
+def test_files_saved_by_vietnamese_spreadsheets_are_read_and_say_how(loaded, tmp_path, saved):
+    content, encoding = SAVED[saved]
+    path = tmp_path / "excel.csv"
+    path.write_bytes(content)
+    with transaction(loaded) as session:
+        report = import_submission(session, path=path, recorded_by="x")
+    assert (report.rows, report.written, report.problems) == (2, 2, [])
+    assert report.read_as is not None and report.read_as.encoding == encoding
+    assert report.read_as.separator == ("\t" if saved == "utf-16 bom" else ";")
+    assert f"bảng mã {encoding}" in report.read_as.describe()
+    # The note's words come back whole, tones composed (NFC), whatever the encoding.
+    assert _imported(loaded, "IIP_GROWTH", "2016-Q2") == [(13.5, "theo báo cáo, bản cuối")]
+    assert _imported(loaded, "RETAIL_SALES", "2016") == [(pytest.approx(1234.5e9), None)]
+
+
+def test_a_windows_1258_region_name_is_found(loaded_sqlite, tmp_path):
     path = tmp_path / "ansi.csv"
     # "Bắc Giang" as Excel saves it on a Vietnamese Windows: ă is E3, the acute EC.
     path.write_bytes(f"{HEADER}\nIIP_GROWTH,B\xe3\xecc Giang,2016,13\n".encode("latin-1"))
+    with transaction(loaded_sqlite) as session:
+        report = import_submission(session, path=path, recorded_by="x")
+    assert report.written == 1
+    assert report.read_as is not None
+    assert report.read_as.describe() == (
+        "đọc theo bảng mã Windows-1258, các cột phân cách bằng dấu phẩy (,)"
+    )
+
+
+def test_bytes_no_encoding_reads_say_to_save_as_utf8(loaded_sqlite, tmp_path):
+    path = tmp_path / "hong.csv"
+    path.write_bytes(f"{HEADER}\nIIP_GROWTH,bac_giang,2016,13\x90\n".encode("latin-1"))
     with (
         pytest.raises(InputError, match="dòng 2: tệp không phải UTF-8.*CSV UTF-8"),
         transaction(loaded_sqlite) as session,
     ):
         import_submission(session, path=path, recorded_by="x")
+
+
+def test_the_upload_page_says_how_the_file_was_read(web):
+    response = web.clients["planner"].post(
+        "/entry/upload",
+        data={"csrf_token": web.csrf("planner")},
+        files={"file": ("excel.csv", _cp1258(SEMICOLONS), "text/csv")},
+    )
+    assert response.status_code == 200, response.text
+    assert "đọc theo bảng mã Windows-1258, các cột phân cách bằng dấu chấm phẩy (;)" in (
+        response.text
+    )
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
@@ -170,6 +232,7 @@ def test_the_api_refuses_bad_widths_and_nul_and_reads_semicolons(web):
     read = _post(web, "excel.csv", SEMICOLONS.encode("utf-8-sig"))
     assert read.status_code == 201, read.text
     assert read.json()["written"] == 2
+    assert (read.json()["encoding"], read.json()["separator"]) == ("UTF-8", ";")
     assert _imported(web.engine, "IIP_GROWTH", "2016-Q2") == [(13.5, "theo báo cáo, bản cuối")]
 
 
@@ -208,3 +271,23 @@ def test_the_catalogue_and_figures_are_read_once_per_file_not_per_row(loaded, tm
     assert (few_written, many_written) == (20, 200)
     # The same reads for 200 rows as for 20: the catalogue, figures and findings once a file.
     assert many == few, (few, many)
+
+
+def test_the_command_says_how_it_read_the_file(loaded_sqlite, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(_cp1258(SEMICOLONS))
+    url = loaded_sqlite.url.render_as_string(hide_password=False)
+    env = {**os.environ, "COLUMNS": "400"}
+    env.pop("CHITIEU_DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "chitieu", "--db", url, "import", str(path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "đọc theo bảng mã Windows-1258, các cột phân cách bằng dấu chấm phẩy (;)" in (
+        result.stdout
+    )

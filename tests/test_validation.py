@@ -450,6 +450,30 @@ def test_a_blocking_row_rejects_the_whole_import_naming_the_row(loaded, tmp_path
 
 
 @on_both
+def test_an_unreadable_row_and_a_blocked_row_are_both_named_in_one_pass(loaded, tmp_path):
+    # Before, the −3% came to light only once the sender had fixed the 'abc' and sent again.
+    path = _submission(
+        tmp_path,
+        [
+            f"NEW_JOBS,{PLACE},2014,abc,actual",
+            f"NEW_JOBS,{PLACE},2015,1200,actual",
+            f"FOREST_COVER,{PLACE},2014,-3,actual",
+        ],
+    )
+    with transaction(loaded) as session:
+        before = _count(session, Observation)
+    with pytest.raises(RowsRejectedError) as caught, transaction(loaded) as session:
+        import_submission(session, path=path, recorded_by="an")
+    problems = [(p.line, p.column) for p in caught.value.problems]
+    assert problems == [(2, "value"), (4, "value")]
+    assert "abc" in caught.value.problems[0].reason
+    assert "nằm ngoài khoảng 0–100%" in caught.value.problems[1].reason
+    assert "dòng 2, cột value" in str(caught.value)
+    with transaction(loaded) as session:
+        assert _count(session, Observation) == before
+
+
+@on_both
 def test_a_partial_import_keeps_the_good_rows_and_warnings_become_findings(loaded, tmp_path):
     path = _submission(
         tmp_path,

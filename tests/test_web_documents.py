@@ -414,6 +414,23 @@ def test_accept_reject_and_correct_on_the_review_page(news_web):
     assert response.status_code == 200
     assert rows(response.text) == {first.id: "accepted"}
     assert "<html" not in response.text
+    # The page's counts by review state come along, swapped out of band, and add the accepted one.
+    oob = re.search(
+        r'<div class="counts" id="review-counts" hx-swap-oob="true">.*?</div>', response.text, re.S
+    )
+    assert oob, response.text
+    with transaction(engine) as session:
+        accepted = session.scalar(
+            select(func.count())
+            .select_from(ExtractedFigure)
+            .where(
+                ExtractedFigure.source_document.has(key=key),
+                ExtractedFigure.review_state == "accepted",
+            )
+        )
+    assert re.search(
+        rf'data-count-state="accepted" [^>]*><strong>{accepted}</strong>', oob.group(0)
+    )
     with transaction(engine) as session:
         figure = session.get(ExtractedFigure, first.id)
         assert figure is not None and figure.review_state == "accepted"

@@ -17,6 +17,7 @@ from chitieu.agency.models import Agency
 from chitieu.audit.models import AuditEntry
 from chitieu.dataset.service import EMBEDDED
 from chitieu.indicator.models import Indicator
+from chitieu.observation.service import disagreements
 from tests.conftest import BACKENDS
 from tests.webkit import EDITOR_AGENCY, OTHER_AGENCY, build_web
 
@@ -183,9 +184,22 @@ def test_the_editor_is_refused_another_agencys_indicator_everywhere(web):
     )
     uploaded = _upload(web, "agency_editor", "so lieu quy 3.csv", mixed)
     assert uploaded.status_code == 403
-    lines = re.findall(r'<li data-line="(\d+)">', uploaded.text)
+    lines = re.findall(r'<li data-line="(\d+)"', uploaded.text)
     assert lines == ["3", "4"]  # the export row and the import row, named by their line
     assert EXPORTS in uploaded.text and "IMPORT_VALUE" in uploaded.text
+
+    # Another agency's row and a row bad for another reason: both named in one answer.
+    both = _csv(
+        [
+            [BUDGET, "bac_ninh", "2025-Q3", "abc", "", "actual", ""],
+            [EXPORTS, "bac_ninh", "2025-Q3", "7", "", "actual", ""],
+        ]
+    )
+    answer = _upload(web, "agency_editor", "hai_loi.csv", both)
+    assert answer.status_code == 403
+    named = re.findall(r'<li data-line="(\d+)" data-column="(\w+)"', answer.text)
+    assert named == [("2", "value"), ("3", "indicator")]
+    assert "dòng 2, cột Giá trị (value)" in answer.text
 
     by_api = web.anonymous().post(
         "/api/v1/imports",
@@ -302,6 +316,11 @@ def test_htmx_gets_the_result_block_with_the_saved_figure(web):
     assert "<html" not in response.text and 'id="saved"' in response.text
     saved = _figures(web.engine, "GRDP_GROWTH", "2025-Q3")[-1]
     assert f'data-observation="{saved[0]}"' in response.text and saved[1] == 8.5
+    # The recent figures below the form come along, swapped out of band, the new one in them.
+    recent = re.search(r'<div id="recent-block" hx-swap-oob="true">.*?</div>', response.text, re.S)
+    assert recent, response.text
+    assert f'<tr data-observation="{saved[0]}">' in recent.group(0)
+    assert "Chưa có số liệu nào" not in recent.group(0)
 
     refused = web.clients["agency_editor"].post(
         "/entry",
@@ -389,8 +408,54 @@ def test_a_filled_template_imports_and_a_rerun_writes_nothing(web):
         "written": 0,
         "unchanged": 2,
         "batch": None,
+        "encoding": None,  # a workbook has no encoding or separator to tell
+        "separator": None,
     }
     assert _count(web.engine, ImportBatch) == batches + 1
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_an_agencys_later_figure_revises_the_earlier_whatever_the_channel(web):
+    """Form, then CSV, then Excel, then API: one chain of revisions, never two figures."""
+    period = "2025-Q4"
+    form = _form(
+        web, "agency_editor", indicator=BUDGET, region="bac_ninh", period=period, value="100"
+    )
+    assert form.status_code == 303, _alert(form.text)
+    row = [BUDGET, "bac_ninh", period, "120", "", "actual", ""]
+    assert _upload(web, "agency_editor", "lan1.csv", _csv([row])).status_code == 303
+    workbook = load_workbook(
+        io.BytesIO(web.clients["agency_editor"].get("/entry/template.xlsx").content)
+    )
+    sheet = workbook["so_lieu"]
+    sheet.delete_rows(2, sheet.max_row)
+    sheet.append([BUDGET, "bac_ninh", period, 130, "", "actual", ""])
+    filled = io.BytesIO()
+    workbook.save(filled)
+    assert _upload(web, "agency_editor", "lan2.xlsx", filled.getvalue()).status_code == 303
+    api = web.anonymous().post(
+        "/api/v1/observations",
+        json={"indicator": BUDGET, "region": "bac_ninh", "period": period, "value": 140.0},
+        headers=_bearer(web, "agency_editor"),
+    )
+    assert api.status_code == 201, api.text
+    # The same figure again by another channel is no duplicate: nothing is written.
+    assert _upload(web, "agency_editor", "lan3.csv", _csv([[*row[:3], "140", *row[4:]]]))
+    with transaction(web.engine) as session:
+        rows = session.scalars(
+            select(Observation)
+            .where(Observation.indicator_code == BUDGET, Observation.period == period)
+            .order_by(Observation.id)
+        ).all()
+        assert [(r.value, r.source_kind) for r in rows] == [
+            (100, "submission"),
+            (120, "import"),
+            (130, "import"),
+            (140, "submission"),
+        ]
+        # Each supersedes the one before: one current figure, so no conflict.
+        assert [r.supersedes_id for r in rows] == [None, *(r.id for r in rows[:-1])]
+        assert disagreements(rows[-1:]) == set()
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
@@ -407,7 +472,7 @@ def test_a_bad_upload_names_every_bad_row_and_writes_nothing(web):
     before = _count(web.engine, Observation)
     page = _upload(web, "agency_editor", "bad.csv", content)
     assert page.status_code == 422
-    assert re.findall(r'<li data-line="(\d+)">', page.text) == ["3", "4", "5", "6"]
+    assert re.findall(r'<li data-line="(\d+)"', page.text) == ["3", "4", "5", "6"]
     api = web.anonymous().post(
         "/api/v1/imports",
         files={"file": ("bad.csv", content, "text/csv")},

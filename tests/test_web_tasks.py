@@ -157,6 +157,12 @@ def test_an_editor_updates_a_task_its_department_inherited_and_is_refused_anothe
     still_overdue = inherited in _overdue_ids(web.engine, date.today())  # in progress, not done
     assert _rows(response.text) == {inherited: ("in_progress", still_overdue, still_overdue)}
     assert 'class="task-update"' in response.text and "đang làm" in response.text
+    # The board's counts hear of it and fetch themselves again with the page's filters.
+    assert response.headers["HX-Trigger"] == "tasks-changed"
+    board = web.clients["agency_editor"].get("/tasks?status=done").text
+    counts = re.search(r'<div class="counts" id="task-counts"[^>]*>', board).group(0)
+    assert 'hx-trigger="tasks-changed from:body"' in counts
+    assert 'hx-get="/tasks?status=done"' in counts and 'hx-select="#task-counts"' in counts
     assert _updates(web.engine, inherited) == [
         (date.today(), "in_progress", "đang làm", "agency_editor")
     ]
@@ -285,3 +291,21 @@ def test_the_tasks_api(web):
     assert as_viewer.status_code == 403
     assert len(_updates(web.engine, inherited)) == 1
     assert _updates(web.engine, foreign) == []
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_a_report_dated_in_the_future_is_refused_with_its_reason_everywhere(web):
+    inherited, _ = _tasks(web.engine)
+    form = _post(web, "planner", inherited, status="done", note="", on_date="2030-06-30")
+    assert form.status_code == 422
+    assert re.search(r'role="alert"[^>]*>[^<]*30/06/2030[^<]*sau hôm nay', form.text), form.text
+    row = _post(web, "planner", inherited, htmx=True, status="done", on_date="30/06/2030")
+    assert row.status_code == 422 and "<html" not in row.text
+    assert "30/06/2030" in row.text and "sau hôm nay" in row.text
+    api = web.anonymous().post(
+        f"/api/v1/tasks/{inherited}/updates",
+        json={"status": "done", "on_date": "2030-06-30"},
+        headers=_bearer(web, "planner"),
+    )
+    assert api.status_code == 422 and "sau hôm nay" in api.text
+    assert _updates(web.engine, inherited) == []  # nothing waits to flip the task in 2030

@@ -6,6 +6,8 @@ enforced; its numbers are worked out by hand in the comments.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -116,6 +118,14 @@ def test_htmx_gets_the_row_back_and_an_empty_explanation_is_refused(web):
     assert dismissed.status_code == 200
     assert f'id="finding-{finding_id}"' in dismissed.text
     assert 'data-state="dismissed"' in dismissed.text and "<html" not in dismissed.text
+    # The queue's count hears that a finding left it, and fetches itself with the page's filter.
+    assert dismissed.headers["HX-Trigger"] == "findings-changed"
+    assert "HX-Trigger" not in refused.headers
+    queue = admin.get("/validation?indicator=POVERTY_RATE").text
+    count = re.search(r'<p id="findings-count"[^>]*>', queue).group(0)
+    assert 'hx-trigger="findings-changed from:body"' in count
+    assert 'hx-get="/validation?indicator=POVERTY_RATE"' in count
+    assert 'hx-select="#findings-count"' in count
     assert audit_entries(web.engine, finding_id)[0].action == "dismiss"
     again = admin.post(f"/validation/{finding_id}", data={"action": "dismiss"}, headers=headers)
     assert again.status_code == 422 and "đã bỏ qua" in again.text

@@ -4,7 +4,9 @@ Excel and LibreOffice Calc set to Vietnamese save CSV with ``;`` between
 fields, the comma being their decimal mark (``13,5``; ``1.234,5``): the
 separator is read from the header line. A row with more or fewer fields than
 the header is never cut or padded to fit, since an unquoted ``13,5`` in a
-comma-separated file would then be read as 13 with a stray 5.
+comma-separated file would then be read as 13 with a stray 5. The file may be
+UTF-8, UTF-16 or Windows-1258 (see ``_decode``); ``csv_format`` says which,
+and which separator, so the sender can check what was read.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import csv
 import io
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,17 +51,48 @@ def read_rows(path: Path, *, required: Sequence[str]) -> Iterator[tuple[int, dic
         yield row.line, row.cells
 
 
-def read_records(path: Path, *, required: Sequence[str]) -> Iterator[CsvRow]:
-    """Every non-blank row, a row that cannot be read carrying its problem; header checked first."""
-    text = _decode(path)
+@dataclass(frozen=True, slots=True)
+class CsvFormat:
+    """How a file was read: its character encoding and the separator between its columns."""
+
+    encoding: str
+    separator: str
+
+    def describe(self, lang: str = "vi") -> str:
+        if lang == "en":
+            name = {",": "commas", ";": "semicolons", "\t": "tabs"}.get(self.separator, "")
+            return f"read as {self.encoding}, columns separated by {name or self.separator}"
+        mark = "" if self.separator == "\t" else f" ({self.separator})"
+        return (
+            f"đọc theo bảng mã {self.encoding}, các cột phân cách bằng "
+            f"dấu {_separator_name(self.separator)}{mark}"
+        )
+
+
+SEPARATOR_KEYS = {",": "comma", ";": "semicolon", "\t": "tab"}
+
+
+def csv_format(path: Path) -> CsvFormat:
+    """The encoding and separator ``read_records`` reads ``path`` with."""
+    text, encoding = _decode(path)
+    _handle, separator, _skipped = _open(text)
+    return CsvFormat(encoding, separator)
+
+
+def _open(text: str) -> tuple[io.StringIO, str, int]:
     handle = io.StringIO(text, newline="")
     first = handle.readline()
     named = _SEPARATOR_LINE.fullmatch(first)
     if named:
-        separator, skipped = named[1], 1
-    else:
-        separator, skipped = _separator(first), 0
-        handle.seek(0)
+        return handle, named[1], 1
+    handle.seek(0)
+    return handle, _separator(first), 0
+
+
+def read_records(path: Path, *, required: Sequence[str]) -> Iterator[CsvRow]:
+    """Every non-blank row, a row that cannot be read carrying its problem; header checked first."""
+    text, _encoding = _decode(path)
+    handle, separator, skipped = _open(text)
     reader = csv.reader(handle, delimiter=separator)
     try:
         header = [name.strip() for name in next(reader, [])]
@@ -82,27 +116,52 @@ def read_records(path: Path, *, required: Sequence[str]) -> Iterator[CsvRow]:
         raise InputError(f"{path}: dòng {skipped + line + 1}: {exc}") from exc
 
 
-def _decode(path: Path) -> str:
+def _decode(path: Path) -> tuple[str, str]:
+    """The file's text and the name of the encoding it was read with.
+
+    UTF-8 first; then UTF-16 (Excel's and Calc's "Unicode Text"), told by its BOM
+    or by the NUL byte beside every ASCII letter; then Windows-1258, what Excel on
+    a Vietnamese Windows saves as "CSV", its tones composed back (NFC). The result
+    names the encoding, so a sender who meant another one sees it.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: không mở được tệp ({exc.strerror})") from exc
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Excel's "Unicode Text": UTF-16 with a BOM, which says so unambiguously.
+    codec = _utf16(data)
+    if codec is not None:
         try:
-            return data.decode("utf-16")
+            return data.decode(codec), "UTF-16"
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: tệp UTF-16 hỏng ở byte {exc.start}") from exc
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), "UTF-8"
     except UnicodeDecodeError as exc:
-        # Windows-1258 and Windows-1252 both read any byte: guessing between them
-        # could store a note garbled without a word, so the sender saves it again.
-        line = data.count(b"\n", 0, exc.start) + 1
+        failed = exc
+    try:
+        return unicodedata.normalize("NFC", data.decode("cp1258")), "Windows-1258"
+    except UnicodeDecodeError:
+        line = data.count(b"\n", 0, failed.start) + 1
         raise InputError(
-            f"{path}: dòng {line}: tệp không phải UTF-8 (có lẽ Excel lưu theo bảng mã "
-            f"Windows-1258); {_SAVE_AS_UTF8}"
-        ) from exc
+            f"{path}: dòng {line}: tệp không phải UTF-8, UTF-16 hay Windows-1258; {_SAVE_AS_UTF8}"
+        ) from failed
+
+
+def _utf16(data: bytes) -> str | None:
+    """The codec of UTF-16 text, with or without its BOM, or None when it is not."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    sample = data[:4096]
+    if len(sample) < 4 or len(sample) % 2:
+        return None
+    half = len(sample) // 2
+    # Headers, codes, digits and separators are ASCII: in UTF-16 each has a NUL on one side.
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if odd > 0.3 * half and even == 0:
+        return "utf-16-le"
+    if even > 0.3 * half and odd == 0:
+        return "utf-16-be"
+    return None
 
 
 def _separator(header: str) -> str:
@@ -157,4 +216,4 @@ def _width_problem(header: list[str], fields: list[str], separator: str) -> str:
 
 
 def _separator_name(separator: str) -> str:
-    return {";": "chấm phẩy", "\t": "tab"}.get(separator, separator)
+    return {",": "phẩy", ";": "chấm phẩy", "\t": "tab"}.get(separator, separator)

@@ -36,19 +36,21 @@ class DatabaseBusyError(DatabaseError):
 
 
 class RowProblem:
-    """One bad row of an input file: where it is and why it was refused."""
+    """One bad row of an input file: where it is (its column, when one cell is at fault) and why."""
 
-    __slots__ = ("line", "reason")
+    __slots__ = ("column", "line", "reason")
 
-    def __init__(self, line: int, reason: str) -> None:
+    def __init__(self, line: int, reason: str, column: str | None = None) -> None:
         self.line = line
         self.reason = reason
+        self.column = column
 
     def __str__(self) -> str:
-        return f"dòng {self.line}: {self.reason}"
+        where = f"dòng {self.line}, cột {self.column}" if self.column else f"dòng {self.line}"
+        return f"{where}: {self.reason}"
 
     def __repr__(self) -> str:
-        return f"RowProblem(line={self.line}, reason={self.reason!r})"
+        return f"RowProblem(line={self.line}, reason={self.reason!r}, column={self.column!r})"
 
 
 class RowsRejectedError(InputError):

@@ -15,6 +15,14 @@ What is drawn:
   the yearly values it averages are the series' own values. Cumulative targets
   cannot be read off a level chart and are left out (``drawable``);
 - the forecast, where there is one, as a dashed line in a shaded interval.
+
+The value axis fits the figures, the targets and the forecast's central line,
+not its interval: a wide 90% interval (−2 to 34 around a growth of 8) would
+flatten the history into a line. The interval is clipped to the frame, and
+where it leaves it a small triangle at the edge and a note say so. The year
+axis has one tick per whole year, so a single figure reads "2025", once; a
+single figure also carries its value as a label. The legend names only what
+is drawn.
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
+
+from chitieu.chart._frame import BEYOND_EN, BEYOND_VI, beyond_layers, value_domain, year_ticks
 
 ACTUAL_COLOUR = "#0b3d60"
 ESTIMATE_COLOUR = "#2f81f7"
@@ -105,6 +115,7 @@ def _words(lang: str) -> dict[str, str]:
         "target": "Mục tiêu kế hoạch" if vi else "Plan target",
         "forecast": "Dự báo (khoảng tin cậy)" if vi else "Forecast (interval)",
         "kind": "Chú giải" if vi else "Legend",
+        "beyond": BEYOND_VI if vi else BEYOND_EN,
     }
 
 
@@ -181,7 +192,12 @@ def indicator_chart(
         edge for row in target_rows for edge in (row["x"], row["x2"])
     ]
     x_domain = [min(years) - 0.5, max(years) + 0.5] if years else [0.0, 1.0]
-    axes = _Axes(x_domain, words, unit_label)
+    kinds = {row["kind"] for row in series + target_rows + fan_rows}
+    y_domain = value_domain(
+        [row["value"] for row in series + fan_rows]
+        + [row[edge] for row in target_rows for edge in ("y", "y2")]
+    )
+    axes = _Axes(x_domain, words, unit_label, y_domain, [w for w in _kinds(words) if w in kinds])
     layers = _target_layers(target_rows, axes) + _fan_layers(fan_rows, axes)
     if series:
         layers += _series_layers(series, axes)
@@ -201,6 +217,19 @@ def indicator_chart(
     return spec
 
 
+def _kinds(words: dict[str, str]) -> list[str]:
+    """The legend's entries in their order."""
+    return [words[key] for key in _COLOURS]
+
+
+_COLOURS = {
+    "actual": ACTUAL_COLOUR,
+    "estimate": ESTIMATE_COLOUR,
+    "target": TARGET_COLOUR,
+    "forecast": FORECAST_COLOUR,
+}
+
+
 @dataclass(frozen=True, slots=True)
 class _Axes:
     """The scales every layer shares, whichever fields hold a layer's year and value."""
@@ -208,32 +237,34 @@ class _Axes:
     x_domain: list[float]
     words: dict[str, str]
     unit_label: str
+    y_domain: list[float] | None = None
+    # What the legend names: only the kinds of marks drawn.
+    kinds: list[str] | None = None
 
     def x(self, field: str = "year") -> alt.X:
         return alt.X(
             f"{field}:Q",
             title=self.words["year"],
             scale=alt.Scale(domain=self.x_domain, nice=False, zero=False),
-            axis=alt.Axis(format="d", tickMinStep=1, grid=False),
+            axis=alt.Axis(format="d", values=year_ticks(self.x_domain), grid=False),
         )
 
     def y(self, field: str = "value") -> alt.Y:
-        return alt.Y(
-            f"{field}:Q",
-            title=self.unit_label,
-            scale=alt.Scale(zero=False),
-            axis=alt.Axis(format=",~f"),
+        scale = (
+            alt.Scale(domain=self.y_domain, nice=False, zero=False)
+            if self.y_domain
+            else alt.Scale(zero=False)
         )
+        return alt.Y(f"{field}:Q", title=self.unit_label, scale=scale, axis=alt.Axis(format=",~f"))
 
     def colour(self) -> alt.Color:
         words = self.words
+        by_word = {words[key]: colour for key, colour in _COLOURS.items()}
+        domain = self.kinds or _kinds(words)
         return alt.Color(
             "kind:N",
             title=words["kind"],
-            scale=alt.Scale(
-                domain=[words["actual"], words["estimate"], words["target"], words["forecast"]],
-                range=[ACTUAL_COLOUR, ESTIMATE_COLOUR, TARGET_COLOUR, FORECAST_COLOUR],
-            ),
+            scale=alt.Scale(domain=domain, range=[by_word[kind] for kind in domain]),
             legend=alt.Legend(orient="bottom"),
         )
 
@@ -273,14 +304,24 @@ def _target_layers(rows: list[dict[str, Any]], axes: _Axes) -> list[alt.Chart]:
 def _fan_layers(rows: list[dict[str, Any]], axes: _Axes) -> list[alt.Chart]:
     if not rows:
         return []
-    return [
+    layers = [
         alt.Chart(_data(rows), name="forecast_interval")
-        .mark_area(opacity=0.18)
+        .mark_area(opacity=0.18, clip=True)
         .encode(x=axes.x(), y=axes.y("lower"), y2="upper:Q", color=axes.colour()),
         alt.Chart(_data(rows), name="forecast")
-        .mark_line(strokeDash=[6, 4])
+        .mark_line(strokeDash=[6, 4], clip=True)
         .encode(x=axes.x(), y=axes.y(), color=axes.colour()),
     ]
+    return layers + beyond_layers(
+        rows,
+        lower="lower",
+        upper="upper",
+        y_domain=axes.y_domain,
+        x_end=axes.x_domain[1],
+        axes=(axes.x, axes.y),
+        note=axes.words["beyond"],
+        colour=FORECAST_COLOUR,
+    )
 
 
 def _series_layers(rows: list[dict[str, Any]], axes: _Axes) -> list[alt.Chart]:
@@ -297,4 +338,13 @@ def _series_layers(rows: list[dict[str, Any]], axes: _Axes) -> list[alt.Chart]:
         .transform_filter(f"!({actual})")
         .mark_point(filled=False, size=70, strokeWidth=2)
         .encode(x=axes.x(), y=axes.y(), color=axes.colour()),
+    ] + (_value_label(rows, axes) if len(rows) == 1 else [])
+
+
+def _value_label(rows: list[dict[str, Any]], axes: _Axes) -> list[alt.Chart]:
+    """A lone figure's value written beside it: with one point the axis alone hardly tells it."""
+    return [
+        alt.Chart(_data(rows), name="series_label")
+        .mark_text(align="left", dx=8, fontSize=12, color=ACTUAL_COLOUR)
+        .encode(x=axes.x(), y=axes.y(), text=alt.Text("value:Q", format=",~f"))
     ]

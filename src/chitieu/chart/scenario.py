@@ -21,6 +21,7 @@ from typing import Any
 
 import altair as alt
 
+from chitieu.chart._frame import BEYOND_EN, BEYOND_VI, beyond_layers, value_domain, year_ticks
 from chitieu.scenario.service import SECTORS, ScenarioYear
 
 PATH_COLOUR = "#0b3d60"
@@ -74,19 +75,24 @@ class _Axes:
     lang: str
     years: list[float]
     title: str
+    # The value axis's span when the chart sets it (see ``_frame``), else Vega's own.
+    values: list[float] | None = None
 
     def x(self, field: str = "year") -> alt.X:
         return alt.X(
             f"{field}:Q",
             title=_tr(self.lang, "Năm", "Year"),
             scale=alt.Scale(domain=self.years, nice=False, zero=False),
-            axis=alt.Axis(format="d", tickMinStep=1, grid=False),
+            axis=alt.Axis(format="d", values=year_ticks(self.years), grid=False),
         )
 
     def y(self, field: str = "value") -> alt.Y:
-        return alt.Y(
-            f"{field}:Q", title=self.title, scale=alt.Scale(zero=False), axis=alt.Axis(format=",~f")
+        scale = (
+            alt.Scale(domain=self.values, nice=False, zero=False)
+            if self.values
+            else alt.Scale(zero=False)
         )
+        return alt.Y(f"{field}:Q", title=self.title, scale=scale, axis=alt.Axis(format=",~f"))
 
 
 def _axes(lang: str, years: Sequence[float], title: str) -> _Axes:
@@ -288,20 +294,37 @@ def fan_chart(
         last = observed[-1]
         quantiles.insert(0, {"year": last["year"], **dict.fromkeys(QUANTILE_KEYS, last["value"])})
     years = [float(r["year"]) for r in observed + quantiles] + _edges([*targets, *scenario])
-    axes = _axes(lang, years, unit)
+    bounds = _band_rows([*targets, *scenario])
+    # The frame fits the figures, the median and the targets; the bands are clipped to it.
+    spans = value_domain(
+        [r["value"] for r in observed]
+        + [q["p50"] for q in quantiles]
+        + [row[edge] for row in bounds for edge in ("y", "y2")]
+    )
+    axes = replace(_axes(lang, years, unit), values=spans)
     layers = _band_layers(targets, axes)
     if quantiles:
         data = _data(quantiles)
         layers += [
             alt.Chart(data, name="fan_90")
-            .mark_area(opacity=0.15, color=FAN_COLOUR)
+            .mark_area(opacity=0.15, color=FAN_COLOUR, clip=True)
             .encode(x=axes.x(), y=axes.y("p5"), y2="p95:Q"),
             alt.Chart(data, name="fan_50")
-            .mark_area(opacity=0.3, color=FAN_COLOUR)
+            .mark_area(opacity=0.3, color=FAN_COLOUR, clip=True)
             .encode(x=axes.x(), y=axes.y("p25"), y2="p75:Q"),
             alt.Chart(data, name="median")
-            .mark_line(strokeDash=[6, 4], color=FAN_COLOUR)
+            .mark_line(strokeDash=[6, 4], color=FAN_COLOUR, clip=True)
             .encode(x=axes.x(), y=axes.y("p50")),
+            *beyond_layers(
+                quantiles,
+                lower="p5",
+                upper="p95",
+                y_domain=spans,
+                x_end=axes.years[1],
+                axes=(axes.x, axes.y),
+                note=_tr(lang, BEYOND_VI, BEYOND_EN),
+                colour=FAN_COLOUR,
+            ),
         ]
     if observed:
         layers += _line(observed, axes, "observed", PATH_COLOUR)

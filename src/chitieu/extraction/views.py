@@ -213,8 +213,11 @@ def review_figure(
             "period_label": _period_label(lang),
             "label": _label(lang),
             "error": error,
+            # The page's count of pending, accepted and rejected figures, out of band.
+            "counts": review.state_counts(session, document=figure.source_document),
         },
         block="row",
+        oob=("counts",),
     )
 
 

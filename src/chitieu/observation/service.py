@@ -180,7 +180,16 @@ def _same_source(
 
 
 def _from_source(query: Select[Observation], source: Source) -> Select[Observation]:
-    """``query`` narrowed to the figures ``source`` gave (the same document span, or agency)."""
+    """``query`` narrowed to the figures ``source`` gave (the same document span, or agency).
+
+    An agency's figure is its own whichever way it came (the web form, a file, the
+    API): its later figure for the same series, period and status revises the
+    earlier one instead of standing beside it as a second, conflicting figure.
+    """
+    if source.agency is not None and source.document is None:
+        return query.where(
+            Observation.agency_id == source.agency.id, Observation.source_document_id.is_(None)
+        )
     query = query.where(Observation.source_kind == source.kind)
     if source.document is not None:
         query = query.where(Observation.source_document_id == source.document.id)
@@ -188,8 +197,6 @@ def _from_source(query: Select[Observation], source: Source) -> Select[Observati
         query = query.where(
             Observation.span_start.is_(None) if start is None else Observation.span_start == start
         )
-    elif source.agency is not None:
-        query = query.where(Observation.agency_id == source.agency.id)
     else:
         query = query.where(
             Observation.source_document_id.is_(None), Observation.agency_id.is_(None)

@@ -159,12 +159,16 @@ class ImportOut(BaseModel):
     written: int
     unchanged: int
     batch: int | None
+    # How a CSV file was read: "UTF-8", "UTF-16" or "Windows-1258"; ",", ";" or a tab.
+    encoding: str | None = None
+    separator: str | None = None
 
 
 class RowOut(BaseModel):
     model_config = ConfigDict(strict=True)
     line: int
     reason: str
+    column: str | None = None
 
 
 class RowsError(BaseModel):
@@ -301,7 +305,8 @@ def import_file(
     except (RowsRefusedError, RowsRejectedError) as exc:
         status = 403 if isinstance(exc, RowsRefusedError) else 422
         body = RowsError(
-            detail=str(exc), rows=[RowOut(line=p.line, reason=p.reason) for p in exc.problems]
+            detail=str(exc),
+            rows=[RowOut(line=p.line, reason=p.reason, column=p.column) for p in exc.problems],
         )
         return JSONResponse(body.model_dump(), status_code=status)
     return ImportOut(
@@ -310,4 +315,6 @@ def import_file(
         written=result.written,
         unchanged=result.unchanged,
         batch=result.batch_id,
+        encoding=result.read_as.encoding if result.read_as else None,
+        separator=result.read_as.separator if result.read_as else None,
     )

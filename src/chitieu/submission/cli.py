@@ -64,6 +64,8 @@ def import_file(
             + (f", {report.blank} unfilled rows skipped" if report.blank else ""),
         )
     )
+    if report.read_as is not None:
+        console.print(f"  {report.read_as.describe(lang)}", highlight=False)
     for problem in report.problems:
         console.print(f"  {problem}", highlight=False)
 

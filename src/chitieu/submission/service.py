@@ -22,7 +22,7 @@ from typing import Any, NamedTuple, TypeVar
 from sqlalchemy.orm import Session
 
 from chitieu._archive import check_inflation, zip_members
-from chitieu._csvfile import decimal_comma_fix, read_records, split_number
+from chitieu._csvfile import CsvFormat, csv_format, decimal_comma_fix, read_records, split_number
 from chitieu._errors import (
     ChitieuError,
     InputError,
@@ -43,6 +43,7 @@ from chitieu.region.service import get_region, list_regions
 from chitieu.validation.batch import FileChecker
 
 COLUMNS = ("indicator", "region", "period", "value", "unit", "status", "note")
+HEADINGS_VI = ("Chỉ tiêu", "Địa bàn", "Kỳ", "Giá trị", "Đơn vị", "Loại số", "Ghi chú")
 _ALIASES = {
     "chi tieu": "indicator",
     "ma chi tieu": "indicator",
@@ -92,6 +93,8 @@ class ImportReport:
     # Rows with no value: a pre-filled template's rows the agency has no figure for yet.
     blank: int = 0
     problems: list[RowProblem] = field(default_factory=list)
+    # How a CSV file was read (encoding, separator); None for a workbook.
+    read_as: CsvFormat | None = None
 
 
 def read_number(text: str) -> float:
@@ -315,26 +318,48 @@ def _or_raise(found: T | str) -> T:
     return found
 
 
+class CellError(ValueError):
+    """A row refused because of one of its cells, named by its column."""
+
+    def __init__(self, column: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column = column
+
+
+def _in_column(column: str, read: Callable[[], T]) -> T:
+    try:
+        return read()
+    except (ChitieuError, ValueError) as exc:
+        raise CellError(column, str(exc)) from exc
+
+
 def _check_row(catalogue: FileCatalogue, line: int, cells: dict[str, str]) -> _Row:
     missing = [c for c in ("indicator", "region", "period", "value") if not cells.get(c)]
+    if len(missing) == 1:
+        raise CellError(missing[0], f"thiếu {missing[0]}")
     if missing:
         raise ValueError(f"thiếu {', '.join(missing)}")
-    indicator = catalogue.indicator(cells["indicator"])
+    indicator = _in_column("indicator", lambda: catalogue.indicator(cells["indicator"]))
     if indicator.is_derived:
-        raise ValueError(f"chỉ tiêu {indicator.code} được tính theo công thức, không nhập")
-    period = catalogue.period(cells["period"])
-    region = catalogue.region(cells["region"], period.end)
+        raise CellError(
+            "indicator", f"chỉ tiêu {indicator.code} được tính theo công thức, không nhập"
+        )
+    period = _in_column("period", lambda: catalogue.period(cells["period"]))
+    region = _in_column("region", lambda: catalogue.region(cells["region"], period.end))
     if not (region.valid_on(period.start) or region.valid_on(period.end)):
-        raise ValueError(f"địa bàn {region.name} không tồn tại trong {period.label()}")
-    value = read_number(cells["value"]) * unit_factor(cells.get("unit", ""), indicator)
+        raise CellError("region", f"địa bàn {region.name} không tồn tại trong {period.label()}")
+    read = _in_column("value", lambda: read_number(cells["value"]))
+    value = read * _in_column("unit", lambda: unit_factor(cells.get("unit", ""), indicator))
     if not math.isfinite(value):  # a long number times "nghìn tỷ" overflows
-        raise ValueError("giá trị phải là một số hữu hạn")
+        raise CellError("value", "giá trị phải là một số hữu hạn")
     note = cells.get("note") or None
     if note is not None and len(note) > NOTE_MAX:
-        raise ValueError(
-            f"ghi chú dài {number(len(note), 'vi')} ký tự, quá {number(NOTE_MAX, 'vi')} ký tự"
+        raise CellError(
+            "note",
+            f"ghi chú dài {number(len(note), 'vi')} ký tự, quá {number(NOTE_MAX, 'vi')} ký tự",
         )
-    return _Row(line, indicator, region, period, value, _status(cells.get("status", "")), note)
+    status = _in_column("status", lambda: _status(cells.get("status", "")))
+    return _Row(line, indicator, region, period, value, status, note)
 
 
 def import_submission(
@@ -345,8 +370,15 @@ def import_submission(
     agency: Agency | None = None,
     partial: bool = False,
 ) -> ImportReport:
-    """Check every row of ``path`` and record the figures, all or none."""
+    """Check every row of ``path`` and record the figures, all or none.
+
+    Every bad row is named in one ``RowsRejectedError``: rows that cannot be read
+    and rows the validation rules block, the latter found by writing the good
+    rows, so the caller's transaction (or savepoint) must roll back on it.
+    """
     report = ImportReport(file=path)
+    if path.suffix.lower() == ".csv" and path.is_file():
+        report.read_as = csv_format(path)
     good: list[_Row] = []
     seen: dict[tuple[str, int, str, str], int] = {}
     blank_lines: list[int] = []
@@ -363,7 +395,8 @@ def import_submission(
                 raise ValueError(problem)
             row = _check_row(catalogue, line, cells)
         except (ChitieuError, ValueError) as exc:
-            report.problems.append(RowProblem(line, str(exc)))
+            column = exc.column if isinstance(exc, CellError) else None
+            report.problems.append(RowProblem(line, str(exc), column))
             continue
         key = (row.indicator.code, row.region.id, row.period.code, row.status)
         if key in seen:
@@ -379,7 +412,7 @@ def import_submission(
         )
     if report.rows == 0:
         raise InputError(f"{path}: không có dòng số liệu nào")
-    if report.problems and not partial:
+    if report.problems and not good and not partial:
         raise RowsRejectedError(str(path), report.problems)
     batch = ImportBatch(
         file_name=path.name,
@@ -409,14 +442,20 @@ def import_submission(
     for row, (observation, written) in zip(good, recorded, strict=True):
         violations = checker.check(observation) if written else []
         if violations:
-            blocked.append(RowProblem(row.line, "; ".join(v.message_vi for v in violations)))
+            blocked.append(
+                RowProblem(row.line, "; ".join(v.message_vi for v in violations), "value")
+            )
             refused.append(observation)
             continue
         report.written += int(written)
         report.unchanged += int(not written)
-    if blocked and not partial:
-        # The caller's transaction rolls back every row written.
-        raise RowsRejectedError(str(path), blocked)
+    if (blocked or report.problems) and not partial:
+        # Every problem of the file at once, those found reading it and those the rules
+        # find in the rows that read well: the sender fixes them all in one go. The
+        # caller's transaction rolls back every row written.
+        raise RowsRejectedError(
+            str(path), sorted([*report.problems, *blocked], key=lambda problem: problem.line)
+        )
     for observation in refused:
         session.delete(observation)
     report.problems.extend(blocked)

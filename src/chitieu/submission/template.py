@@ -12,9 +12,7 @@ from sqlalchemy.orm import Session
 
 from chitieu._cells import append_row
 from chitieu.indicator.service import list_indicators
-from chitieu.submission.service import COLUMNS
-
-HEADINGS_VI = ("Chỉ tiêu", "Địa bàn", "Kỳ", "Giá trị", "Đơn vị", "Loại số", "Ghi chú")
+from chitieu.submission.service import COLUMNS, HEADINGS_VI
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chitieu._cells import append_row
+from chitieu._csvfile import CsvFormat
 from chitieu._errors import (
     ChitieuError,
     InputError,
@@ -41,14 +42,18 @@ MAX_NAME_LENGTH = 100
 
 
 class RowsRefusedError(PermissionDeniedError):
-    """Rows of indicators the sender's agency does not report; nothing was written."""
+    """Rows of indicators the sender's agency does not report; nothing was written.
 
-    def __init__(self, source: str, problems: list[RowProblem]) -> None:
+    ``problems`` also holds the file's other bad rows, so that one answer names all.
+    """
+
+    def __init__(self, source: str, refused: list[RowProblem], others: list[RowProblem]) -> None:
         self.source = source
-        self.problems = problems
-        shown = "; ".join(str(p) for p in problems)
+        self.problems = sorted([*refused, *others], key=lambda problem: problem.line)
+        shown = "; ".join(str(p) for p in self.problems)
+        more = f" và {len(others)} dòng lỗi khác" if others else ""
         super().__init__(
-            f"{source}: {len(problems)} dòng không thuộc chỉ tiêu của cơ quan, "
+            f"{source}: {len(refused)} dòng không thuộc chỉ tiêu của cơ quan{more}, "
             f"không ghi dòng nào: {shown}"
         )
 
@@ -60,6 +65,7 @@ class UploadResult:
     written: int
     unchanged: int
     batch_id: int | None
+    read_as: CsvFormat | None = None
 
 
 def safe_file_name(name: str) -> str:
@@ -100,9 +106,28 @@ def _refused_rows(session: Session, *, actor: Actor, path: Path) -> list[RowProb
                     line,
                     f"chỉ tiêu {indicator.code} – {indicator.name_vi} không do "
                     f"{agency.name if agency else actor.username} báo cáo",
+                    "indicator",
                 )
             )
     return problems
+
+
+def _other_problems(
+    session: Session, actor: Actor, path: Path, refused: list[RowProblem]
+) -> list[RowProblem]:
+    """The rows of a refused file that are bad for another reason, found by a trial import
+    in a savepoint that is always rolled back."""
+    lines = {problem.line for problem in refused}
+    trial = session.begin_nested()
+    try:
+        import_submission(session, path=path, recorded_by=actor.username)
+    except RowsRejectedError as exc:
+        return [problem for problem in exc.problems if problem.line not in lines]
+    except ChitieuError:
+        return []  # the file as a whole is at fault: the refusal is told first
+    finally:
+        trial.rollback()
+    return []
 
 
 def _clean_message(exc: ChitieuError, path: Path, name: str) -> str:
@@ -125,7 +150,8 @@ def import_upload(
         try:
             refused = _refused_rows(session, actor=actor, path=path)
             if refused:
-                raise RowsRefusedError(name, refused)
+                others = _other_problems(session, actor, path, refused)
+                raise RowsRefusedError(name, refused, others)
             report = import_submission(
                 session,
                 path=path,
@@ -146,7 +172,9 @@ def import_upload(
             .where(ImportBatch.sha256 == digest, ImportBatch.imported_by == actor.username)
             .order_by(ImportBatch.id.desc())
         )
-    result = UploadResult(name, report.rows, report.written, report.unchanged, batch_id)
+    result = UploadResult(
+        name, report.rows, report.written, report.unchanged, batch_id, report.read_as
+    )
     record_change(
         session,
         actor=actor.username,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from chitieu import _format
+from chitieu._csvfile import SEPARATOR_KEYS, CsvFormat
 from chitieu._errors import (
     ChitieuError,
     DatabaseError,
@@ -30,6 +31,7 @@ from chitieu.submission.entry import (
     read_entry_value,
     recent_entries,
 )
+from chitieu.submission.service import COLUMNS, HEADINGS_VI
 from chitieu.submission.upload import RowsRefusedError, agency_template, import_upload
 from chitieu.user.service import Actor
 from chitieu.validation.service import open_findings
@@ -76,6 +78,7 @@ def _page(
     form: dict[str, str] | None = None,
     status_code: int = 200,
     block: str | None = None,
+    oob: tuple[str, ...] = (),
     **extra: Any,
 ) -> Response:
     region = default_region(session, actor=actor)
@@ -93,7 +96,9 @@ def _page(
         "imported": None,
     }
     context.update(extra)
-    return render(request, "submission/entry.html", context, block=block, status_code=status_code)
+    return render(
+        request, "submission/entry.html", context, block=block, oob=oob, status_code=status_code
+    )
 
 
 def _saved(session: Session, observation_id: int | None) -> dict[str, Any] | None:
@@ -123,6 +128,8 @@ def entry_page(
     imported: Annotated[str | None, Query(max_length=120, pattern=r"^[A-Za-z0-9._-]*$")] = None,
     rows: Annotated[int, Query(ge=0, le=10**7)] = 0,
     written: Annotated[int, Query(ge=0, le=10**7)] = 0,
+    encoding: Annotated[str | None, Query(pattern=r"^(UTF-8|UTF-16|Windows-1258)$")] = None,
+    sep: Annotated[str | None, Query(pattern=r"^(comma|semicolon|tab)$")] = None,
 ) -> Response:
     form: dict[str, str] = {}
     if indicator:
@@ -132,7 +139,16 @@ def entry_page(
     shown = _saved(session, saved)
     if shown is not None:
         shown["written"] = not unchanged
-    done = {"file": imported, "rows": rows, "written": written} if imported else None
+    done: dict[str, Any] | None = None
+    if imported:
+        separator = {key: mark for mark, key in SEPARATOR_KEYS.items()}.get(sep or "")
+        read_as = CsvFormat(encoding, separator) if encoding and separator else None
+        done = {
+            "file": imported,
+            "rows": rows,
+            "written": written,
+            "read_as": read_as.describe(lang) if read_as else None,
+        }
     return _page(request, session, actor, lang, form=form, saved=shown, imported=done)
 
 
@@ -205,7 +221,17 @@ def enter(
         flag = "" if entry.written else "&unchanged=true"
         target = f"/entry?saved={entry.observation.id}{flag}"
         return RedirectResponse(target, status_code=303)
-    return _page(request, session, actor, lang, form=form, saved=_entry_view(entry), block=block)
+    # The figure saved joins the recent figures below the form, swapped in out of band.
+    return _page(
+        request,
+        session,
+        actor,
+        lang,
+        form=form,
+        saved=_entry_view(entry),
+        block=block,
+        oob=("recent",),
+    )
 
 
 @pages.get("/entry/template.xlsx")
@@ -224,7 +250,14 @@ def _upload_error(exc: ChitieuError) -> dict[str, Any]:
     """What the page says about a refused file: every bad row when rows are to blame."""
     if isinstance(exc, RowsRefusedError | RowsRejectedError):
         kind = "refused" if isinstance(exc, RowsRefusedError) else "rejected"
-        return {"kind": kind, "file": exc.source, "problems": exc.problems, "message": str(exc)}
+        return {
+            "kind": kind,
+            "file": exc.source,
+            "problems": exc.problems,
+            "message": str(exc),
+            # A column named by the template's key and, in Vietnamese, by its heading too.
+            "headings": dict(zip(COLUMNS, HEADINGS_VI, strict=True)),
+        }
     return {"kind": "file", "file": None, "problems": [], "message": str(exc)}
 
 
@@ -255,4 +288,7 @@ def upload(
             status_code=error_status(exc),
         )
     target = f"/entry?imported={result.file_name}&rows={result.rows}&written={result.written}"
+    if result.read_as is not None:
+        separator = SEPARATOR_KEYS[result.read_as.separator]
+        target += f"&encoding={result.read_as.encoding}&sep={separator}"
     return RedirectResponse(target, status_code=303)

@@ -146,7 +146,10 @@ def update_page(
     if not is_htmx(request):
         return RedirectResponse(f"/tasks#task-{task_id}", status_code=303)
     task = get_task(session, task_id=task_id)
-    return _row_response(request, task_row(session, actor=actor, task=task, as_of=date.today()))
+    response = _row_response(request, task_row(session, actor=actor, task=task, as_of=date.today()))
+    # The board's counts by status change too: they listen for this and fetch themselves.
+    response.headers["HX-Trigger"] = "tasks-changed"
+    return response
 
 
 # API ------------------------------------------------------------------------

@@ -84,6 +84,7 @@ def login(
     request: Request,
     session: DbSession,
     actor: Open,
+    lang: Lang,
     # No user name holds a control character, and PostgreSQL cannot compare one with a NUL.
     username: Annotated[str, Form(max_length=100, pattern=LINE)],
     password: Annotated[str, Form(max_length=200)],
@@ -95,7 +96,11 @@ def login(
     # The peer, or whom a configured proxy forwarded for (see `chitieu serve`).
     address = request.client.host if request.client else "unknown"
     if limiter.blocked(username=username, address=address):
-        message = "Đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút. / Too many failed logins."
+        message = (
+            "Đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút."
+            if lang == "vi"
+            else "Too many failed sign-ins; try again in a few minutes."
+        )
         return render(
             request,
             "user/login.html",
@@ -106,20 +111,26 @@ def login(
     if user is None:
         limiter.failed(username=username, address=address)
         # Held back attempts (429) are not written: a flood must not fill the log.
+        # The name tried, as typed, and where from; never the password.
+        tried = username.strip()[:100]
         record_change(
             session,
-            actor=username.strip()[:100] or "?",
+            actor=tried or "?",
             action="login_failed",
             entity="user",
-            after={"address": address},
+            after={"username": tried, "address": address},
+        )
+        message = (
+            "Sai tên đăng nhập hoặc mật khẩu: hãy gõ lại (chữ hoa, chữ thường khác nhau ở mật "
+            "khẩu); quên mật khẩu thì hỏi người quản trị."
+            if lang == "vi"
+            else "Wrong user name or password: type them again (the password is case-sensitive); "
+            "if you forgot it, ask the administrator."
         )
         return render(
             request,
             "user/login.html",
-            {
-                "next": _safe_next(next),
-                "error": "Sai tên đăng nhập hoặc mật khẩu. / Wrong user name or password.",
-            },
+            {"next": _safe_next(next), "error": message},
             status_code=401,
         )
     limiter.succeeded(username=username)

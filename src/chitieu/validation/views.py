@@ -140,7 +140,10 @@ def resolve_page(
         return _row(request, row, error=str(exc), status_code=error_status(exc))
     if not is_htmx(request):
         return RedirectResponse("/validation", status_code=303)
-    return _row(request, queue_row(session, get_finding(session, finding_id=finding_id), lang))
+    response = _row(request, queue_row(session, get_finding(session, finding_id=finding_id), lang))
+    # The queue's count of open findings changes too: it listens for this and fetches itself.
+    response.headers["HX-Trigger"] = "findings-changed"
+    return response
 
 
 def _row(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -59,9 +59,15 @@ def render(
     context: dict[str, Any] | None = None,
     *,
     block: str | None = None,
+    oob: Sequence[str] = (),
     status_code: int = 200,
 ) -> HTMLResponse:
-    """A page (or, for htmx, one block of it) with what every page needs in its context."""
+    """A page (or, for htmx, one block of it) with what every page needs in its context.
+
+    ``oob`` names more blocks sent after ``block`` for htmx to swap out of band:
+    the counts and lists an action changed elsewhere on the page. They see
+    ``oob_swap`` true, to carry their ``hx-swap-oob`` attribute.
+    """
     lang = request_lang(request)
     actor = resolve_actor(request)
     full: dict[str, Any] = {
@@ -74,9 +80,15 @@ def render(
     }
     full.update(context or {})
     templates: Jinja2Blocks = request.app.state.templates
-    response = templates.TemplateResponse(
-        request, name, full, block_name=block, status_code=status_code
-    )
+    if block is not None and oob:
+        full["oob_swap"] = True
+        response = templates.TemplateResponse(
+            request, name, full, block_names=[block, *oob], status_code=status_code
+        )
+    else:
+        response = templates.TemplateResponse(
+            request, name, full, block_name=block, status_code=status_code
+        )
     assert isinstance(response, HTMLResponse)
     finish(request, response)
     return response
