@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,11 +20,13 @@ from chitieu._errors import InputError, NotFoundError
 from chitieu._labels import tr
 from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
-from chitieu.assessment.open_sdg import Case, progress
 from chitieu.assessment.service import assess
 from chitieu.plan.in_force import plan_in_force
 from chitieu.plan.service import get_plan
 from chitieu.region.service import get_region
+
+if TYPE_CHECKING:
+    from chitieu.assessment.open_sdg import Case
 
 METHODS = ("open-sdg",)
 
@@ -178,6 +180,9 @@ def progress_command(
     """Đánh giá tiến độ từng chuỗi số liệu, mỗi chuỗi một dòng JSON (progress per series)."""
     if method not in METHODS:
         raise InputError(f"không có phương pháp '{method}' (các phương pháp: {', '.join(METHODS)})")
+    # numpy, which the measure runs on, is imported only by this command.
+    from chitieu.assessment.open_sdg import progress
+
     parsed = read_cases(cases)
     out = sys.stdout
     for result in progress(parsed):
@@ -187,6 +192,8 @@ def progress_command(
 
 def read_cases(path: Path) -> list[Case]:
     """Every non-blank line as a :class:`Case`; the first bad line stops with its number."""
+    from chitieu.assessment.open_sdg import Case
+
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
