@@ -25,6 +25,8 @@ from typing import Any
 
 import altair as alt
 
+from chitieu.chart._unchecked import unchecked
+
 ACTUAL_COLOUR = "#0b3d60"
 ESTIMATE_COLOUR = "#2f81f7"
 TARGET_COLOUR = "#d29922"
@@ -133,6 +135,7 @@ def _target_rows(targets: Sequence[TargetMark], factor: float, label: str) -> li
     return rows
 
 
+@unchecked
 def indicator_chart(
     *,
     title: str,
