@@ -15,6 +15,7 @@ from chitieu._database import (
     create_engine,
     current_revision,
     head_revision,
+    newest_migration,
     upgrade,
 )
 from chitieu._models import Base
@@ -31,6 +32,13 @@ pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 def _revisions_oldest_first() -> list[str]:
     scripts = ScriptDirectory.from_config(alembic_config(sa.create_engine("sqlite://")))
     return [s.revision for s in reversed(list(scripts.walk_revisions()))]
+
+
+def test_the_newest_file_name_is_alembics_head(database_url):
+    # Opening a database compares its revision with the newest file name, not Alembic's
+    # head, so that every command does not import Alembic (issue 17).
+    del database_url
+    assert newest_migration() == head_revision() == _revisions_oldest_first()[-1]
 
 
 def test_an_empty_database_upgrades_to_a_schema_equal_to_the_models(database_url):

@@ -1,5 +1,9 @@
 """What every command shares: the global options anywhere on the line, the pager, English help.
 
+A built-in command's module is imported when that command runs or shows its own
+help: until then the group holds a stand-in that knows only its name and summary,
+enough for ``chitieu --help`` and for suggesting a mistyped name.
+
 ``--db``, ``--lang``, ``--wide`` and ``--limit`` belong to ``chitieu`` itself, but
 people type them after the command (``chitieu overview --limit 20``) as often as
 before: they are moved in front before Click parses the line. A listing printed
@@ -9,6 +13,7 @@ as a table to a terminal longer than the screen goes through a pager.
 from __future__ import annotations
 
 import functools
+import importlib
 import io
 import os
 import re
@@ -18,10 +23,11 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stdout
 from shutil import get_terminal_size
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 import typer
-from typer.core import TyperGroup
+import typer.main
+from typer.core import TyperCommand, TyperGroup
 
 from chitieu._output import current_display
 
@@ -32,22 +38,69 @@ EPILOG_VI = "Tùy chọn chung, đặt trước hay sau tên lệnh đều đư�
 EPILOG_EN = "Options for every command, before or after its name: --db, --lang, --wide, --limit."
 
 
+class BuiltIn(NamedTuple):
+    """A command of ``chitieu`` itself: its name, its module, the summary the listing shows."""
+
+    name: str
+    module: str
+    summary: str
+
+
+class _StandIn(TyperCommand):
+    """A command not imported yet, listed under its name and summary."""
+
+    def __init__(self, built_in: BuiltIn) -> None:
+        super().__init__(name=built_in.name, help=built_in.summary)
+        self.module = built_in.module
+
+
 class ChitieuGroup(TyperGroup):
-    """The root ``chitieu`` group."""
+    """The root ``chitieu`` group, with the ``built_in`` commands loaded on first use."""
+
+    built_in: ClassVar[tuple[BuiltIn, ...]] = ()
 
     def __init__(self, **attrs: Any) -> None:
+        # The built-in commands first, as ``--help`` lists them, then any plugin's.
+        stand_ins = {b.name: _StandIn(b) for b in self.built_in}
+        attrs["commands"] = {**stand_ins, **(attrs.get("commands") or {})}
         super().__init__(**attrs)
+        self._english = False
         _BILINGUAL[id(self)] = (self.help or "", self.short_help)
-        for command in _leaves(self):
+        self._adopt(list(self.commands.values()))
+
+    def load(self, name: str) -> None:
+        """Import the module of the command ``name`` if it is still a stand-in."""
+        stand_in = self.commands.get(name)
+        if not isinstance(stand_in, _StandIn):
+            return
+        holder = typer.Typer()
+        importlib.import_module(stand_in.module).register(holder)
+        loaded = typer.main.get_group(holder).commands
+        self.commands.update(loaded)
+        self._adopt(list(loaded.values()))
+
+    def _adopt(self, commands: list[Any]) -> None:
+        for command in [c for top in commands for c in _tree(top)]:
             if command.callback is not None:  # a group of sub-commands may have none
                 command.callback = _paged(command)
             _BILINGUAL[id(command)] = (command.help or "", command.short_help)
             command.epilog = EPILOG_VI
+            if self._english:
+                _english_help(command)
+
+    def resolve_command(  # type: ignore[override]
+        self, ctx: typer.Context, args: list[str]
+    ) -> tuple[str | None, Any, list[str]]:
+        if args:
+            self.load(args[0])
+        return super().resolve_command(ctx, args)
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         args = hoist(self, args)
         if _asks_english(args):
-            _english_help(self)
+            self._english = True
+            for command in [self, *_leaves(self)]:
+                _english_help(command)
         return super().parse_args(ctx, args)
 
 
@@ -81,6 +134,8 @@ def _leaf(group: TyperGroup, args: list[str]) -> Any:
     """The command ``args`` name, following sub-groups (``plans compare``)."""
     current: Any = group
     for arg in args:
+        if isinstance(current, ChitieuGroup):
+            current.load(arg)
         commands = getattr(current, "commands", None)
         if commands and arg in commands:
             current = commands[arg]
@@ -89,11 +144,14 @@ def _leaf(group: TyperGroup, args: list[str]) -> Any:
 
 def _leaves(group: TyperGroup) -> Iterator[Any]:
     for command in group.commands.values():
-        if isinstance(command, TyperGroup):
-            yield command
-            yield from _leaves(command)
-        else:
-            yield command
+        yield from _tree(command)
+
+
+def _tree(command: Any) -> Iterator[Any]:
+    """``command`` and, for a group, every command under it."""
+    yield command
+    if isinstance(command, TyperGroup):
+        yield from _leaves(command)
 
 
 # ---- the pager -------------------------------------------------------------
@@ -186,14 +244,13 @@ def _asks_english(args: list[str]) -> bool:
     return os.environ.get("CHITIEU_LANG") == "en" and "--lang" not in args
 
 
-def _english_help(group: TyperGroup) -> None:
-    """Each command's summary as its English gloss: 'Liệt kê … (list plans).' → 'List plans.'"""
-    for command in [group, *_leaves(group)]:
-        text, _ = _BILINGUAL.get(id(command), (command.help or "", None))
-        first, _, more = text.partition("\n")
-        found = _GLOSS.search(first)
-        if found:
-            gloss = found.group(1).strip()
-            command.help = gloss[:1].upper() + gloss[1:] + "." + (f"\n{more}" if more else "")
-            command.short_help = None
-        command.epilog = EPILOG_EN
+def _english_help(command: Any) -> None:
+    """The command's summary as its English gloss: 'Liệt kê … (list plans).' → 'List plans.'"""
+    text, _ = _BILINGUAL.get(id(command), (command.help or "", None))
+    first, _, more = text.partition("\n")
+    found = _GLOSS.search(first)
+    if found:
+        gloss = found.group(1).strip()
+        command.help = gloss[:1].upper() + gloss[1:] + "." + (f"\n{more}" if more else "")
+        command.short_help = None
+    command.epilog = EPILOG_EN

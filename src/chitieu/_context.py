@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.engine import Engine
 
-from chitieu import open_database
+from chitieu._database import open_database
 from chitieu._settings import Settings
 
 

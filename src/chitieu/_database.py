@@ -6,21 +6,25 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from chitieu._errors import DatabaseBusyError, DatabaseError
+from chitieu._settings import database_url
 from chitieu._version import TrackedSession
 
+if TYPE_CHECKING:
+    # Alembic is imported only to migrate or to read the migrations' history: opening
+    # a database already at the newest schema, as every command does, needs neither.
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+_VERSION_TABLE = "alembic_version"
 # What a read replica (or a database set read-only) answers a write with.
 READ_ONLY_SQLSTATE = "25006"
 # How long an SQLite writer waits for the one before it: longer than the longest
@@ -98,6 +102,8 @@ def describe(engine: Engine) -> str:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
@@ -105,6 +111,9 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def _scripts() -> ScriptDirectory:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(config)
@@ -121,14 +130,32 @@ def known_revisions() -> frozenset[str]:
     return frozenset(script.revision for script in _scripts().walk_revisions())
 
 
+def newest_migration() -> str:
+    """The revision of the newest file in migrations/versions, named ``NNNN_what.py``.
+
+    Read from the file names alone, without Alembic; tests/test_migrations.py checks
+    it is Alembic's head.
+    """
+    return max(p.name for p in (MIGRATIONS / "versions").glob("[0-9]*_*.py")).partition("_")[0]
+
+
 def current_revision(engine: Engine) -> str | None:
+    """The schema revision Alembic stamped on the database, None on an empty one."""
     try:
         with engine.connect() as connection:
-            return MigrationContext.configure(connection).get_current_revision()
+            if not sa.inspect(connection).has_table(_VERSION_TABLE):
+                return None
+            stamped = connection.execute(sa.text(f"select version_num from {_VERSION_TABLE}"))
+            revisions = list(stamped.scalars())
     except sa.exc.OperationalError as exc:
         raise DatabaseError(
             f"không kết nối được cơ sở dữ liệu {describe(engine)}: {_first_line(exc)}"
         ) from exc
+    if len(revisions) > 1:
+        raise DatabaseError(
+            f"cơ sở dữ liệu {describe(engine)} ghi nhiều lược đồ cùng lúc: {', '.join(revisions)}"
+        )
+    return revisions[0] if revisions else None
 
 
 def _first_line(exc: BaseException) -> str:
@@ -138,6 +165,8 @@ def _first_line(exc: BaseException) -> str:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` (creating it in an empty database)."""
+    from alembic import command
+
     check_not_newer(engine)
     command.upgrade(alembic_config(engine), revision)
 
@@ -160,10 +189,23 @@ def ensure_current(engine: Engine) -> None:
 
     An empty database (a new SQLite file) is created on first use.
     """
-    current = current_revision(engine)
-    if current == head_revision():
+    if current_revision(engine) == newest_migration():
         return
     upgrade(engine)
+
+
+def open_database(location: str, *, busy_seconds: float = DEFAULT_BUSY_SECONDS) -> Engine:
+    """An SQLite path or database URL, with its schema created or brought up to date.
+
+    On SQLite a writer waits up to ``busy_seconds`` for another writer to finish.
+    """
+    engine = create_engine(database_url(location), busy_seconds=busy_seconds)
+    try:
+        ensure_current(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
 
 
 @contextmanager

@@ -11,35 +11,155 @@ from importlib.metadata import entry_points
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.markup import escape
 
-from chitieu._cli_group import EPILOG_VI, ChitieuGroup
-from chitieu._context import AppContext
+from chitieu._cli_group import EPILOG_VI, BuiltIn, ChitieuGroup
 from chitieu._errors import ChitieuError
 from chitieu._output import DISPLAY, Display, current_display
-from chitieu._settings import Settings
 
-BUILT_IN = (
-    "chitieu.dataset.cli",
-    "chitieu.plan.cli",
-    "chitieu.observation.cli",
-    "chitieu.task.cli",
-    "chitieu.submission.cli",
-    "chitieu.owed.cli",
-    "chitieu.export.cli",
-    "chitieu.extraction.cli",
-    "chitieu.catalogue_cli",
-    "chitieu.assessment.cli",
-    "chitieu.analytics.cli",
-    "chitieu.scenario.cli",
-    "chitieu.user.cli",
-    "chitieu.audit.cli",
-    "chitieu.web.cli",
-    "chitieu.report.cli",
-    "chitieu.validation.cli",
-    "chitieu.backup.cli",
-    "chitieu.synth.cli",
+# Every built-in command: its name, the module whose ``register(app)`` adds it, and the
+# summary ``chitieu --help`` lists. A module is imported only when one of its commands
+# runs or shows its own help, so a command pays for its own libraries alone.
+# tests/test_cli_startup.py checks each summary against the command's own.
+BUILT_IN: tuple[BuiltIn, ...] = (
+    BuiltIn(
+        "init",
+        "chitieu.dataset.cli",
+        "Tạo hoặc nâng cấp cơ sở dữ liệu (create or upgrade the database).",
+    ),
+    BuiltIn(
+        "load",
+        "chitieu.dataset.cli",
+        "Nạp một thư mục dữ liệu, tất cả hoặc không gì (load a data folder, all or nothing).",
+    ),
+    BuiltIn(
+        "targets", "chitieu.plan.cli", "Liệt kê mục tiêu của kế hoạch (list the targets plans set)."
+    ),
+    BuiltIn(
+        "overview",
+        "chitieu.plan.cli",
+        "Mỗi mục tiêu cùng số liệu mới nhất (every target with its latest figure).",
+    ),
+    BuiltIn(
+        "observations",
+        "chitieu.observation.cli",
+        "Số liệu đã ghi nhận, với nguồn của từng số (observed figures with their sources).",
+    ),
+    BuiltIn(
+        "correct",
+        "chitieu.observation.cli",
+        "Sửa một số liệu bằng một bản mới; bản cũ vẫn được lưu (correct a figure).",
+    ),
+    BuiltIn(
+        "tasks", "chitieu.task.cli", "Nhiệm vụ của kế hoạch theo cơ quan (tasks a plan assigns)."
+    ),
+    BuiltIn(
+        "task-update",
+        "chitieu.task.cli",
+        "Ghi một báo cáo tiến độ có ngày cho nhiệm vụ (record a dated update).",
+    ),
+    BuiltIn(
+        "import",
+        "chitieu.submission.cli",
+        "Nhập số liệu của cơ quan từ tệp CSV/Excel (import an agency submission).",
+    ),
+    BuiltIn(
+        "template",
+        "chitieu.submission.cli",
+        "Ghi mẫu Excel để cơ quan điền số liệu (write the Excel submission template).",
+    ),
+    BuiltIn(
+        "requests",
+        "chitieu.owed.cli",
+        "Số liệu các cơ quan còn phải báo cáo cho các mục tiêu thiếu số liệu (figures owed).",
+    ),
+    BuiltIn(
+        "export",
+        "chitieu.export.cli",
+        "Xuất số liệu, mục tiêu: CSV, JSON, kho Open SDG (export: CSV, JSON, Open SDG repository).",
+    ),
+    BuiltIn(
+        "extract",
+        "chitieu.extraction.cli",
+        "Tìm số liệu trong văn bản, không ghi vào cơ sở dữ liệu (find figures in documents).",
+    ),
+    BuiltIn(
+        "ingest",
+        "chitieu.extraction.cli",
+        "Lưu văn bản và số liệu trích được để duyệt; tệp lỗi không ghi gì (store for review).",
+    ),
+    BuiltIn(
+        "regions",
+        "chitieu.catalogue_cli",
+        "Địa bàn và lịch sử sáp nhập (regions and their succession).",
+    ),
+    BuiltIn("indicators", "chitieu.catalogue_cli", "Danh mục chỉ tiêu (the indicator catalogue)."),
+    BuiltIn("agencies", "chitieu.catalogue_cli", "Cơ quan, đơn vị (agencies)."),
+    BuiltIn(
+        "assess",
+        "chitieu.assessment.cli",
+        "Đánh giá từng mục tiêu của kế hoạch với số liệu đến một ngày (assess every target).",
+    ),
+    BuiltIn(
+        "progress",
+        "chitieu.assessment.cli",
+        "Đánh giá tiến độ từng chuỗi, mỗi dòng vào một dòng ra (progress per series, line by line).",
+    ),
+    BuiltIn(
+        "forecast",
+        "chitieu.scenario.cli",
+        "Dự báo chuỗi năm ngắn: trung bình của bước ngẫu nhiên có xu hướng, san mũ tắt dần, Theta.",
+    ),
+    BuiltIn(
+        "audit", "chitieu.audit.cli", "Nhật ký thay đổi: ai, khi nào, thay đổi gì (the audit log)."
+    ),
+    BuiltIn(
+        "serve",
+        "chitieu.web.cli",
+        "Chạy ứng dụng web: bảng điều khiển và API (serve the dashboard and the API).",
+    ),
+    BuiltIn(
+        "report",
+        "chitieu.report.cli",
+        "Viết báo cáo định kỳ: HTML, PDF hoặc DOCX (write the periodic report).",
+    ),
+    BuiltIn(
+        "validate",
+        "chitieu.validation.cli",
+        "Kiểm tra số liệu theo các quy tắc (validate every figure against the rules).",
+    ),
+    BuiltIn(
+        "backup",
+        "chitieu.backup.cli",
+        "Sao lưu toàn bộ cơ sở dữ liệu, kể cả khi máy chủ đang chạy (back up the database).",
+    ),
+    BuiltIn(
+        "restore",
+        "chitieu.backup.cli",
+        "Khôi phục cơ sở dữ liệu từ một bản sao lưu, thay toàn bộ dữ liệu (restore a backup).",
+    ),
+    BuiltIn(
+        "synth",
+        "chitieu.synth.cli",
+        "Ghi bộ dữ liệu quốc gia tổng hợp, tất định theo hạt giống (a synthetic national dataset).",
+    ),
+    BuiltIn("plans", "chitieu.plan.cli", "Liệt kê các kế hoạch (list plans)."),
+    BuiltIn(
+        "review",
+        "chitieu.extraction.cli",
+        "Duyệt số liệu trích từ văn bản và các số liệu mâu thuẫn "
+        "(review extracted figures and conflicts).",
+    ),
+    BuiltIn(
+        "analyze",
+        "chitieu.analytics.cli",
+        "Phân tích tăng trưởng: tính lại từ số liệu đã ghi nhận (growth analytics).",
+    ),
+    BuiltIn(
+        "scenario",
+        "chitieu.scenario.cli",
+        "Kịch bản, xác suất đạt mục tiêu (scenarios and the odds of meeting targets).",
+    ),
+    BuiltIn("user", "chitieu.user.cli", "Người dùng và mã API (users and API tokens)."),
 )
 
 
@@ -49,18 +169,19 @@ def build_app() -> typer.Typer:
         help="Theo dõi thực hiện kế hoạch phát triển kinh tế - xã hội "
         "(monitoring a province's socio-economic development plan).",
         epilog=EPILOG_VI,
-        cls=ChitieuGroup,
+        cls=_Chitieu,
         no_args_is_help=True,
         pretty_exceptions_enable=False,
         add_completion=False,
     )
     app.callback()(_root)
-    for module_name in BUILT_IN:
-        module = __import__(module_name, fromlist=["register"])
-        module.register(app)
     for plugin in entry_points(group="chitieu.cli"):
         plugin.load()(app)
     return app
+
+
+class _Chitieu(ChitieuGroup):
+    built_in = BUILT_IN
 
 
 def _root(
@@ -85,6 +206,9 @@ def _root(
         typer.Option("--limit", min=1, help="Chỉ hiện N dòng đầu của danh sách (first N rows)."),
     ] = None,
 ) -> None:
+    from chitieu._context import AppContext
+    from chitieu._settings import Settings
+
     overrides: dict[str, str] = {}
     if db is not None:
         overrides["database_url"] = db
@@ -104,6 +228,9 @@ def main() -> None:
     try:
         build_app()()
     except ChitieuError as exc:
+        from rich.console import Console
+        from rich.markup import escape
+
         lang = current_display().lang
         # The message is text, not markup: a file named "[2024] báo cáo.docx" keeps its brackets.
         Console(stderr=True).print(

@@ -22,8 +22,7 @@ from chitieu._errors import InputError, NotFoundError
 from chitieu._labels import tr
 from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
-from chitieu.assessment._open_sdg_case import record_id
-from chitieu.assessment.open_sdg import Case, progress
+from chitieu.assessment._open_sdg_case import Case, record_id
 from chitieu.assessment.service import assess
 from chitieu.plan.in_force import plan_in_force
 from chitieu.plan.service import get_plan
@@ -189,6 +188,9 @@ def progress_command(
     # A line that cannot be read is its own error record; the exit status is then 1.
     if method not in METHODS:
         raise InputError(f"không có phương pháp '{method}' (các phương pháp: {', '.join(METHODS)})")
+    # numpy, which the measure runs on, is imported only by this command.
+    from chitieu.assessment.open_sdg import progress
+
     lines = read_case_lines(cases)
     measured = iter(progress([line for line in lines if isinstance(line, Case)]))
     out = sys.stdout

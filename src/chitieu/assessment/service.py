@@ -56,6 +56,7 @@ from chitieu.observation.service import derived_values, series_read_ahead
 from chitieu.plan.models import Plan, Target
 from chitieu.plan.service import list_targets, target_summary
 from chitieu.region.models import Region
+from chitieu.region.service import successions_read_ahead
 
 STATUSES = (
     "achieved",
@@ -130,7 +131,7 @@ def assess(
         by_region[target.region_id].append(target)
     judged: dict[int, Assessment] = {}
     # A region's series at a time: one query each, and memory bounded by the largest region.
-    with choices_read_ahead(session):
+    with choices_read_ahead(session), successions_read_ahead(session):
         for group in by_region.values():
             series = {(target.indicator_code, target.region_id) for target in group}
             with series_read_ahead(session, series=series):

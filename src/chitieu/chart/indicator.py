@@ -34,6 +34,7 @@ from typing import Any
 import altair as alt
 
 from chitieu.chart._frame import BEYOND_EN, BEYOND_VI, beyond_layers, value_domain, year_ticks
+from chitieu.chart._unchecked import unchecked
 
 ACTUAL_COLOUR = "#0b3d60"
 ESTIMATE_COLOUR = "#2f81f7"
@@ -144,6 +145,7 @@ def _target_rows(targets: Sequence[TargetMark], factor: float, label: str) -> li
     return rows
 
 
+@unchecked
 def indicator_chart(
     *,
     title: str,

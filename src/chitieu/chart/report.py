@@ -24,6 +24,7 @@ from typing import Any
 import altair as alt
 
 from chitieu.chart import scenario as scenario_charts
+from chitieu.chart._unchecked import unchecked
 from chitieu.chart.indicator import SeriesPoint, TargetMark, indicator_chart
 
 FONT = "DejaVu Sans, Noto Sans, sans-serif"
@@ -77,6 +78,7 @@ class SectorTarget:
     maximum: float | None
 
 
+@unchecked
 def growth_by_sector_chart(
     *,
     bars: Sequence[SectorGrowth],
@@ -173,6 +175,7 @@ class StructureColumn:
     estimate: bool = False
 
 
+@unchecked
 def structure_chart(
     *, columns: Sequence[StructureColumn], sectors: Sequence[str], lang: str = "vi"
 ) -> dict[str, Any]:
@@ -258,6 +261,7 @@ class SectorContribution:
     points: float
 
 
+@unchecked
 def contributions_chart(
     *,
     parts: Sequence[SectorContribution],

@@ -22,6 +22,7 @@ from typing import Any
 import altair as alt
 
 from chitieu.chart._frame import BEYOND_EN, BEYOND_VI, beyond_layers, value_domain, year_ticks
+from chitieu.chart._unchecked import unchecked
 from chitieu.scenario.service import SECTORS, ScenarioYear
 
 PATH_COLOUR = "#0b3d60"
@@ -164,6 +165,7 @@ def _title(text: str, subtitle: str | None = None) -> alt.TitleParams:
     return alt.TitleParams(text=text, subtitle=subtitle, anchor="start")
 
 
+@unchecked
 def grdp_chart(
     path: Sequence[ScenarioYear], growth_targets: Sequence[Band] = (), *, lang: str = "vi"
 ) -> dict[str, Any]:
@@ -212,6 +214,7 @@ def grdp_chart(
     return spec
 
 
+@unchecked
 def structure_chart(path: Sequence[ScenarioYear], *, lang: str = "vi") -> dict[str, Any]:
     """The sectors' shares of GRDP by year, stacked to 100%."""
     names = [sector_name(sector, lang) for sector in SECTORS]
@@ -250,6 +253,7 @@ def structure_chart(path: Sequence[ScenarioYear], *, lang: str = "vi") -> dict[s
     return spec
 
 
+@unchecked
 def per_capita_chart(
     path: Sequence[ScenarioYear], targets: Sequence[Band] = (), *, lang: str = "vi"
 ) -> dict[str, Any]:
@@ -272,6 +276,7 @@ def per_capita_chart(
     return spec
 
 
+@unchecked
 def fan_chart(
     *,
     title: str,

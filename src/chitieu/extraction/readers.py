@@ -23,11 +23,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import docx
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-from pdfplumber.utils.exceptions import PdfminerException
-
 from chitieu._archive import check_inflation, zip_members
 from chitieu._errors import InputError
 from chitieu.extraction import _inflation
@@ -335,6 +330,8 @@ _WRAPPERS = frozenset({f"{_W}sdt", f"{_W}customXml", f"{_W}ins", f"{_W}moveTo"})
 
 
 def _read_docx(name: str, data: bytes) -> tuple[str, list[str]]:
+    import docx  # here, not at the top: a command that reads no DOCX does not pay for it
+
     _check_docx_zip(name, data)
     try:
         document = docx.Document(io.BytesIO(data))
@@ -473,6 +470,9 @@ def _grid_value(properties: Any, name: str) -> int:
 
 
 def _read_pdf(name: str, data: bytes) -> tuple[str, list[str]]:
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
     # pdfminer rebuilds what it can of a truncated file and would return the
     # first pages as if they were all: a complete PDF ends with %%EOF.
     if b"%%EOF" not in data[-_PDF_TAIL:]:
@@ -515,6 +515,8 @@ def _read_pdf(name: str, data: bytes) -> tuple[str, list[str]]:
 
 
 def _pdf_page_texts(data: bytes, notes: list[str]) -> list[str]:
+    import pdfplumber
+
     texts: list[str] = []
     with _inflation.inflation_bounds(), pdfplumber.open(io.BytesIO(data)) as pdf:
         if pdf.doc.encryption is not None:

@@ -7,12 +7,14 @@ from chitieu.report.model import Report
 
 
 def render_pdf(report: Report) -> bytes:
-    """The PDF's bytes; the charts stay vectors (inline SVG), the fonts are embedded subsets."""
+    """The PDF's bytes; the charts stay vectors (SVG images), the fonts are embedded subsets."""
     import weasyprint  # type: ignore[import-untyped]
     from weasyprint.urls import URLFetcher  # type: ignore[import-untyped]
 
     # The page is self-contained: nothing may be fetched, from the network or from disk.
     offline = URLFetcher(allowed_protocols=("data",))
-    pdf = weasyprint.HTML(string=render_html(report), url_fetcher=offline).write_pdf()
+    pdf = weasyprint.HTML(
+        string=render_html(report, charts_as_images=True), url_fetcher=offline
+    ).write_pdf()
     assert pdf is not None
     return bytes(pdf)

@@ -22,11 +22,13 @@ from sqlalchemy.orm import Session
 from chitieu import _format
 from chitieu._errors import InputError, NotFoundError
 from chitieu.assessment.service import STATUSES
+from chitieu.indicator.models import Indicator
 from chitieu.observation.models import Observation
 from chitieu.plan.dashboard import overview, plan_ended, status_word
 from chitieu.plan.in_force import plan_in_force
 from chitieu.plan.models import Plan
 from chitieu.region.models import Region
+from chitieu.region.service import successions_read_ahead
 from chitieu.report.analytics import analytics_section
 from chitieu.report.context import Context
 from chitieu.report.continuity import continuity_section
@@ -49,6 +51,14 @@ def build_report(
     lang: str = "vi",
 ) -> Report:
     """The report on ``plan`` (the newest by default) for ``region`` (the plan's), at ``as_of``."""
+    # Every section follows merged regions' lineage: the mergers are read once.
+    with successions_read_ahead(session):
+        return _build(session, plan=plan, region=region, as_of=as_of, lang=lang)
+
+
+def _build(
+    session: Session, *, plan: Plan | None, region: Region | None, as_of: date, lang: str
+) -> Report:
     if lang not in LANGS:
         raise InputError(f"ngôn ngữ '{lang}' không hợp lệ (vi, en)")
     chosen_note = None
@@ -187,17 +197,19 @@ def _context_section(ctx: Context) -> Section:
 def _sources(ctx: Context) -> tuple[int, int, int]:
     """Documents, imported files and figures behind the region's figures known by ``as_of``."""
     known = (
+        # Every figure's indicator is in the catalogue (a foreign key): naming them lets
+        # the database read the region's figures through the series index, where the
+        # region alone scanned the whole table (1.5 s on the national dataset).
+        Observation.indicator_code.in_(select(Indicator.code)),
         Observation.region_id == ctx.region.id,
         Observation.period_end <= ctx.as_of,
     )
-    session = ctx.session
-    documents = session.scalar(
-        select(func.count(func.distinct(Observation.source_document_id))).where(*known)
-    )
-    batches = session.scalar(
-        select(func.count(func.distinct(Observation.import_batch_id))).where(*known)
-    )
-    figures = session.scalar(select(func.count()).select_from(Observation).where(*known))
+    counted = select(
+        func.count(func.distinct(Observation.source_document_id)),
+        func.count(func.distinct(Observation.import_batch_id)),
+        func.count(),
+    ).where(*known)
+    documents, batches, figures = ctx.session.execute(counted).one()
     return documents or 0, batches or 0, figures or 0
 
 

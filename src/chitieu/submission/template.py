@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
 from chitieu._cells import append_row
@@ -38,6 +36,10 @@ def write_template(
     No example figure stands in the sheet: a row sent back unfilled is
     skipped by the import, a filled example would be imported as a figure.
     """
+    # Imported here: listing what is owed shares this module and needs no spreadsheet.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

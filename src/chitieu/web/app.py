@@ -25,8 +25,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from chitieu import open_database
-from chitieu._database import READ_ONLY_SQLSTATE, allow_concurrent_readers
+from chitieu._database import READ_ONLY_SQLSTATE, allow_concurrent_readers, open_database
 from chitieu._errors import (
     ChitieuError,
     DatabaseBusyError,
