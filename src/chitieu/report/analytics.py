@@ -1,23 +1,19 @@
 """Section IV: the quality of growth — sector contributions, TFP, ICOR, productivity.
 
 The computations are ``chitieu analyze``'s (``analytics.growth`` on the
-series ``analytics.cli`` reads), limited to the figures known by the report's
+series ``analytics.figures`` reads), limited to the figures known by the report's
 date. Where a figure they need is missing the report says so in one sentence,
 naming what is missing, instead of failing.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
-
-from sqlalchemy.orm import Session
 
 from chitieu import _format
 from chitieu._errors import ChitieuError
 from chitieu._periods import parse_period
-from chitieu.analytics import cli as analyze
+from chitieu.analytics import figures as analyze
 from chitieu.analytics.growth import (
     Series,
     capital_stock,
@@ -28,43 +24,12 @@ from chitieu.analytics.growth import (
 from chitieu.chart.report import SectorContribution, contributions_chart
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import Observation
-from chitieu.observation.service import list_observations, preferred
-from chitieu.region.models import Region
 from chitieu.report.context import Context
 from chitieu.report.figures import standing_figures
 from chitieu.report.model import Cell, FigureList, Paragraph, Section, Table
 from chitieu.report.results import key_figure
 
 PUBLISHED = ("TFP_CONTRIBUTION", "ICOR", "LABOUR_PRODUCTIVITY", "LABOUR_PRODUCTIVITY_GROWTH")
-
-
-class KnownBy(analyze._Figures):
-    """The analytics' figures of a region, only those known by a date."""
-
-    def __init__(self, session: Session, region: Region, as_of: date) -> None:
-        super().__init__(session, region)
-        self.as_of = as_of
-
-    def own(self, code: str, region: Region | None = None) -> dict[str, Observation]:
-        place = region or self.region
-        key = (code, place.id)
-        if key not in self._own:
-            indicator = get_indicator(self.session, code_or_name=code)
-            grouped: dict[str, list[Observation]] = defaultdict(list)
-            for obs in list_observations(self.session, indicator=indicator, region=place):
-                if obs.period_end <= self.as_of:
-                    grouped[obs.period].append(obs)
-            self._own[key] = {
-                period: best for period, rows in grouped.items() if (best := preferred(rows))
-            }
-        return self._own[key]
-
-    def known_periods(self, code: str) -> set[str]:
-        indicator = get_indicator(self.session, code_or_name=code)
-        rows = list_observations(
-            self.session, indicator=indicator, region=self.region, territory=True
-        )
-        return {obs.period for obs in rows if obs.period_end <= self.as_of}
 
 
 def analytics_section(ctx: Context) -> Section:
@@ -124,8 +89,8 @@ def _refs(ctx: Context, observations: list[Observation | None]) -> str:
 
 
 def _contributions(ctx: Context, section: Section) -> None:
-    figures = KnownBy(ctx.session, ctx.region, ctx.as_of)
-    records = analyze._contribution_records(figures, ctx.lang)
+    figures = analyze.Figures(ctx.session, ctx.region, ctx.as_of)
+    records = analyze.contribution_records(figures, ctx.lang)
     if not records:
         section.add(
             Paragraph(
@@ -186,10 +151,10 @@ def _contributions(ctx: Context, section: Section) -> None:
 
 
 def _tfp(ctx: Context, section: Section) -> None:
-    figures = KnownBy(ctx.session, ctx.region, ctx.as_of)
+    figures = analyze.Figures(ctx.session, ctx.region, ctx.as_of)
     rows = []
-    for year in analyze._target_years(figures, "TFP_CONTRIBUTION"):
-        inputs = analyze._tfp_inputs(figures, year)
+    for year in analyze.target_years(figures, "TFP_CONTRIBUTION"):
+        inputs = analyze.tfp_inputs(figures, year)
         if inputs is None:
             continue
         grdp, investment, labour = inputs
@@ -222,12 +187,12 @@ def _tfp(ctx: Context, section: Section) -> None:
 
 
 def _icor(ctx: Context, section: Section) -> None:
-    figures = KnownBy(ctx.session, ctx.region, ctx.as_of)
-    years = set(analyze._target_years(figures, "ICOR"))
-    years |= analyze._years(set(figures.own("SOCIAL_INVESTMENT")))
+    figures = analyze.Figures(ctx.session, ctx.region, ctx.as_of)
+    years = set(analyze.target_years(figures, "ICOR"))
+    years |= analyze.years_of(set(figures.own("SOCIAL_INVESTMENT")))
     rows = []
     for year in sorted(years):
-        grdp = analyze._grdp(figures, year)
+        grdp = analyze.grdp_levels(figures, year)
         spent = figures.level("SOCIAL_INVESTMENT", str(year))
         if grdp is None or spent is None:
             continue
@@ -253,11 +218,11 @@ def _icor(ctx: Context, section: Section) -> None:
 
 
 def _productivity(ctx: Context, section: Section) -> None:
-    figures = KnownBy(ctx.session, ctx.region, ctx.as_of)
+    figures = analyze.Figures(ctx.session, ctx.region, ctx.as_of)
     rows = []
-    for year in analyze._target_years(figures, "LABOUR_PRODUCTIVITY_GROWTH"):
-        grdp = analyze._grdp(figures, year)
-        labour = analyze._employment(figures, year)
+    for year in analyze.target_years(figures, "LABOUR_PRODUCTIVITY_GROWTH"):
+        grdp = analyze.grdp_levels(figures, year)
+        labour = analyze.employment_levels(figures, year)
         if grdp is None or labour is None:
             continue
         rate = productivity_growth(output_constant=grdp, employment=labour, year=year)
