@@ -118,7 +118,7 @@ def test_a_choice_among_estimates_never_displaces_the_published_actual(loaded):
             if c.period == "2024" and c.status == "estimate"
         ]
     assert record["latest_value"] == 13.87 and record["latest_status"] == "actual"
-    assert f"không theo lựa chọn #{estimate} (14,5)" in record["note"]
+    assert "không theo lựa chọn số 14,5 (lựa chọn giữa các số ước tính)" in record["note"]
     # The conflict among estimates shows the actual too, with its status.
     statuses = {m.observation_id: m.status for m in group.members}
     assert statuses[actual] == "actual" and statuses[estimate] == "estimate"

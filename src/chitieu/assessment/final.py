@@ -75,7 +75,7 @@ def succession(
     year = parse_period(target.period).end.year
     plan = newest_plan(session, region=after, year=year, as_of=as_of)
     if plan is not None:
-        shown = plan.document_number or plan.code
+        shown = plan.shown_name
         where = tr(lang, f"kế hoạch {shown} của {name}", f"{name}'s plan {shown}")
     else:
         where = tr(

@@ -69,10 +69,22 @@ class Point:
     """The parts' figures a recomputed point rests on."""
 
 
-def _source(obs: Observation) -> str:
+def _source(obs: Observation, lang: str) -> str:
+    """Where a figure came from, as a person names it: the document, the agency, or how."""
     if obs.source_document is not None:
-        return obs.source_document.key
-    return obs.agency.code if obs.agency is not None else obs.source_kind
+        return obs.source_document.shown_name
+    if obs.agency is not None:
+        return obs.agency.short_name or obs.agency.name
+    return tr(lang, *_SOURCE_KIND_WORDS.get(obs.source_kind, ("nguồn khác", "another source")))
+
+
+# How a figure without a document or an agency came in (``observation.models.SOURCE_KINDS``).
+_SOURCE_KIND_WORDS = {
+    "document": ("tài liệu", "a document"),
+    "submission": ("báo cáo của cơ quan", "an agency's report"),
+    "import": ("tệp nhập", "an imported file"),
+    "manual": ("nhập tay", "entered by hand"),
+}
 
 
 def _choices(
@@ -114,7 +126,11 @@ def choices_read_ahead(session: Session) -> Iterator[None]:
         session.info.pop(_CHOICES, None)
 
 
-_STATUS_WORD = {"actual": "thực hiện", "preliminary": "sơ bộ", "estimate": "ước tính"}
+_STATUS_WORD = {
+    "actual": ("thực hiện", "actual"),
+    "preliminary": ("sơ bộ", "preliminary"),
+    "estimate": ("ước tính", "estimated"),
+}
 
 
 def _standing_choice(rows: list[Observation], choices: list[ConflictChoice]) -> int | None:
@@ -144,27 +160,42 @@ def _point(
     notes = []
     others = [r for r in rows if r.id != pick.id and not agree(r.value, pick.value)]
     if others:
-        shown = ", ".join(f"{_format.number(r.value, lang)} ({_source(r)})" for r in others[:3])
+        shown = ", ".join(
+            f"{_format.number(r.value, lang)} ({_source(r, lang)})" for r in others[:3]
+        )
         how = (
-            "theo lựa chọn của người lập kế hoạch" if chosen == pick.id else "ưu tiên số thực hiện"
+            tr(lang, "theo lựa chọn của người lập kế hoạch", "as a planner chose")
+            if chosen == pick.id
+            else tr(lang, "ưu tiên số thực hiện", "actual figures first")
         )
+        used = f"{_format.number(pick.value, lang)} ({_source(pick, lang)}, {how})"
         notes.append(
-            f"{period}: dùng {_format.number(pick.value, lang)} ({_source(pick)}, {how}); "
-            f"nguồn khác: {shown}"
-        )
+            tr(lang, f"{period}: dùng {used}; nguồn khác: {shown}",
+               f"{period}: {used} used; other sources: {shown}")
+        )  # fmt: skip
     if choices and chosen is None and pick.id != choices[-1].observation_id:
+        passed = choices[-1]
+        among = tr(lang, *_STATUS_WORD[passed.status])
+        better = tr(lang, *_STATUS_WORD[pick.status])
+        value = _format.number(passed.observation.value, lang)
         notes.append(
-            f"{period}: không theo lựa chọn #{choices[-1].observation_id} "
-            f"({_format.number(choices[-1].observation.value, lang)}), chọn giữa các số "
-            f"{_STATUS_WORD[choices[-1].status]}, vì đã có số {_STATUS_WORD[pick.status]}"
+            tr(
+                lang,
+                f"{period}: không theo lựa chọn số {value} (lựa chọn giữa các số {among}), "
+                f"vì đã có số {better}",
+                f"{period}: the choice of {value} (made among {among} figures) is not followed, "
+                f"a {better} figure having come in",
+            )
         )
     if pick.status != "actual":
-        notes.append(_status_note(period, pick.status))
+        notes.append(_status_note(period, pick.status, lang))
     return Point(period, pick.value, pick.status, pick, tuple(notes))
 
 
-def _status_note(period: str, status: str) -> str:
-    return f"{period}: số {'ước tính' if status == 'estimate' else 'sơ bộ'}"
+def _status_note(period: str, status: str, lang: str = "vi") -> str:
+    if status == "estimate":
+        return tr(lang, f"{period}: số ước tính", f"{period}: an estimate")
+    return tr(lang, f"{period}: số sơ bộ", f"{period}: a preliminary figure")
 
 
 def _set_aside_note(
@@ -174,7 +205,7 @@ def _set_aside_note(
     would = preferred(rows)
     if would is None or doubt(would) is None or _standing_choice(rows, choices) == would.id:
         return None
-    value = f"{_format.number(would.value, lang)} ({_source(would)})"
+    value = f"{_format.number(would.value, lang)} ({_source(would, lang)})"
     check = all(doubt(r) is not None for r in rows)
     if lang == "en":
         return f"{period}: {value} set aside, marked doubtful ({doubt(would)})" + (
@@ -396,7 +427,7 @@ def _merged_point(
         + tr(lang, f"tính từ số liệu của {names}", f"recomputed from the figures of {names}")
     ]
     if status != "actual":
-        notes.append(_status_note(period, status))
+        notes.append(_status_note(period, status, lang))
     figures = tuple(
         obs
         for point in used

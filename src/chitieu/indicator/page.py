@@ -198,7 +198,7 @@ def _forecast(values: tuple[tuple[int, float], ...], log_scale: bool) -> tuple[F
 def target_mark(target: Target, lang: str = "vi") -> TargetMark:
     period = parse_period(target.period)
     plan = target.plan
-    label = f"{plan.document_number or plan.code}: {period.label(lang)}"
+    label = f"{plan.shown_name}: {period.label(lang)}"
     return TargetMark(
         label=label,
         first_year=period.start.year,

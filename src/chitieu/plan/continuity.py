@@ -89,7 +89,7 @@ class Continuity:
 
 
 def _plans(targets: list[Target]) -> str | None:
-    codes = dict.fromkeys(t.plan.document_number or t.plan.code for t in targets)
+    codes = dict.fromkeys(t.plan.shown_name for t in targets)
     return ", ".join(codes) or None
 
 
@@ -195,7 +195,7 @@ def compare_plans(
     plans = [successor] if successor is not None else default_successors(session, ceased=ceased)
     if not plans:
         raise InputError(
-            f"không có kế hoạch kế tiếp cho {ceased.document_number or ceased.code}; "
+            f"không có kế hoạch kế tiếp cho {ceased.shown_name}; "
             "hãy chỉ rõ bằng --to"
         )
     current_region = plans[0].region

@@ -95,7 +95,7 @@ def _other_plans(ctx: Context, headers: tuple[str, ...]) -> Section | None:
     for plan in plans:
         shown = overview(ctx.session, plan=plan, as_of=ctx.as_of, region=ctx.region, lang=ctx.lang)
         rows = tuple(_row(ctx, row) for area in shown.areas for row in area.rows)
-        caption = f"{plan.document_number or plan.code} — {plan.title}"
+        caption = plan.full_name
         part.add(Table(caption, headers, rows, widths=(6, 30, 11, 14, 20, 8, 11)))
     return part
 

@@ -81,7 +81,7 @@ def _bands(run: ScenarioRun, indicator: str) -> list[charts.Band]:
         target = check.target
         if target.indicator_code == indicator:
             first, last = years_of(target.period)
-            label = f"{target.plan.document_number or target.plan.code} {target.row}"
+            label = f"{target.plan.shown_name} {target.row}"
             bands.append(charts.Band(label, first, last, target.minimum, target.maximum))
     return bands
 
@@ -259,7 +259,7 @@ def run_page(
             values=values,
             yaml_text=yaml_text,
             options=options,
-            error=str(exc),
+            error=exc.text(lang),
             block=block,
         )
     if source == "yaml":

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from chitieu._errors import ChitieuError, PermissionDeniedError
+from chitieu._labels import tr
 from chitieu.agency.models import Agency
 from chitieu.agency.service import get_agency, list_agencies
 from chitieu.audit.service import count_entries, record_change
@@ -84,6 +85,7 @@ def login(
     request: Request,
     session: DbSession,
     actor: Open,
+    lang: Lang,
     # No user name holds a control character, and PostgreSQL cannot compare one with a NUL.
     username: Annotated[str, Form(max_length=100, pattern=LINE)],
     password: Annotated[str, Form(max_length=200)],
@@ -95,7 +97,11 @@ def login(
     # The peer, or whom a configured proxy forwarded for (see `chitieu serve`).
     address = request.client.host if request.client else "unknown"
     if limiter.blocked(username=username, address=address):
-        message = "Đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút. / Too many failed logins."
+        message = tr(
+            lang,
+            "Đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút.",
+            "Too many failed sign-ins; try again in a few minutes.",
+        )
         return render(
             request,
             "user/login.html",
@@ -118,7 +124,11 @@ def login(
             "user/login.html",
             {
                 "next": _safe_next(next),
-                "error": "Sai tên đăng nhập hoặc mật khẩu. / Wrong user name or password.",
+                "error": tr(
+                    lang,
+                    "Sai tên đăng nhập hoặc mật khẩu.",
+                    "Wrong user name or password.",
+                ),
             },
             status_code=401,
         )
@@ -270,7 +280,7 @@ def add_user(
                 actor=actor.username,
             )
     except ChitieuError as exc:
-        return _users_page(request, session, lang, form=form, error=str(exc), status_code=422)
+        return _users_page(request, session, lang, form=form, error=exc.text(lang), status_code=422)
     return RedirectResponse(f"/admin/users?created={quote(user.username)}", status_code=303)
 
 
@@ -308,7 +318,7 @@ def update_user_page(
             )
     except ChitieuError as exc:
         status = 403 if isinstance(exc, PermissionDeniedError) else 422
-        return _users_page(request, session, lang, error=str(exc), status_code=status)
+        return _users_page(request, session, lang, error=exc.text(lang), status_code=status)
     key = "changed" if changed else "unchanged"
     response = RedirectResponse(f"/admin/users?{key}={quote(user.username)}", status_code=303)
     if password and actor.user_id == user.id:
