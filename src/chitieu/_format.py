@@ -9,6 +9,8 @@ from functools import lru_cache
 from babel import Locale
 from babel.numbers import format_decimal
 
+from chitieu._labels import unit_word
+
 _SCALES_VI = [(1e12, "nghìn tỷ"), (1e9, "tỷ"), (1e6, "triệu")]
 _SCALES_EN = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")]
 _CURRENCY_WORD = {"vi": {"VND": "đồng", "USD": "USD"}, "en": {"VND": "VND", "USD": "USD"}}
@@ -63,6 +65,7 @@ def value_with_unit(value: float, unit: str, lang: str = "vi") -> str:
     """'181 nghìn tỷ đồng' rather than '181000000000000 VND'."""
     if math.isnan(value):
         return number(value, lang)  # no unit after "không xác định"
+    unit = unit_word(unit, lang)
     base, _, per = unit.partition("/")
     if base in ("VND", "USD") and _SCIENTIFIC_FROM > abs(value) >= 1e6:
         scales = _SCALES_VI if lang == "vi" else _SCALES_EN

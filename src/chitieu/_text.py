@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -83,3 +84,12 @@ def unknown(
         listed = ", ".join(matches)
         vi, en = f"{vi}; có phải: {listed}?", f"{en}; did you mean: {listed}?"
     return NotFoundError(vi, en=en)
+
+
+# A tag left in a text taken from a web page ("GRDP <sup>(*)</sup>"): a reader sees its words.
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def without_markup(text: str) -> str:
+    """``text`` with any HTML tag in it taken out, its words kept."""
+    return _TAG.sub("", text)

@@ -170,20 +170,21 @@ def _point(
         )
         used = f"{_format.number(pick.value, lang)} ({_source(pick, lang)}, {how})"
         notes.append(
-            tr(lang, f"{period}: dùng {used}; nguồn khác: {shown}",
-               f"{period}: {used} used; other sources: {shown}")
+            tr(lang, f"{_when(period, lang)}: dùng {used}; nguồn khác: {shown}",
+               f"{_when(period, lang)}: {used} used; other sources: {shown}")
         )  # fmt: skip
     if choices and chosen is None and pick.id != choices[-1].observation_id:
         passed = choices[-1]
         among = tr(lang, *_STATUS_WORD[passed.status])
         better = tr(lang, *_STATUS_WORD[pick.status])
         value = _format.number(passed.observation.value, lang)
+        when = _when(period, lang)
         notes.append(
             tr(
                 lang,
-                f"{period}: không theo lựa chọn số {value} (lựa chọn giữa các số {among}), "
+                f"{when}: không theo lựa chọn số {value} (lựa chọn giữa các số {among}), "
                 f"vì đã có số {better}",
-                f"{period}: the choice of {value} (made among {among} figures) is not followed, "
+                f"{when}: the choice of {value} (made among {among} figures) is not followed, "
                 f"a {better} figure having come in",
             )
         )
@@ -192,10 +193,19 @@ def _point(
     return Point(period, pick.value, pick.status, pick, tuple(notes))
 
 
+def _when(period: str, lang: str) -> str:
+    """A year as its number (the notes' way), any other period in words ("6 tháng đầu năm")."""
+    return period if period.isdigit() else parse_period(period).label(lang)
+
+
 def _status_note(period: str, status: str, lang: str = "vi") -> str:
     if status == "estimate":
-        return tr(lang, f"{period}: số ước tính", f"{period}: an estimate")
-    return tr(lang, f"{period}: số sơ bộ", f"{period}: a preliminary figure")
+        return tr(
+            lang, f"{_when(period, lang)}: số ước tính", f"{_when(period, lang)}: an estimate"
+        )
+    return tr(
+        lang, f"{_when(period, lang)}: số sơ bộ", f"{_when(period, lang)}: a preliminary figure"
+    )
 
 
 def _set_aside_note(
@@ -208,11 +218,12 @@ def _set_aside_note(
     value = f"{_format.number(would.value, lang)} ({_source(would, lang)})"
     check = all(doubt(r) is not None for r in rows)
     if lang == "en":
-        return f"{period}: {value} set aside, marked doubtful ({doubt(would)})" + (
+        return f"{_when(period, lang)}: {value} set aside, marked doubtful ({doubt(would)})" + (
             "; needs checking" if check else ""
         )
-    return f"{period}: không dùng {value} vì số này bị ghi là nghi vấn ({doubt(would)})" + (
-        "; cần kiểm tra" if check else ""
+    return (
+        f"{_when(period, lang)}: không dùng {value} vì số này bị ghi là nghi vấn ({doubt(would)})"
+        + ("; cần kiểm tra" if check else "")
     )
 
 
@@ -423,7 +434,7 @@ def _merged_point(
     status = max((point.status for point in used), key=STATUS_RANK.__getitem__)
     names = _names(parts, region, lang)
     notes = [
-        f"{period}: "
+        f"{_when(period, lang)}: "
         + tr(lang, f"tính từ số liệu của {names}", f"recomputed from the figures of {names}")
     ]
     if status != "actual":

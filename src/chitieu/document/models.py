@@ -52,7 +52,9 @@ class SourceDocument(Base):
         """What a person calls the source: its publisher (a site's address, an office) with the
         day it came out when known, else its title cut short. The key is the database's."""
         if self.publisher:
-            return f"{self.publisher}, {self.issued_on:%d/%m/%Y}" if self.issued_on else self.publisher
+            return (
+                f"{self.publisher}, {self.issued_on:%d/%m/%Y}" if self.issued_on else self.publisher
+            )
         title = self.title
         if len(title) <= _SHORT_TITLE:
             return title

@@ -3,32 +3,9 @@
 from __future__ import annotations
 
 from chitieu import _format
+from chitieu._labels import unit_word as unit_text
 from chitieu.plan.models import Target
 from chitieu.region.models import Region
-
-# Units the catalogue writes in Vietnamese, for the English report.
-_UNITS_EN = {
-    "lượt": "visits",
-    "dự án": "projects",
-    "doanh nghiệp": "enterprises",
-    "người": "people",
-    "xã": "communes",
-    "huyện": "districts",
-    "khu": "parks",
-    "cụm": "clusters",
-    "lần": "times",
-    "năm": "years",
-    "chỉ số": "index",
-    "điểm %": "percentage points",
-    "USD/người": "USD/person",
-    "VND/lao động": "VND/worker",
-    "giường/10.000 dân": "beds/10,000 people",
-    "bác sĩ/10.000 dân": "doctors/10,000 people",
-}
-
-
-def unit_text(unit: str, lang: str) -> str:
-    return _UNITS_EN.get(unit, unit) if lang == "en" else unit
 
 
 def value_text(value: float, unit: str, lang: str) -> str:
