@@ -234,7 +234,11 @@ def run_page(
     block = "results" if request.headers.get("hx-request") == "true" else None
     yaml_text = form.get("yaml", "")
     options = _options(form)
-    values = {k: v for k, v in form.items() if k == "name" or k.startswith(("base.", "years."))}
+    values = {
+        k: v
+        for k, v in form.items()
+        if k == "name" or k.startswith(("base.", "years.", "scale.", "unit."))
+    }
     values["start_year"] = form.get("start_year", "")
     try:
         if len(yaml_text) > MAX_YAML:

@@ -63,6 +63,7 @@ def build_templates() -> Jinja2Blocks:
     env.globals["word"] = word
     env.globals["document_kind"] = document_kind
     env.globals["period_words"] = _period_words
+    env.globals["amount_scale"] = _format.scale_for
     return templates
 
 
