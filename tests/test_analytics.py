@@ -435,4 +435,4 @@ def test_analyze_says_in_one_line_which_figures_are_missing(loaded_db):
     merged = chitieu("analyze", "growth", "--region", "bac_ninh", db=loaded_db)
     assert merged.returncode == 1
     (line,) = merged.stderr.strip().splitlines()
-    assert "VALUE_ADDED_CONSTANT của Bắc Ninh (trước 01/7/2025) năm 2015, 2016, 2017" in line
+    assert "(không gồm thuế sản phẩm) của Bắc Ninh (trước 01/7/2025) năm 2015, 2016, 2017" in line

@@ -86,10 +86,11 @@ def unknown(
     return NotFoundError(vi, en=en)
 
 
-# A tag left in a text taken from a web page ("GRDP <sup>(*)</sup>"): a reader sees its words.
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+# A formatting tag left in a text taken from a web page ("GRDP <sup>(*)</sup>"): a reader sees
+# its words. Any other tag (a script a hostile page carried) stays, to be shown escaped.
+_TAG = re.compile(r"</?(?:sup|sub|b|i|u|em|strong|span|font|small|br|p)(?:\s[^<>]*)?/?>", re.I)
 
 
 def without_markup(text: str) -> str:
-    """``text`` with any HTML tag in it taken out, its words kept."""
+    """``text`` with the formatting tags in it taken out, its words kept."""
     return _TAG.sub("", text)

@@ -24,6 +24,7 @@ from chitieu._text import without_markup
 from chitieu.audit.service import record_change
 from chitieu.document.models import SourceDocument
 from chitieu.extraction._document import DocumentModel
+from chitieu.extraction._why import cue_words as cue_words  # the review page says its cues
 from chitieu.extraction.models import REVIEW_STATES, ConflictChoice, ExtractedFigure
 from chitieu.extraction.service import (
     Conflict,

@@ -23,7 +23,6 @@ from chitieu._errors import (
 )
 from chitieu.document.service import get_document
 from chitieu.extraction import review, upload
-from chitieu.extraction._why import cue_words
 from chitieu.extraction.api import Id, Key, Reviewer, State, api
 from chitieu.extraction.service import get_figure
 from chitieu.indicator.service import list_indicators
@@ -123,7 +122,6 @@ def document_page(
             "document": document,
             "facts": review.document_facts(document, lang),
             "rows": [review.figure_row(session, figure) for figure in figures],
-            "cue_words": cue_words,
             "counts": review.state_counts(session, document=document),
             "state": state,
             "indicators": list_indicators(session),

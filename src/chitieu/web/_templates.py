@@ -15,8 +15,10 @@ from markupsafe import Markup
 
 from chitieu import _format
 from chitieu._errors import ChitieuError
+from chitieu._formula import formula_words
 from chitieu._labels import document_kind, unit_word, word
 from chitieu._periods import parse_period
+from chitieu.extraction.review import cue_words
 from chitieu.web._auth import csrf_token, resolve_actor, session_cookie
 from chitieu.web._cache import PageCache
 
@@ -64,6 +66,8 @@ def build_templates() -> Jinja2Blocks:
     env.globals["document_kind"] = document_kind
     env.globals["period_words"] = _period_words
     env.globals["amount_scale"] = _format.scale_for
+    env.globals["formula_words"] = formula_words
+    env.globals["cue_words"] = cue_words
     return templates
 
 
