@@ -62,6 +62,19 @@ def unit_word(unit: str, lang: str) -> str:
     return _UNITS_EN.get(unit, unit) if lang == "en" else unit
 
 
+# How a figure without a document or an agency came in (``observation.models.SOURCE_KINDS``).
+_SOURCE_KINDS: dict[str, tuple[str, str]] = {
+    "document": ("tài liệu", "a document"),
+    "submission": ("báo cáo của cơ quan", "an agency's report"),
+    "import": ("tệp nhập", "an imported file"),
+    "manual": ("nhập tay", "entered by hand"),
+}
+
+
+def source_kind_word(kind: str, lang: str) -> str:
+    return tr(lang, *_SOURCE_KINDS.get(kind, ("nguồn khác", "another source")))
+
+
 def document_kind(key: str | None, lang: str) -> str:
     return tr(lang, *_DOCUMENT_KINDS[key]) if key in _DOCUMENT_KINDS else (key or "")
 

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from chitieu import _format
 from chitieu._errors import InputError
-from chitieu._labels import tr
+from chitieu._labels import source_kind_word, tr
 from chitieu._periods import PeriodKind, parse_period
 from chitieu.analytics.growth import combine, merged_growth
 from chitieu.extraction.models import ConflictChoice
@@ -75,16 +75,7 @@ def _source(obs: Observation, lang: str) -> str:
         return obs.source_document.shown_name
     if obs.agency is not None:
         return obs.agency.short_name or obs.agency.name
-    return tr(lang, *_SOURCE_KIND_WORDS.get(obs.source_kind, ("nguồn khác", "another source")))
-
-
-# How a figure without a document or an agency came in (``observation.models.SOURCE_KINDS``).
-_SOURCE_KIND_WORDS = {
-    "document": ("tài liệu", "a document"),
-    "submission": ("báo cáo của cơ quan", "an agency's report"),
-    "import": ("tệp nhập", "an imported file"),
-    "manual": ("nhập tay", "entered by hand"),
-}
+    return source_kind_word(obs.source_kind, lang)
 
 
 def _choices(
