@@ -234,28 +234,27 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
         if partial is not None:
             return _partial_year(result, partial, target, direction, lang)
     if not known:
-        result.notes.append(tr(lang, "chưa có số liệu năm nào", "no yearly figure yet"))
+        _say(result, lang, "chưa có số liệu năm nào", "no yearly figure yet")
         return result
     last = max(known)
     latest = known[last]
     result.latest = latest
     result.notes.extend(latest.notes)
     if last < target.plan.horizon_start - 1:
-        result.notes.append(
-            tr(
-                lang,
-                f"số mới nhất ({last}) có trước khi kế hoạch bắt đầu",
-                f"the latest figure ({last}) is from before the plan began",
-            )
+        _say(
+            result,
+            lang,
+            f"số mới nhất ({last}) có trước khi kế hoạch bắt đầu",
+            f"the latest figure ({last}) is from before the plan began",
         )
         return result
     if bounds.is_flow(indicator) and last < year and not _has_pace(target, known):
         # A year's growth or amount says nothing of another year's.
-        result.notes.append(tr(lang, f"chưa có số của năm {year}", f"no figure for {year} yet"))
+        _say(result, lang, f"chưa có số của năm {year}", f"no figure for {year} yet")
         return result
     threshold = bounds.threshold(target, direction)
     if threshold is None:
-        result.notes.append(tr(lang, "mục tiêu không có giá trị", "the target has no value"))
+        _say(result, lang, "mục tiêu không có giá trị", "the target has no value")
         return result
     base = _baseline(target, known)
     if base is not None:
@@ -268,13 +267,13 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
     if last == year and threshold:
         share = latest.value / threshold if direction != "lower" else threshold / latest.value
         reached = _format.number(share * 100, lang, 1)
-        result.notes.append(tr(lang, f"đạt {reached}% kế hoạch", f"{reached}% of the plan"))
+        _say(result, lang, f"đạt {reached}% kế hoạch", f"{reached}% of the plan")
     if bounds.meets(latest.value, target, direction) and (
         last == year or (direction != "none" and not bounds.is_flow(indicator))
     ):
         result.status = "achieved"
         if direction != "none" and (side := bounds.side(latest.value, target, lang)):
-            result.notes.append(tr(lang, f"đã vượt mục tiêu ({side})", f"target exceeded ({side})"))
+            _say(result, lang, f"đã vượt mục tiêu ({side})", f"target exceeded ({side})")
         return result
     if last >= year:
         side = bounds.side(latest.value, target, lang)
@@ -283,12 +282,11 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
         result.notes.append(f"{missed} ({side})" if side else missed)
         return result
     if base is None or base[0] >= last:
-        result.notes.append(
-            tr(
-                lang,
-                "cần ít nhất hai năm số liệu để tính tốc độ",
-                "a pace needs figures for two years at least",
-            )
+        _say(
+            result,
+            lang,
+            "cần ít nhất hai năm số liệu để tính tốc độ",
+            "a pace needs figures for two years at least",
         )
         return result
     _project(
@@ -327,9 +325,7 @@ def _project(
         inside = bounds.meets(projected, target, direction)
         result.status = "on_track" if inside else "off_track"
         if not inside and (side := bounds.side(projected, target, lang)):
-            result.notes.append(
-                tr(lang, f"dự báo đến {year} {side}", f"forecast for {year} {side}")
-            )
+            _say(result, lang, f"dự báo đến {year} {side}", f"forecast for {year} {side}")
         return
     if math.isclose(threshold, base_value):
         result.status = "on_track" if bounds.meets(projected, target, direction) else "off_track"
@@ -393,12 +389,11 @@ def _average_growth(
     inside = {y: p for y, p in series.items() if first <= y <= last_year}
     result = Assessment(target, "insufficient_data", "average-growth")
     if not inside:
-        result.notes.append(
-            tr(
-                lang,
-                f"chưa có số tăng trưởng năm nào trong {period.label(lang)}",
-                f"no yearly growth figure in {period.label(lang)} yet",
-            )
+        _say(
+            result,
+            lang,
+            f"chưa có số tăng trưởng năm nào trong {period.label(lang)}",
+            f"no yearly growth figure in {period.label(lang)} yet",
         )
         return result
     for point in inside.values():
@@ -428,7 +423,7 @@ def _average_growth(
         side = bounds.side(observed * 100, target, lang)
         result.status = "achieved" if met else "not_achieved"
         if side and not met:
-            result.notes.append(tr(lang, f"bình quân cả kỳ {side}", f"the period's average {side}"))
+            _say(result, lang, f"bình quân cả kỳ {side}", f"the period's average {side}")
         return result
     done = (1 + observed) ** (years - remaining)
     needed = ((1 + low / 100) ** years / done) ** (1 / remaining) - 1
@@ -456,12 +451,11 @@ def _change_per_year(
     indicator: Indicator = target.indicator
     result = Assessment(target, "insufficient_data", "points-per-year")
     if not indicator.formula:
-        result.notes.append(
-            tr(
-                lang,
-                "chỉ tiêu không có công thức để tính mức thay đổi hằng năm",
-                "the indicator has no formula for a yearly change",
-            )
+        _say(
+            result,
+            lang,
+            "chỉ tiêu không có công thức để tính mức thay đổi hằng năm",
+            "the indicator has no formula for a yearly change",
         )
         return result
     period = parse_period(target.period)
@@ -474,12 +468,11 @@ def _change_per_year(
     }
     if not changes:
         name = indicator.name(lang)
-        result.notes.append(
-            tr(
-                lang,
-                f"chưa đủ số liệu để tính {name} trong kỳ",
-                f"not enough figures to compute {name} over the period",
-            )
+        _say(
+            result,
+            lang,
+            f"chưa đủ số liệu để tính {name} trong kỳ",
+            f"not enough figures to compute {name} over the period",
         )
         return result
     result.years_used = sorted(changes)
@@ -500,12 +493,11 @@ def _change_per_year(
         if met
         else ("not_achieved" if done else "off_track" if average <= 0 else "needs_acceleration")
     )
-    result.notes.append(
-        tr(
-            lang,
-            f"bình quân {len(changes)} năm có số liệu",
-            f"the average of {len(changes)} years with figures",
-        )
+    _say(
+        result,
+        lang,
+        f"bình quân {len(changes)} năm có số liệu",
+        f"the average of {len(changes)} years with figures",
     )
     return result
 
@@ -514,3 +506,8 @@ def _only_years(have: int, years: int, lang: str) -> str:
     return tr(
         lang, f"chỉ có số {have}/{years} năm của kỳ", f"figures for {have} of {years} years only"
     )
+
+
+def _say(result: Assessment, lang: str, vi: str, en: str) -> None:
+    """A note on the assessment, in the reader's language."""
+    result.notes.append(tr(lang, vi, en))
