@@ -430,9 +430,9 @@ def test_analyze_says_in_one_line_which_figures_are_missing(loaded_db):
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert "GRDP_CONSTANT của Bắc Giang năm 2022, 2023" in lines[0]
+    assert "(GRDP) theo giá so sánh của Bắc Giang năm 2022, 2023" in lines[0]
     assert "Traceback" not in result.stderr
     merged = chitieu("analyze", "growth", "--region", "bac_ninh", db=loaded_db)
     assert merged.returncode == 1
     (line,) = merged.stderr.strip().splitlines()
-    assert "VALUE_ADDED_CONSTANT của Bắc Ninh (trước 01/7/2025) năm 2015, 2016, 2017" in line
+    assert "(không gồm thuế sản phẩm) của Bắc Ninh (trước 01/7/2025) năm 2015, 2016, 2017" in line

@@ -17,7 +17,6 @@ of two rows at most.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,18 +24,12 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from fastapi import FastAPI
-from fastapi.routing import APIRoute, iter_route_contexts
-from sqlalchemy import func, select
 
 from chitieu import transaction
-from chitieu.document.models import SourceDocument
-from chitieu.extraction.models import ExtractedFigure
 from chitieu.extraction.service import ingest_file
-from chitieu.observation.models import Observation
 from tests.browser import LiveServer, browser, live_server, sign_in, snap
 from tests.conftest import CORPUS
-from tests.webkit import ROLES
+from tests.webkit import ROLES, page_paths, path_values
 
 pytestmark = pytest.mark.browser
 FIXTURES = (browser, live_server, snap)
@@ -120,49 +113,6 @@ def figures_to_review(live_server: LiveServer) -> str:
     return read.document
 
 
-def path_values(live_server: LiveServer) -> dict[str, str]:
-    """A value for each path parameter of the app's pages, from the loaded dataset."""
-    with transaction(live_server.engine) as session:
-        # The indicator with most figures (its page has a chart, sources and a table).
-        code = session.scalars(
-            select(Observation.indicator_code)
-            .group_by(Observation.indicator_code)
-            .order_by(func.count().desc(), Observation.indicator_code)
-            .limit(1)
-        ).one()
-        # The document with most figures to review, if any has some.
-        key = session.scalars(
-            select(SourceDocument.key)
-            .outerjoin(ExtractedFigure, ExtractedFigure.source_document_id == SourceDocument.id)
-            .group_by(SourceDocument.id)
-            .order_by(func.count(ExtractedFigure.id).desc(), SourceDocument.id)
-            .limit(1)
-        ).one()
-    return {"code": code, "key": key}
-
-
-def page_paths(app: FastAPI, values: dict[str, str]) -> list[str]:
-    """Every GET route outside the JSON API and the static files, parameters filled.
-
-    Downloads (a chart's SVG, Excel templates) are among them: ``is_page`` sorts them out.
-    """
-    paths = []
-    for context in iter_route_contexts(app.routes):
-        route = context.original_route
-        if not isinstance(route, APIRoute) or "GET" not in (context.methods or ()):
-            continue
-        if context.path_format.startswith("/api/v1/"):
-            continue
-        names = set(re.findall(r"{(\w+)}", context.path_format))
-        assert names <= values.keys(), (
-            f"{context.path_format}: no value for {sorted(names - values.keys())}; "
-            "add one to path_values"
-        )
-        paths.append(context.path_format.format(**values))
-    assert "/overview" in paths and "/api/docs" in paths, paths
-    return paths
-
-
 def is_page(tab: Any, path: str) -> bool:
     """Whether ``path`` answers with HTML (asked with the tab's own cookies)."""
     answer = tab.request.get(path, max_redirects=5)
@@ -198,7 +148,7 @@ def pages_of(page: Any, live_server: LiveServer, lang: str) -> list[str]:
     page.goto(f"/overview?lang={lang}")
     paths = [
         path
-        for path in page_paths(live_server.app, path_values(live_server))
+        for path in page_paths(live_server.app, path_values(live_server.engine))
         if is_page(page, path)
     ]
     assert len(paths) >= 15, f"too few pages found: {paths}"
@@ -294,7 +244,7 @@ def test_every_page_fits_a_phone_screen_under_a_compact_header(
     page, visit = phone
     sign_in(page, role)
     paths = pages_of(page, live_server, lang)
-    snapped = {template.format(**path_values(live_server)) for template in SNAPPED}
+    snapped = {template.format(**path_values(live_server.engine)) for template in SNAPPED}
     wide: dict[str, str] = {}
     headers: dict[str, float] = {}
     faults: dict[str, list[str]] = {}

@@ -122,7 +122,8 @@ def test_the_legend_names_only_what_is_drawn_each_in_its_colour():
 def test_large_amounts_are_shown_in_a_readable_unit():
     assert axis_unit("VND", [1.2e14], "vi") == (1e12, "nghìn tỷ đồng")
     assert axis_unit("VND", [5e10], "en") == (1e9, "billion VND")
-    assert axis_unit("VND/ha", [1.4e8], "vi") == (1.0, "đồng/ha")
+    # A per-hectare amount too: 140 triệu đồng/ha, as the tables show it.
+    assert axis_unit("VND/ha", [1.4e8], "vi") == (1e6, "triệu đồng/ha")
     assert axis_unit("USD", [3e9], "vi") == (1e9, "tỷ USD")
     assert axis_unit("%", [13.5], "vi") == (1.0, "%")
     spec = indicator_chart(

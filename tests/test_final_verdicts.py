@@ -303,22 +303,25 @@ def test_the_report_on_the_plan_in_force_shows_the_other_plans_in_force(loaded_s
         final = build_report(
             session, plan=get_plan(session, code_or_number="249/QĐ-UBND"), as_of=date(2026, 12, 6)
         )
-        covering = [
-            p.code
-            for p in plans_covering(
+        plans = list(
+            plans_covering(
                 session,
                 region=get_region(session, code_or_name="bac_ninh"),
                 year=2026,
                 as_of=date(2026, 12, 6),
             )
-        ]
+        )
+        covering = [p.code for p in plans]
+        names = [p.full_name for p in plans]
     # The annual plan is reported on; the five-year resolution it carries out stands beside it.
     assert report.plan == covering[0] == "kh-ktxh-bn-2026"
     targets = next(s for s in report.sections if s.heading.startswith("III."))
     others = [s for s in targets.sections if s.heading.startswith("Mục tiêu của các kế hoạch khác")]
     assert len(others) == 1
-    captions = [block.caption.split(" — ")[0] for block in others[0].blocks]
-    assert captions == covering[1:] and "nq-dh-bn-2025" in captions
+    # Each plan by its number and title, or its title: never its code.
+    captions = [block.caption for block in others[0].blocks]
+    assert captions == names[1:] and "nq-dh-bn-2025" in covering[1:]
+    assert not any("nq-dh-bn-2025" in caption for caption in captions)
     growth = next(
         row for block in others[0].blocks for row in block.rows if "2026-2030" in row[2].text
     )

@@ -87,7 +87,7 @@ def test_an_amount_is_the_sum_of_the_parts_when_every_part_has_one(loaded):
     assert half is not None and half.period == "2025-H1"
     assert half.value == pytest.approx(35 * T)
     assert half.status == "estimate"
-    assert "2025-H1: số ước tính" in half.notes
+    assert "6 tháng đầu năm 2025: số ước tính" in half.notes
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)

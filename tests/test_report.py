@@ -394,7 +394,9 @@ def test_missing_analytics_are_one_sentence_naming_what_is_missing(written):
     section = next(s for s in written.vi.sections if s.heading.startswith("IV."))
     texts = [b.text for b in section.blocks if b.kind == "paragraph"]
     tfp = [t for t in texts if t.startswith("Đóng góp của TFP")]
-    assert len(tfp) == 1 and "chưa tính được" in tfp[0] and "GRDP_CONSTANT" in tfp[0]
+    # What is missing by its name, not its code (GRDP_CONSTANT).
+    assert len(tfp) == 1 and "chưa tính được" in tfp[0] and "(GRDP) theo giá so sánh" in tfp[0]
+    assert "GRDP_CONSTANT" not in tfp[0]
     assert tfp[0].count(". ") == 0
 
 

@@ -66,7 +66,8 @@ def test_a_doubtful_figure_is_set_aside_and_the_assessment_says_so(loaded):
     assert urbanisation["latest_value"] != 57.13
     assert urbanisation["status"] != "achieved"
     assert "238" not in urbanisation["note"]
-    assert "không dùng 57,13 (hoi-thao-2025)" in urbanisation["note"]
+    # The source by its title, not its key (hoi-thao-2025).
+    assert "không dùng 57,13 (Báo cáo kết quả hội thảo khoa học" in urbanisation["note"]
     assert "nghi vấn (không ghi kỳ" in urbanisation["note"]
     # 2024 had no other figure: it needs checking, and the series went on without it.
     assert "cần kiểm tra" in urbanisation["note"]
@@ -118,7 +119,7 @@ def test_a_choice_among_estimates_never_displaces_the_published_actual(loaded):
             if c.period == "2024" and c.status == "estimate"
         ]
     assert record["latest_value"] == 13.87 and record["latest_status"] == "actual"
-    assert f"không theo lựa chọn #{estimate} (14,5)" in record["note"]
+    assert "không theo lựa chọn số 14,5 (lựa chọn giữa các số ước tính)" in record["note"]
     # The conflict among estimates shows the actual too, with its status.
     statuses = {m.observation_id: m.status for m in group.members}
     assert statuses[actual] == "actual" and statuses[estimate] == "estimate"

@@ -94,7 +94,7 @@ def test_the_admin_page_links_to_everything_and_the_agencies_page_lists_duties(w
     row = row[: row.index("</tr>")]
     assert reported and all(f'data-indicator="{code}"' in row for code in reported)
     # Bắc Ninh's finance department took over Bắc Giang's on 1 July 2025.
-    assert "bg_so_tai_chinh" in row and "01/07/2025" in row
+    assert "tiếp nhận Sở Tài chính" in row and "01/07/2025" in row
     ended = page[page.index('data-agency="bg_so_khdt"') :]
     assert ended.startswith('data-agency="bg_so_khdt" class="muted" data-ended="true"')
 

@@ -145,7 +145,7 @@ def test_english_labels_and_numbers(web):
     assert "Kinh tế" in vi and "Economy" in en and "Kinh tế</th>" not in en
     assert "thiếu số liệu" in vi and "insufficient data" in en
     # GRDP per head: 4.550 USD in Vietnamese, 4,550 in English.
-    assert "4.550 USD/người" in vi and "4,550 USD/người" in en
+    assert "4.550 USD/người" in vi and "4,550 USD/person" in en
     assert "13.87%" in en and "13,87%" in vi
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from chitieu.scenario.page import read_number
 from tests.conftest import BACKENDS
 from tests.webkit import page_csrf
 
@@ -151,8 +152,9 @@ def test_the_page_shows_the_example_assumptions_and_the_path_they_give(web):
     assert 'class="chart fan"' in html
 
 
-def read(text: str) -> float:
-    return float(text.replace(",", "."))
+def read(text: str, lang: str = "vi") -> float:
+    """A number as the form shows it (25.000, 13,5), read as the app reads it back."""
+    return read_number(text, lang)
 
 
 def test_changing_one_growth_rate_changes_the_grdp_path_accordingly(web):

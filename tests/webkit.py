@@ -8,11 +8,16 @@ from dataclasses import dataclass, field
 
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
 from chitieu import get_agency, transaction
 from chitieu._settings import Settings
+from chitieu.document.models import SourceDocument
+from chitieu.extraction.models import ExtractedFigure
+from chitieu.observation.models import Observation
 from chitieu.user.service import create_user, issue_token
 from chitieu.web import create_app
 
@@ -85,3 +90,46 @@ def web(loaded: Engine) -> Iterator[Web]:
     yield built
     for client in built.clients.values():
         client.close()
+
+
+def path_values(engine: Engine) -> dict[str, str]:
+    """A value for each path parameter of the app's pages, from the loaded dataset."""
+    with transaction(engine) as session:
+        # The indicator with most figures (its page has a chart, sources and a table).
+        code = session.scalars(
+            select(Observation.indicator_code)
+            .group_by(Observation.indicator_code)
+            .order_by(func.count().desc(), Observation.indicator_code)
+            .limit(1)
+        ).one()
+        # The document with most figures to review, if any has some.
+        key = session.scalars(
+            select(SourceDocument.key)
+            .outerjoin(ExtractedFigure, ExtractedFigure.source_document_id == SourceDocument.id)
+            .group_by(SourceDocument.id)
+            .order_by(func.count(ExtractedFigure.id).desc(), SourceDocument.id)
+            .limit(1)
+        ).one()
+    return {"code": code, "key": key}
+
+
+def page_paths(app: FastAPI, values: dict[str, str]) -> list[str]:
+    """Every GET route outside the JSON API and the static files, parameters filled.
+
+    Downloads (a chart's SVG, Excel templates) are among them: ``is_page`` sorts them out.
+    """
+    paths = []
+    for context in iter_route_contexts(app.routes):
+        route = context.original_route
+        if not isinstance(route, APIRoute) or "GET" not in (context.methods or ()):
+            continue
+        if context.path_format.startswith("/api/v1/"):
+            continue
+        names = set(re.findall(r"{(\w+)}", context.path_format))
+        assert names <= values.keys(), (
+            f"{context.path_format}: no value for {sorted(names - values.keys())}; "
+            "add one to path_values"
+        )
+        paths.append(context.path_format.format(**values))
+    assert "/overview" in paths and "/api/docs" in paths, paths
+    return paths

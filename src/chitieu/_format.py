@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
 from babel import Locale
 from babel.numbers import format_decimal
+
+from chitieu._labels import unit_word
 
 _SCALES_VI = [(1e12, "nghìn tỷ"), (1e9, "tỷ"), (1e6, "triệu")]
 _SCALES_EN = [(1e12, "trillion"), (1e9, "billion"), (1e6, "million")]
@@ -63,6 +67,7 @@ def value_with_unit(value: float, unit: str, lang: str = "vi") -> str:
     """'181 nghìn tỷ đồng' rather than '181000000000000 VND'."""
     if math.isnan(value):
         return number(value, lang)  # no unit after "không xác định"
+    unit = unit_word(unit, lang)
     base, _, per = unit.partition("/")
     if base in ("VND", "USD") and _SCIENTIFIC_FROM > abs(value) >= 1e6:
         scales = _SCALES_VI if lang == "vi" else _SCALES_EN
@@ -78,6 +83,56 @@ def value_with_unit(value: float, unit: str, lang: str = "vi") -> str:
     if unit == "%":
         return f"{number(value, lang)}%"
     return f"{number(value, lang)} {unit}" if unit else number(value, lang)
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """The one scale a set of amounts shown together is read at (a table's column, a row's
+    target and figure, a chart's axis): its factor and the unit at it ("nghìn tỷ đồng")."""
+
+    factor: float
+    unit: str
+    lang: str = "vi"
+
+    def number(self, value: float | None, digits: int = 3) -> str:
+        return "—" if value is None else number(value / self.factor, self.lang, digits)
+
+    @property
+    def suffix(self) -> str:
+        """What follows a number: "%" glued, any other unit after a space."""
+        return self.unit if self.unit in ("", "%") else f" {self.unit}"
+
+    def amount(self, value: float | None, digits: int = 3) -> str:
+        return "—" if value is None else self.number(value, digits) + self.suffix
+
+    def bounds(self, minimum: float | None, maximum: float | None) -> str:
+        def scaled(value: float | None) -> float | None:
+            return None if value is None else value / self.factor
+
+        return bounds(scaled(minimum), scaled(maximum), self.lang)
+
+
+def scale_for(values: Iterable[float | None], unit: str, lang: str = "vi") -> Scale:
+    """The scale a set of amounts in ``unit`` is shown at, chosen from the values.
+
+    Money (VND, USD, and per-unit money such as VND/người) is read in nghìn tỷ, tỷ
+    or triệu: the largest scale at which the set's middle amount is 1 or more, so a
+    column reads "12,76" and "15,295" nghìn tỷ đồng rather than one amount in đồng
+    beside another in nghìn tỷ. Any other unit keeps its numbers as they are.
+    """
+    words = unit_word(unit, lang)
+    base, _, per = words.partition("/")
+    suffix = f"/{per}" if per else ""
+    amounts = sorted(abs(float(v)) for v in values if v is not None and math.isfinite(v) and v != 0)
+    if base in ("VND", "USD") and amounts:
+        middle = amounts[(len(amounts) - 1) // 2]
+        money = _CURRENCY_WORD[lang][base]
+        for factor, word in _SCALES_VI if lang == "vi" else _SCALES_EN:
+            if middle >= factor:
+                return Scale(factor, f"{word} {money}{suffix}", lang)
+    if base == "VND":
+        return Scale(1.0, f"{_CURRENCY_WORD[lang]['VND']}{suffix}", lang)
+    return Scale(1.0, words, lang)
 
 
 def bounds(minimum: float | None, maximum: float | None, lang: str = "vi") -> str:

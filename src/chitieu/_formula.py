@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -82,3 +83,21 @@ class Formula:
             return values[Input(node.id)]
         assert isinstance(node, ast.Call) and isinstance(node.args[0], ast.Name)
         return values[Input(node.args[0].id, previous=True)]
+
+
+_PREVIOUS = re.compile(r"prev\(\s*([A-Z][A-Z0-9_]*)\s*\)")
+_CODE = re.compile(r"\b[A-Z][A-Z0-9_]*[A-Z0-9]\b")
+_SIGNS = {"-": "−", "*": "×", "/": "÷"}
+
+
+def formula_words(formula: str, names: Mapping[str, str], lang: str = "vi") -> str:
+    """A formula as a reader says it: each indicator by its name, the year before in words.
+
+    "prev(POVERTY_RATE) - POVERTY_RATE" reads "Tỷ lệ hộ nghèo (năm trước) − Tỷ lệ hộ nghèo";
+    a code without a name is kept as it is.
+    """
+    before = "năm trước" if lang == "vi" else "the year before"
+    # Signs first: a name may hold a "-" or a "/" of its own.
+    said = re.sub(r"\s*([-*/])\s*", lambda m: f" {_SIGNS[m[1]]} ", formula)
+    said = _PREVIOUS.sub(lambda m: f"{names.get(m[1], m[1])} ({before})", said)
+    return _CODE.sub(lambda m: names.get(m[0], m[0]), said)

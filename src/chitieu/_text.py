@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 
@@ -83,3 +84,13 @@ def unknown(
         listed = ", ".join(matches)
         vi, en = f"{vi}; có phải: {listed}?", f"{en}; did you mean: {listed}?"
     return NotFoundError(vi, en=en)
+
+
+# A formatting tag left in a text taken from a web page ("GRDP <sup>(*)</sup>"): a reader sees
+# its words. Any other tag (a script a hostile page carried) stays, to be shown escaped.
+_TAG = re.compile(r"</?(?:sup|sub|b|i|u|em|strong|span|font|small|br|p)(?:\s[^<>]*)?/?>", re.I)
+
+
+def without_markup(text: str) -> str:
+    """``text`` with the formatting tags in it taken out, its words kept."""
+    return _TAG.sub("", text)

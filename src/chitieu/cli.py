@@ -102,7 +102,7 @@ BUILT_IN: tuple[BuiltIn, ...] = (
     BuiltIn(
         "progress",
         "chitieu.assessment.cli",
-        "Đánh giá tiến độ từng chuỗi, mỗi dòng vào một dòng ra (progress per series, line by line).",
+        "Đánh giá tiến độ từng chuỗi, mỗi dòng một kết quả (progress per series, line by line).",
     ),
     BuiltIn(
         "forecast",

@@ -137,19 +137,31 @@ class Figures:
         return found.value if found is not None else None
 
     def problem(self, what: str, *, investment: bool = False) -> MissingDataError:
-        gaps = self.gaps()
+        gaps, gaps_en = self.gaps(), self.gaps("en")
         if investment and PRICE_BASIS["SOCIAL_INVESTMENT"] == "current":
-            gaps += "; vốn đầu tư theo giá so sánh (SOCIAL_INVESTMENT là giá hiện hành)"
-        return MissingDataError(f"không tính được {what} của {self.region.name}: {gaps}")
+            name = self._name("SOCIAL_INVESTMENT", "vi")
+            gaps += f"; vốn đầu tư theo giá so sánh ({name} là giá hiện hành)"
+            gaps_en += "; investment at constant prices (the figures are at current prices)"
+        return MissingDataError(
+            f"không tính được {what} của {self.region.name}: {gaps}", en=gaps_en
+        )
 
-    def gaps(self) -> str:
+    def _name(self, code: str, lang: str) -> str:
+        return get_indicator(self.session, code_or_name=code).name(lang)
+
+    def gaps(self, lang: str = "vi") -> str:
         if not self.missing:
-            return "không có số liệu nào để tính"
+            return tr(lang, "không có số liệu nào để tính", "no figures to compute from")
         shown = [
-            f"{code} của {region} {periods_text(periods)}"
+            tr(
+                lang,
+                f"{self._name(code, lang)} của {region}",
+                f"{self._name(code, lang)} of {region}",
+            )
+            + f" {periods_text(periods, lang)}"
             for (code, region), periods in sorted(self.missing.items())
         ]
-        return "thiếu " + "; ".join(shown)
+        return tr(lang, "thiếu ", "missing ") + "; ".join(shown)
 
     def warn(self) -> None:
         """Results were found but some periods could not be computed: say so on stderr."""
@@ -159,13 +171,13 @@ class Figures:
             )
 
 
-def periods_text(periods: set[str]) -> str:
+def periods_text(periods: set[str], lang: str = "vi") -> str:
     if not periods:
-        return "(chưa có số liệu nào)"
+        return tr(lang, "(chưa có số liệu nào)", "(no figure yet)")
     ordered = sorted(periods, key=lambda code: (parse_period(code).end, code))
     if all(parse_period(code).kind is PeriodKind.YEAR for code in ordered):
-        return "năm " + ", ".join(ordered)
-    return "kỳ " + ", ".join(ordered)
+        return tr(lang, "năm ", "") + ", ".join(ordered)
+    return ", ".join(parse_period(code).label(lang) for code in ordered)
 
 
 def year_before(code: str) -> str | None:

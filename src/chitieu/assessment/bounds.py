@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chitieu import _format
+from chitieu._labels import tr
 from chitieu.indicator.models import Indicator
 from chitieu.plan.models import Target
 
@@ -28,9 +29,9 @@ def side(value: float, target: Target, lang: str) -> str | None:
     """Which side of a range a value misses on, in words."""
     low, high = target.minimum, target.maximum
     if low is not None and value < low:
-        return f"dưới mức {_format.number(low, lang)}"
+        return tr(lang, "dưới mức", "below") + f" {_format.number(low, lang)}"
     if high is not None and value > high:
-        return f"trên mức {_format.number(high, lang)}"
+        return tr(lang, "trên mức", "above") + f" {_format.number(high, lang)}"
     return None
 
 

@@ -87,9 +87,14 @@ def assess_command(
                 if record["final"]
                 else tr(lang, "Dự báo", "Projection")
             )
-            record["target_shown"] = _format.bounds(record["min"], record["max"], lang)
+            # The target and the latest figure at one scale, named after the target.
+            scale = _format.scale_for(
+                [record["min"], record["max"], record["latest_value"]], record["unit"] or "", lang
+            )
+            record["unit_shown"] = scale.unit
+            record["target_shown"] = scale.bounds(record["min"], record["max"])
             record["latest_shown"] = (
-                f"{_format.number(record['latest_value'], lang)} ({record['latest_period']})"
+                f"{scale.number(record['latest_value'])} ({record['latest_period']})"
                 if record["latest_value"] is not None
                 else "—"
             )
@@ -150,7 +155,7 @@ def _print_narrow(console: Console, records: list[dict[str, Any]], title: str, l
         console.print()
         period = parse_period(r["period"]).label(lang)
         console.print(f"[bold]{escape(str(r['row']))}. {escape(r['label'])}[/] ({period})")
-        unit = r["unit"]
+        unit = r["unit_shown"]
         facts = [f"{tr(lang, 'Mục tiêu', 'Target')} {_with_unit(r['target_shown'], unit)}"]
         if r["latest_value"] is not None:
             facts.append(f"{tr(lang, 'mới nhất', 'latest')} {r['latest_shown']}")
@@ -184,7 +189,7 @@ def progress_command(
         ),
     ] = False,
 ) -> None:
-    """Đánh giá tiến độ từng chuỗi, mỗi dòng vào một dòng ra (progress per series, line by line)."""
+    """Đánh giá tiến độ từng chuỗi, mỗi dòng một kết quả (progress per series, line by line)."""
     # A line that cannot be read is its own error record; the exit status is then 1.
     if method not in METHODS:
         raise InputError(f"không có phương pháp '{method}' (các phương pháp: {', '.join(METHODS)})")

@@ -45,10 +45,14 @@ def years_text(years: list[int]) -> str:
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
-def missing_years_note(years: list[int]) -> str:
+def missing_years_note(years: list[int], lang: str = "vi") -> str:
     """What an average says of the years it lacks: they count at the average."""
     which = "năm" if len(years) == 1 else "các năm"
-    return f"thiếu số {which} {years_text(years)} (coi như bằng bình quân)"
+    return tr(
+        lang,
+        f"thiếu số {which} {years_text(years)} (coi như bằng bình quân)",
+        f"no figure for {years_text(years)} (taken at the average)",
+    )
 
 
 def _ceased_on(region: Region) -> date | None:
@@ -75,7 +79,7 @@ def succession(
     year = parse_period(target.period).end.year
     plan = newest_plan(session, region=after, year=year, as_of=as_of)
     if plan is not None:
-        shown = plan.document_number or plan.code
+        shown = plan.shown_name
         where = tr(lang, f"kế hoạch {shown} của {name}", f"{name}'s plan {shown}")
     else:
         where = tr(

@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from chitieu import _format
 from chitieu._errors import InputError
-from chitieu._labels import tr
+from chitieu._labels import source_kind_word, tr
 from chitieu._periods import PeriodKind, parse_period
 from chitieu.analytics.growth import combine, merged_growth
 from chitieu.extraction.models import ConflictChoice
@@ -69,10 +69,13 @@ class Point:
     """The parts' figures a recomputed point rests on."""
 
 
-def _source(obs: Observation) -> str:
+def _source(obs: Observation, lang: str) -> str:
+    """Where a figure came from, as a person names it: the document, the agency, or how."""
     if obs.source_document is not None:
-        return obs.source_document.key
-    return obs.agency.code if obs.agency is not None else obs.source_kind
+        return obs.source_document.shown_name
+    if obs.agency is not None:
+        return obs.agency.short_name or obs.agency.name
+    return source_kind_word(obs.source_kind, lang)
 
 
 def _choices(
@@ -114,7 +117,11 @@ def choices_read_ahead(session: Session) -> Iterator[None]:
         session.info.pop(_CHOICES, None)
 
 
-_STATUS_WORD = {"actual": "thực hiện", "preliminary": "sơ bộ", "estimate": "ước tính"}
+_STATUS_WORD = {
+    "actual": ("thực hiện", "actual"),
+    "preliminary": ("sơ bộ", "preliminary"),
+    "estimate": ("ước tính", "estimated"),
+}
 
 
 def _standing_choice(rows: list[Observation], choices: list[ConflictChoice]) -> int | None:
@@ -144,27 +151,52 @@ def _point(
     notes = []
     others = [r for r in rows if r.id != pick.id and not agree(r.value, pick.value)]
     if others:
-        shown = ", ".join(f"{_format.number(r.value, lang)} ({_source(r)})" for r in others[:3])
+        shown = ", ".join(
+            f"{_format.number(r.value, lang)} ({_source(r, lang)})" for r in others[:3]
+        )
         how = (
-            "theo lựa chọn của người lập kế hoạch" if chosen == pick.id else "ưu tiên số thực hiện"
+            tr(lang, "theo lựa chọn của người lập kế hoạch", "as a planner chose")
+            if chosen == pick.id
+            else tr(lang, "ưu tiên số thực hiện", "actual figures first")
         )
+        used = f"{_format.number(pick.value, lang)} ({_source(pick, lang)}, {how})"
         notes.append(
-            f"{period}: dùng {_format.number(pick.value, lang)} ({_source(pick)}, {how}); "
-            f"nguồn khác: {shown}"
-        )
+            tr(lang, f"{_when(period, lang)}: dùng {used}; nguồn khác: {shown}",
+               f"{_when(period, lang)}: {used} used; other sources: {shown}")
+        )  # fmt: skip
     if choices and chosen is None and pick.id != choices[-1].observation_id:
+        passed = choices[-1]
+        among = tr(lang, *_STATUS_WORD[passed.status])
+        better = tr(lang, *_STATUS_WORD[pick.status])
+        value = _format.number(passed.observation.value, lang)
+        when = _when(period, lang)
         notes.append(
-            f"{period}: không theo lựa chọn #{choices[-1].observation_id} "
-            f"({_format.number(choices[-1].observation.value, lang)}), chọn giữa các số "
-            f"{_STATUS_WORD[choices[-1].status]}, vì đã có số {_STATUS_WORD[pick.status]}"
+            tr(
+                lang,
+                f"{when}: không theo lựa chọn số {value} (lựa chọn giữa các số {among}), "
+                f"vì đã có số {better}",
+                f"{when}: the choice of {value} (made among {among} figures) is not followed, "
+                f"a {better} figure having come in",
+            )
         )
     if pick.status != "actual":
-        notes.append(_status_note(period, pick.status))
+        notes.append(_status_note(period, pick.status, lang))
     return Point(period, pick.value, pick.status, pick, tuple(notes))
 
 
-def _status_note(period: str, status: str) -> str:
-    return f"{period}: số {'ước tính' if status == 'estimate' else 'sơ bộ'}"
+def _when(period: str, lang: str) -> str:
+    """A year as its number (the notes' way), any other period in words ("6 tháng đầu năm")."""
+    return period if period.isdigit() else parse_period(period).label(lang)
+
+
+def _status_note(period: str, status: str, lang: str = "vi") -> str:
+    if status == "estimate":
+        return tr(
+            lang, f"{_when(period, lang)}: số ước tính", f"{_when(period, lang)}: an estimate"
+        )
+    return tr(
+        lang, f"{_when(period, lang)}: số sơ bộ", f"{_when(period, lang)}: a preliminary figure"
+    )
 
 
 def _set_aside_note(
@@ -174,14 +206,15 @@ def _set_aside_note(
     would = preferred(rows)
     if would is None or doubt(would) is None or _standing_choice(rows, choices) == would.id:
         return None
-    value = f"{_format.number(would.value, lang)} ({_source(would)})"
+    value = f"{_format.number(would.value, lang)} ({_source(would, lang)})"
     check = all(doubt(r) is not None for r in rows)
     if lang == "en":
-        return f"{period}: {value} set aside, marked doubtful ({doubt(would)})" + (
+        return f"{_when(period, lang)}: {value} set aside, marked doubtful ({doubt(would)})" + (
             "; needs checking" if check else ""
         )
-    return f"{period}: không dùng {value} vì số này bị ghi là nghi vấn ({doubt(would)})" + (
-        "; cần kiểm tra" if check else ""
+    return (
+        f"{_when(period, lang)}: không dùng {value} vì số này bị ghi là nghi vấn ({doubt(would)})"
+        + ("; cần kiểm tra" if check else "")
     )
 
 
@@ -392,11 +425,11 @@ def _merged_point(
     status = max((point.status for point in used), key=STATUS_RANK.__getitem__)
     names = _names(parts, region, lang)
     notes = [
-        f"{period}: "
+        f"{_when(period, lang)}: "
         + tr(lang, f"tính từ số liệu của {names}", f"recomputed from the figures of {names}")
     ]
     if status != "actual":
-        notes.append(_status_note(period, status))
+        notes.append(_status_note(period, status, lang))
     figures = tuple(
         obs
         for point in used

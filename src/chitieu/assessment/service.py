@@ -41,6 +41,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from chitieu import _format
+from chitieu._labels import tr
 from chitieu._periods import parse_period
 from chitieu.assessment import bounds, final
 from chitieu.assessment.series import (
@@ -234,22 +235,27 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
         if partial is not None:
             return _partial_year(result, partial, target, direction, lang)
     if not known:
-        result.notes.append("chưa có số liệu năm nào")
+        _say(result, lang, "chưa có số liệu năm nào", "no yearly figure yet")
         return result
     last = max(known)
     latest = known[last]
     result.latest = latest
     result.notes.extend(latest.notes)
     if last < target.plan.horizon_start - 1:
-        result.notes.append(f"số mới nhất ({last}) có trước khi kế hoạch bắt đầu")
+        _say(
+            result,
+            lang,
+            f"số mới nhất ({last}) có trước khi kế hoạch bắt đầu",
+            f"the latest figure ({last}) is from before the plan began",
+        )
         return result
     if bounds.is_flow(indicator) and last < year and not _has_pace(target, known):
         # A year's growth or amount says nothing of another year's.
-        result.notes.append(f"chưa có số của năm {year}")
+        _say(result, lang, f"chưa có số của năm {year}", f"no figure for {year} yet")
         return result
     threshold = bounds.threshold(target, direction)
     if threshold is None:
-        result.notes.append("mục tiêu không có giá trị")
+        _say(result, lang, "mục tiêu không có giá trị", "the target has no value")
         return result
     base = _baseline(target, known)
     if base is not None:
@@ -261,23 +267,32 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
     result.gap = threshold - latest.value
     if last == year and threshold:
         share = latest.value / threshold if direction != "lower" else threshold / latest.value
-        result.notes.append(f"đạt {_format.number(share * 100, lang, 1)}% kế hoạch")
+        reached = _format.number(share * 100, lang, 1)
+        _say(result, lang, f"đạt {reached}% kế hoạch", f"{reached}% of the plan")
     if bounds.meets(latest.value, target, direction) and (
         last == year or (direction != "none" and not bounds.is_flow(indicator))
     ):
         result.status = "achieved"
         if direction != "none" and (side := bounds.side(latest.value, target, lang)):
-            result.notes.append(f"đã vượt mục tiêu ({side})")
+            _say(result, lang, f"đã vượt mục tiêu ({side})", f"target exceeded ({side})")
         return result
     if last >= year:
         side = bounds.side(latest.value, target, lang)
         result.status = "not_achieved"
-        result.notes.append(f"hết kỳ, chưa đạt ({side})" if side else "hết kỳ, chưa đạt")
+        missed = tr(lang, "hết kỳ, chưa đạt", "period over, not met")
+        result.notes.append(f"{missed} ({side})" if side else missed)
         return result
     if base is None or base[0] >= last:
-        result.notes.append("cần ít nhất hai năm số liệu để tính tốc độ")
+        _say(
+            result,
+            lang,
+            "cần ít nhất hai năm số liệu để tính tốc độ",
+            "a pace needs figures for two years at least",
+        )
         return result
-    _project(result, target, direction, (base[0], base[1]), (last, latest.value), year, threshold)
+    _project(
+        result, target, direction, (base[0], base[1]), (last, latest.value), year, threshold, lang
+    )
     return result
 
 
@@ -289,6 +304,7 @@ def _project(
     latest: tuple[int, float],
     year: int,
     threshold: float,
+    lang: str,
 ) -> None:
     (base_year, base_value), (last, value) = base, latest
     compound = target.indicator.unit.split("/")[0] in _AMOUNT_UNITS and base_value > 0 and value > 0
@@ -309,8 +325,8 @@ def _project(
     if direction == "none":
         inside = bounds.meets(projected, target, direction)
         result.status = "on_track" if inside else "off_track"
-        if not inside and (side := bounds.side(projected, target, "vi")):
-            result.notes.append(f"dự báo đến {year} {side}")
+        if not inside and (side := bounds.side(projected, target, lang)):
+            _say(result, lang, f"dự báo đến {year} {side}", f"forecast for {year} {side}")
         return
     if math.isclose(threshold, base_value):
         result.status = "on_track" if bounds.meets(projected, target, direction) else "off_track"
@@ -338,16 +354,25 @@ def _partial_year(
         share = partial.value / threshold
         result.progress_ratio = share / elapsed
         result.status = _band(share / elapsed)
+        reached = _format.number(share * 100, lang, 1)
+        passed = _format.number(elapsed * 100, lang, 0)
         result.notes.append(
-            f"{period.label(lang)} đạt {_format.number(share * 100, lang, 1)}% mục tiêu năm, "
-            f"đã qua {_format.number(elapsed * 100, lang, 0)}% thời gian (chưa tính mùa vụ)"
+            tr(
+                lang,
+                f"{period.label(lang)} đạt {reached}% mục tiêu năm, "
+                f"đã qua {passed}% thời gian (chưa tính mùa vụ)",
+                f"{period.label(lang)}: {reached}% of the year's target "
+                f"with {passed}% of the time gone (seasons not allowed for)",
+            )
         )
         return result
     result.gap = threshold - partial.value
     result.status = (
         "on_track" if bounds.meets(partial.value, target, direction) else "needs_acceleration"
     )
-    result.notes.append(f"dựa trên số {period.label(lang)}")
+    result.notes.append(
+        tr(lang, f"dựa trên số {period.label(lang)}", f"on the figure for {period.label(lang)}")
+    )
     return result
 
 
@@ -365,7 +390,12 @@ def _average_growth(
     inside = {y: p for y, p in series.items() if first <= y <= last_year}
     result = Assessment(target, "insufficient_data", "average-growth")
     if not inside:
-        result.notes.append(f"chưa có số tăng trưởng năm nào trong {period.label(lang)}")
+        _say(
+            result,
+            lang,
+            f"chưa có số tăng trưởng năm nào trong {period.label(lang)}",
+            f"no yearly growth figure in {period.label(lang)} yet",
+        )
         return result
     for point in inside.values():
         result.notes.extend(point.notes)
@@ -380,10 +410,10 @@ def _average_growth(
         y for y in range(first, (last_year if ended else max(inside)) + 1) if y not in inside
     ]
     if missing:
-        result.notes.append(final.missing_years_note(missing))
+        result.notes.append(final.missing_years_note(missing, lang))
     years = last_year - first + 1
     if ended and 2 * len(inside) < years:
-        result.notes.append(f"chỉ có số {len(inside)}/{years} năm của kỳ")
+        result.notes.append(_only_years(len(inside), years, lang))
         return result
     remaining = 0 if ended else last_year - max(inside)
     low = target.minimum if target.minimum is not None else target.maximum
@@ -394,7 +424,7 @@ def _average_growth(
         side = bounds.side(observed * 100, target, lang)
         result.status = "achieved" if met else "not_achieved"
         if side and not met:
-            result.notes.append(f"bình quân cả kỳ {side}")
+            _say(result, lang, f"bình quân cả kỳ {side}", f"the period's average {side}")
         return result
     done = (1 + observed) ** (years - remaining)
     needed = ((1 + low / 100) ** years / done) ** (1 / remaining) - 1
@@ -408,7 +438,10 @@ def _average_growth(
     else:
         result.status = "off_track"
     if target.maximum is not None and observed * 100 > target.maximum:
-        result.notes.append(f"bình quân đến nay trên mức {_format.number(target.maximum, lang)}")
+        ceiling = _format.number(target.maximum, lang)
+        result.notes.append(
+            tr(lang, f"bình quân đến nay trên mức {ceiling}", f"the average so far above {ceiling}")
+        )
     return result
 
 
@@ -419,7 +452,12 @@ def _change_per_year(
     indicator: Indicator = target.indicator
     result = Assessment(target, "insufficient_data", "points-per-year")
     if not indicator.formula:
-        result.notes.append("chỉ tiêu không có công thức để tính mức thay đổi hằng năm")
+        _say(
+            result,
+            lang,
+            "chỉ tiêu không có công thức để tính mức thay đổi hằng năm",
+            "the indicator has no formula for a yearly change",
+        )
         return result
     period = parse_period(target.period)
     changes = {
@@ -430,12 +468,18 @@ def _change_per_year(
         and int(value.period) <= as_of.year
     }
     if not changes:
-        result.notes.append(f"chưa đủ số liệu để tính {indicator.formula} trong kỳ")
+        name = indicator.name(lang)
+        _say(
+            result,
+            lang,
+            f"chưa đủ số liệu để tính {name} trong kỳ",
+            f"not enough figures to compute {name} over the period",
+        )
         return result
     result.years_used = sorted(changes)
     years = period.end.year - period.start.year + 1
     if ended and 2 * len(changes) < years:
-        result.notes.append(f"chỉ có số {len(changes)}/{years} năm của kỳ")
+        result.notes.append(_only_years(len(changes), years, lang))
         return result
     average = sum(changes.values()) / len(changes)
     result.observed_pace = average
@@ -450,5 +494,21 @@ def _change_per_year(
         if met
         else ("not_achieved" if done else "off_track" if average <= 0 else "needs_acceleration")
     )
-    result.notes.append(f"bình quân {len(changes)} năm có số liệu")
+    _say(
+        result,
+        lang,
+        f"bình quân {len(changes)} năm có số liệu",
+        f"the average of {len(changes)} years with figures",
+    )
     return result
+
+
+def _only_years(have: int, years: int, lang: str) -> str:
+    return tr(
+        lang, f"chỉ có số {have}/{years} năm của kỳ", f"figures for {have} of {years} years only"
+    )
+
+
+def _say(result: Assessment, lang: str, vi: str, en: str) -> None:
+    """A note on the assessment, in the reader's language."""
+    result.notes.append(tr(lang, vi, en))

@@ -33,6 +33,7 @@ from typing import Any
 
 import altair as alt
 
+from chitieu import _format
 from chitieu.chart._frame import BEYOND_EN, BEYOND_VI, beyond_layers, value_domain, year_ticks
 from chitieu.chart._unchecked import unchecked
 
@@ -45,12 +46,6 @@ HALF_YEAR = 0.3
 WIDTH = 760
 FONT = "Noto Sans, DejaVu Sans, sans-serif"
 HEIGHT = 300
-
-_SCALES: dict[str, list[tuple[float, str, str]]] = {
-    # base unit → (factor, Vietnamese name, English name), largest first
-    "VND": [(1e12, "nghìn tỷ đồng", "trillion VND"), (1e9, "tỷ đồng", "billion VND")],
-    "USD": [(1e9, "tỷ USD", "billion USD"), (1e6, "triệu USD", "million USD")],
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,20 +86,14 @@ def drawable(target: TargetMark) -> bool:
 
 
 def axis_unit(unit: str, values: Sequence[float], lang: str = "vi") -> tuple[float, str]:
-    """The factor to divide values by and the unit to name on the axis.
+    """The factor to divide values by and the unit to name on the axis: the scale the
+    pages' tables use for the same amounts (``_format.scale_for``).
 
     181 000 000 000 000 đồng reads as 181 nghìn tỷ đồng; a per-unit amount
     ("VND/ha") keeps its "/ha".
     """
-    base, _, per = unit.partition("/")
-    largest = max((abs(value) for value in values), default=0.0)
-    for factor, name_vi, name_en in _SCALES.get(base, []):
-        if largest >= factor:
-            name = name_vi if lang == "vi" else name_en
-            return factor, f"{name}/{per}" if per else name
-    if base == "VND" and lang == "vi":
-        return 1.0, f"đồng/{per}" if per else "đồng"
-    return 1.0, unit
+    scale = _format.scale_for(values, unit, lang)
+    return scale.factor, scale.unit
 
 
 def _words(lang: str) -> dict[str, str]:

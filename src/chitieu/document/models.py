@@ -12,6 +12,8 @@ from chitieu._orm import Base, one_of, utcnow
 # What the text says it is (``extraction._document``): a statistics office's report, a
 # plan or scheme issued by a decision, a resolution, another report, or news.
 DOCUMENT_KINDS = ("statistics", "plan", "resolution", "report", "news")
+# A title longer than this is cut at a word when it names a source in a sentence.
+_SHORT_TITLE = 60
 
 
 class SourceDocument(Base):
@@ -44,6 +46,19 @@ class SourceDocument(Base):
     read_kind: Mapped[str | None] = mapped_column(String(16))
     # Province names, separated by "; " ("Bà Rịa - Vũng Tàu" holds a dash).
     read_provinces: Mapped[str | None] = mapped_column(String(500))
+
+    @property
+    def shown_name(self) -> str:
+        """What a person calls the source: its publisher (a site's address, an office) with the
+        day it came out when known, else its title cut short. The key is the database's."""
+        if self.publisher:
+            return (
+                f"{self.publisher}, {self.issued_on:%d/%m/%Y}" if self.issued_on else self.publisher
+            )
+        title = self.title
+        if len(title) <= _SHORT_TITLE:
+            return title
+        return title[:_SHORT_TITLE].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
     @property
     def reporting_periods(self) -> list[str]:

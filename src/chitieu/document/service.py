@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 from sqlalchemy import select
@@ -17,6 +18,21 @@ def get_document(session: Session, *, key: str) -> SourceDocument:
     if found is None:
         raise NotFoundError(f"không có tài liệu '{key}'")
     return found
+
+
+# How the dataset's loader notes a second source of the same target: by key and span, so that
+# the note stays traceable ("tài liệu web-plan-cafef, vị trí 0-88").
+_CITED = re.compile(r"tài liệu (\S+), vị trí \d+-\d+")
+
+
+def cited_by_name(session: Session, note: str) -> str:
+    """A note naming sources by key and span, with each source's name instead, for a reader."""
+
+    def name(found: re.Match[str]) -> str:
+        document = session.scalar(select(SourceDocument).where(SourceDocument.key == found[1]))
+        return document.shown_name if document is not None else found[0]
+
+    return _CITED.sub(name, note)
 
 
 def sha256_of(path: Path) -> str:

@@ -203,3 +203,67 @@ def table_cues(figure: Figure, region: Cue) -> tuple[Cue, ...]:
         indicator,
         region,
     )
+
+
+# The cues' own words in English, longest first; what a cue quotes ('quý III năm 2019')
+# is the document's and stays as written.
+_CUE_WORDS_EN = {
+    "báo cáo thống kê tháng": "the statistics report of month",
+    "viết trước khi hết tháng": "written before the month ended",
+    "không có trong danh mục hoặc chưa rõ": "not in the catalogue, or unclear",
+    "tên dòng không có trong danh mục": "a row name not in the catalogue",
+    "của số tổng mà câu": "of the total that the sentence",
+    "chia ra": "breaks down",
+    "tỉnh của văn bản": "the document's province",
+    "(tiêu đề, đoạn mở đầu)": "(title, opening paragraph)",
+    "(được nhắc nhiều nhất)": "(named most often)",
+    "(cho trước)": "(given)",
+    "năm được nhắc nhiều nhất": "the year named most often",
+    "năm sau năm so sánh": "the year after the one compared with",
+    "năm được nhắc": "the year named",
+    "năm cho trước của văn bản": "the document's given year",
+    "năm của văn bản": "the document's year",
+    "kỳ báo cáo của văn bản": "the document's reporting period",
+    "kỳ sau năm của văn bản": "a period after the document's year",
+    "như số liệu trước trong câu": "as the figure before it in the sentence",
+    "ngay sau số liệu": "right after the figure",
+    "giá trị của kỳ so sánh": "the value of the period compared with",
+    "tên dòng của bảng": "the table's row name",
+    "tiêu đề cột của bảng": "the table's column heading",
+    "câu dẫn của danh sách": "the list's lead-in sentence",
+    "đề mục mục tiêu, kế hoạch": "a heading of targets or plans",
+    "đề mục dự báo": "a forecast heading",
+    "văn bản ban hành kế hoạch, đề án": "a document issuing a plan or scheme",
+    "số cả năm trong báo cáo giữa năm": "a full-year figure in a mid-year report",
+    "mặc định là số thực hiện": "an actual figure by default",
+    "ngày ban hành": "the date of issue",
+    "ngày đăng": "the date published",
+    "đoạn mở đầu": "opening paragraph",
+    "sau số liệu": "after the figure",
+    "trong câu": "in the sentence",
+    "trong đoạn": "in the paragraph",
+    "theo câu": "from the sentence",
+    "đoạn văn": "paragraph",
+    "tiêu đề": "title",
+    "đề mục": "heading",
+    "không rõ": "unknown",
+    "trạng thái:": "status:",
+    "chỉ tiêu:": "indicator:",
+    "địa bàn:": "region:",
+    "kỳ:": "period:",
+}
+_CUE_PHRASES = re.compile(
+    "|".join(re.escape(p) for p in sorted(_CUE_WORDS_EN, key=len, reverse=True))
+)
+_QUOTED = re.compile(r"('[^']*')")
+
+
+def cue_words(cue: str, lang: str) -> str:
+    """A stored cue (written in Vietnamese) in the reader's language; its quotes unchanged."""
+    if lang == "vi":
+        return cue
+    pieces = _QUOTED.split(cue)
+    return "".join(
+        piece if index % 2 else _CUE_PHRASES.sub(lambda m: _CUE_WORDS_EN[m.group(0)], piece)
+        for index, piece in enumerate(pieces)
+    )

@@ -20,9 +20,11 @@ from chitieu import _format
 from chitieu._errors import ChitieuError, InputError, StateError
 from chitieu._labels import document_kind, tr
 from chitieu._periods import parse_period
+from chitieu._text import without_markup
 from chitieu.audit.service import record_change
 from chitieu.document.models import SourceDocument
 from chitieu.extraction._document import DocumentModel
+from chitieu.extraction._why import cue_words as cue_words  # the review page says its cues
 from chitieu.extraction.models import REVIEW_STATES, ConflictChoice, ExtractedFigure
 from chitieu.extraction.service import (
     Conflict,
@@ -153,7 +155,7 @@ def sentence_around(text: str, start: int, end: int) -> tuple[str, str, str]:
         before = "…" + before
     if stop is None and ceiling < len(text):
         after += "…"
-    return before, re.sub(r"\s+", " ", text[start:end]), after
+    return without_markup(before), re.sub(r"\s+", " ", text[start:end]), without_markup(after)
 
 
 @dataclass(frozen=True, slots=True)

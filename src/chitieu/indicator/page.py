@@ -19,7 +19,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from chitieu._errors import InputError
 from chitieu._periods import parse_period
-from chitieu._text import fold
+from chitieu._text import fold, without_markup
 from chitieu.assessment.series import Point, yearly
 from chitieu.assessment.service import Assessment, assess_target
 from chitieu.chart.indicator import FanYear, SeriesPoint, TargetMark, drawable, indicator_chart
@@ -69,7 +69,8 @@ def quote(text: str, start: int, end: int, *, reach: int = QUOTE_REACH) -> Quote
         found = _SENTENCE_END.search(text, end, right_edge)
         right = found.end() if found else right_edge
         cut_left, cut_right = not ends and left > 0, not found and right < len(text)
-    before, after = " ".join(text[left:start].split()), " ".join(text[end:right].split())
+    before = " ".join(without_markup(text[left:start]).split())
+    after = " ".join(without_markup(text[end:right]).split())
     # A cut falls between words, not inside one.
     if cut_left and " " in before:
         before = before.split(" ", 1)[1]
@@ -198,7 +199,7 @@ def _forecast(values: tuple[tuple[int, float], ...], log_scale: bool) -> tuple[F
 def target_mark(target: Target, lang: str = "vi") -> TargetMark:
     period = parse_period(target.period)
     plan = target.plan
-    label = f"{plan.document_number or plan.code}: {period.label(lang)}"
+    label = f"{plan.shown_name}: {period.label(lang)}"
     return TargetMark(
         label=label,
         first_year=period.start.year,

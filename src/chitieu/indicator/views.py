@@ -57,6 +57,11 @@ def register(app: FastAPI) -> None:
     app.include_router(api)
 
 
+def _names(session: Session, lang: str) -> dict[str, str]:
+    """Each indicator's name by its code: a formula is read out in names."""
+    return {indicator.code: indicator.name(lang) for indicator in list_indicators(session)}
+
+
 def _place(session: Session, indicator: Indicator, region: str | None) -> Region:
     if region:
         return get_region(session, code_or_name=region)
@@ -74,7 +79,12 @@ def indicators_page(
     actor: Viewer,
     q: Annotated[str, Query(max_length=100, pattern=LINE)] = "",
 ) -> HTMLResponse:
-    context = {"groups": catalogue(session, search=q), "q": q, "area_word": area_word}
+    context = {
+        "groups": catalogue(session, search=q),
+        "q": q,
+        "area_word": area_word,
+        "indicator_names": _names(session, lang),
+    }
     block = "results" if request.headers.get("hx-request") == "true" else None
     return render(request, "indicator/list.html", context, block=block)
 
@@ -102,6 +112,7 @@ def indicator_detail_page(
             "svg": to_svgs(page.spec, lang=lang),
             "status_word": status_word,
             "area_word": area_word,
+            "indicator_names": _names(session, lang) if indicator.is_derived else {},
         }
 
     return render_shared(

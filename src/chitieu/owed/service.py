@@ -57,7 +57,7 @@ class OwedFigure:
     def plans(self) -> list[str]:
         shown: list[str] = []
         for target in self.targets:
-            name = target.plan.document_number or target.plan.code
+            name = target.plan.shown_name
             if name not in shown:
                 shown.append(name)
         return shown

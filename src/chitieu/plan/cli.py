@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from chitieu import _format
 from chitieu._context import app_context
 from chitieu._database import transaction
-from chitieu._labels import tr, word
+from chitieu._labels import source_kind_word, tr, word
 from chitieu._layout import Column
 from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
@@ -126,11 +126,13 @@ def targets(
     )
 
 
-def _target_shown(target: Target, lang: str) -> str:
-    bounds = _format.bounds(target.minimum, target.maximum, lang)
+def _target_shown(target: Target, lang: str, scale: _format.Scale | None = None) -> str:
+    scale = scale or _format.scale_for([target.minimum, target.maximum], target.unit, lang)
+    bounds = scale.bounds(target.minimum, target.maximum)
+    if target.qualifier and bounds[:1] in "≥≤":
+        bounds = bounds[2:]  # "trên 1.670", not "trên ≥ 1.670"
     qualifier = f"{target.qualifier} " if target.qualifier else ""
-    unit = target.unit if target.unit == "%" else f" {target.unit}"
-    return f"{qualifier}{bounds}{unit}".strip()
+    return f"{qualifier}{bounds}{scale.suffix}".strip()
 
 
 def _baseline_shown(target: Target, lang: str) -> str:
@@ -159,15 +161,27 @@ def overview(
                 session, indicator=target.indicator, region=target.region, as_of=day
             )
             record = target_record(target)
+            same_unit = latest is not None and latest.unit == target.unit
+            # The target and the latest figure at one scale: ≥ 1.670 and 715 nghìn tỷ đồng.
+            scale = _format.scale_for(
+                [target.minimum, target.maximum, latest.value if latest and same_unit else None],
+                target.unit,
+                lang,
+            )
             record.update(
                 {
-                    "target_shown": _target_shown(target, lang),
+                    "target_shown": _target_shown(target, lang, scale),
                     "period_shown": parse_period(target.period).label(lang),
                     "latest_value": latest.value if latest else None,
                     "latest_period": latest.period if latest else None,
                     "latest_status": latest.status if latest else None,
-                    "latest_source": _source_name(latest),
-                    "latest_shown": _format.value_with_unit(latest.value, latest.unit, lang)
+                    "latest_source": _source_key(latest),
+                    "latest_source_shown": _source_name(latest, lang),
+                    "latest_shown": (
+                        scale.amount(latest.value)
+                        if same_unit
+                        else _format.value_with_unit(latest.value, latest.unit, lang)
+                    )
                     if latest
                     else "—",
                     "latest_when": (
@@ -194,12 +208,13 @@ def overview(
             ("target_shown", tr(lang, "Mục tiêu", "Target value")),
             ("latest_shown", tr(lang, "Số mới nhất", "Latest figure")),
             ("latest_when", tr(lang, "Kỳ số liệu", "Figure period")),
-            ("latest_source", tr(lang, "Nguồn", "Source")),
+            ("latest_source_shown", tr(lang, "Nguồn", "Source")),
         ],
     )
 
 
-def _source_name(observation: Any) -> str | None:
+def _source_key(observation: Any) -> str | None:
+    """The source's key, for JSON and CSV output: what a program looks it up by."""
     if observation is None:
         return None
     if observation.source_document is not None:
@@ -207,3 +222,14 @@ def _source_name(observation: Any) -> str | None:
     if observation.agency is not None:
         return str(observation.agency.code)
     return str(observation.source_kind)
+
+
+def _source_name(observation: Any, lang: str) -> str | None:
+    """The source as a person names it, for the table."""
+    if observation is None:
+        return None
+    if observation.source_document is not None:
+        return str(observation.source_document.shown_name)
+    if observation.agency is not None:
+        return str(observation.agency.short_name or observation.agency.name)
+    return source_kind_word(observation.source_kind, lang)

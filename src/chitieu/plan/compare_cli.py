@@ -45,8 +45,8 @@ def compare_command(
         new = get_plan(session, code_or_number=successor) if successor else None
         result = compare_plans(session, ceased=old, successor=new, as_of=day)
         records = [row.record(lang) for row in result.rows]
-        old_name = old.document_number or old.code
-        new_names = ", ".join(p.document_number or p.code for p in result.successors)
+        old_name = old.shown_name
+        new_names = ", ".join(p.shown_name for p in result.successors)
         former, current = result.former_region.name, result.current_region.name
     if output is OutputFormat.csv:
         for record in records:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from chitieu import _format
 from chitieu._errors import InputError
+from chitieu._labels import unit_word
 from chitieu._periods import parse_period
 from chitieu.indicator.models import Indicator
 from chitieu.observation.models import Observation
@@ -89,7 +90,7 @@ class Continuity:
 
 
 def _plans(targets: list[Target]) -> str | None:
-    codes = dict.fromkeys(t.plan.document_number or t.plan.code for t in targets)
+    codes = dict.fromkeys(t.plan.shown_name for t in targets)
     return ", ".join(codes) or None
 
 
@@ -121,7 +122,7 @@ def target_shown(target: Target, lang: str = "vi") -> str:
         bounds = _format.bounds(low, high, lang)
         if qualifier and bounds[:1] in "≥≤":
             bounds = bounds[2:]
-        bounds += target.unit if target.unit == "%" else f" {target.unit}"
+        bounds += target.unit if target.unit == "%" else f" {unit_word(target.unit, lang)}"
     return f"{qualifier}{bounds} ({parse_period(target.period).label(lang)})"
 
 
@@ -194,10 +195,7 @@ def compare_plans(
     """
     plans = [successor] if successor is not None else default_successors(session, ceased=ceased)
     if not plans:
-        raise InputError(
-            f"không có kế hoạch kế tiếp cho {ceased.document_number or ceased.code}; "
-            "hãy chỉ rõ bằng --to"
-        )
+        raise InputError(f"không có kế hoạch kế tiếp cho {ceased.shown_name}; hãy chỉ rõ bằng --to")
     current_region = plans[0].region
     old: dict[str, list[Target]] = {}
     new: dict[str, list[Target]] = {}

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 
 from chitieu._version import current_version
+from chitieu.document.service import cited_by_name
 from chitieu.plan.continuity import compare_plans, default_ceased
 from chitieu.plan.service import get_plan, list_plans, plan_status_word
 from chitieu.plan.views import LINE, Code, parse_day
@@ -46,6 +47,12 @@ def compare_page(
             "plans": list_plans(session),
             "chosen_to": successor,
             "plan_status_word": plan_status_word,
+            "footnotes": {
+                target.footnote: cited_by_name(session, target.footnote)
+                for row in result.rows
+                for target in row.successor
+                if target.footnote
+            },
         }
 
     return render_shared(

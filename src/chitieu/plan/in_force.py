@@ -99,7 +99,7 @@ def plan_in_force(session: Session, *, as_of: date, lang: str = "vi") -> PlanInF
             continue
         if place is followed:
             return PlanInForce(plan, followed)
-        shown = plan.document_number or plan.code
+        shown = plan.shown_name
         ceased = place.valid_to + timedelta(days=1) if place.valid_to else as_of
         return PlanInForce(
             plan,
@@ -117,7 +117,7 @@ def plan_in_force(session: Session, *, as_of: date, lang: str = "vi") -> PlanInF
         select(Plan).order_by(Plan.issued_on.desc().nulls_last(), Plan.id.desc()).limit(1)
     )
     assert newest is not None
-    shown = newest.document_number or newest.code
+    shown = newest.shown_name
     return PlanInForce(
         newest,
         followed,

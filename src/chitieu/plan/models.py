@@ -41,6 +41,17 @@ class Plan(Base):
         back_populates="plan", order_by="Target.id", cascade="all, delete-orphan"
     )
 
+    @property
+    def shown_name(self) -> str:
+        """What a person calls the plan: its document's number (249/QĐ-UBND), else its title
+        without the details in brackets. The code is the database's, never shown."""
+        return self.document_number or self.title.split(" (")[0]
+
+    @property
+    def full_name(self) -> str:
+        """The number and the title, or the title alone."""
+        return f"{self.document_number} — {self.title}" if self.document_number else self.title
+
 
 class Target(Base):
     """What a plan wants an indicator to reach over a period.

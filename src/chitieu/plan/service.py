@@ -65,7 +65,7 @@ def target_summary(target: Target) -> dict[str, Any]:
     """What names a target in a result about it (an assessment, a scenario's check)."""
     return {
         "plan": target.plan.code,
-        "plan_document": target.plan.document_number or target.plan.code,
+        "plan_document": target.plan.shown_name,
         "row": target.row,
         "label": target.label_vi,
         "indicator": target.indicator_code,
@@ -83,7 +83,7 @@ def target_record(target: Target) -> dict[str, Any]:
     plan = target.plan
     return {
         "plan": plan.code,
-        "plan_document": plan.document_number or plan.code,
+        "plan_document": plan.shown_name,
         "row": target.row,
         "group": target.group_label,
         "label": target.label_vi,

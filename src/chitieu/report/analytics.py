@@ -72,7 +72,8 @@ def analytics_section(ctx: Context) -> Section:
                 Paragraph(
                     ctx.t(
                         f"{vi}: chưa tính được — {exc}.",
-                        f"{en} cannot be computed from the recorded figures ({exc}).",
+                        f"{en} cannot be computed from the recorded figures "
+                        f"({exc.text(ctx.lang)}).",
                     )
                 )
             )

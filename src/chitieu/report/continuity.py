@@ -27,7 +27,7 @@ def continuity_section(ctx: Context) -> Section | None:
             )
         )
         return section
-    old = ctx.plan.document_number or ctx.plan.code
+    old = ctx.plan.shown_name
     new = "; ".join(f"{p.title}" for p in result.successors)
     former, current = result.former_region.name, result.current_region.name
     section.add(

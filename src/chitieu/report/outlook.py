@@ -8,13 +8,14 @@ simulated years of the first few such targets.
 from __future__ import annotations
 
 from chitieu import _format
+from chitieu._labels import unit_word as unit_text
 from chitieu._periods import parse_period
 from chitieu.chart.indicator import axis_unit
 from chitieu.chart.report import scenario_fan_chart
 from chitieu.chart.scenario import Band
 from chitieu.report.context import Context
 from chitieu.report.model import Cell, Chart, Paragraph, Section, Table
-from chitieu.report.text import target_text, unit_text, value_text
+from chitieu.report.text import target_text, value_text
 from chitieu.scenario.service import Odds, target_odds
 
 MAX_FANS = 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 from chitieu import _format
 from chitieu._labels import word
 from chitieu._periods import parse_period
+from chitieu.assessment.series import Point
 from chitieu.assessment.service import Assessment
 from chitieu.chart.indicator import drawable
 from chitieu.chart.report import trajectory_chart
@@ -27,7 +28,7 @@ from chitieu.plan.in_force import plans_covering
 from chitieu.plan.models import Target
 from chitieu.report.context import Context
 from chitieu.report.model import Cell, Paragraph, Section, Table
-from chitieu.report.text import region_name, target_text, value_text
+from chitieu.report.text import money_scale, region_name, target_text, value_text
 
 # A trajectory needs two years to be a line.
 MIN_POINTS = 2
@@ -95,7 +96,7 @@ def _other_plans(ctx: Context, headers: tuple[str, ...]) -> Section | None:
     for plan in plans:
         shown = overview(ctx.session, plan=plan, as_of=ctx.as_of, region=ctx.region, lang=ctx.lang)
         rows = tuple(_row(ctx, row) for area in shown.areas for row in area.rows)
-        caption = f"{plan.document_number or plan.code} — {plan.title}"
+        caption = plan.full_name
         part.add(Table(caption, headers, rows, widths=(6, 30, 11, 14, 20, 8, 11)))
     return part
 
@@ -107,12 +108,16 @@ def _row(ctx: Context, row: OverviewRow) -> tuple[Cell, ...]:
     if target.qualifier:
         label += f" ({target.qualifier})"
     percent = row.percent_of_plan
+    latest = assessment.latest
+    same_unit = latest is not None and _unit_of(latest, target) == target.unit
+    # A row's target and figure at one scale: ≥ 56,834 and 52,1 nghìn tỷ đồng.
+    scale = money_scale(target, latest.value if latest and same_unit else None, ctx.lang)
     return (
         Cell(target.row),
         Cell(label),
         Cell(row.period_label),
-        Cell(target_text(target, ctx.lang), numeric=True),
-        _latest(ctx, assessment),
+        Cell(target_text(target, ctx.lang, scale), numeric=True),
+        _latest(ctx, assessment, scale if same_unit else None),
         Cell("—" if percent is None else f"{_format.number(percent, ctx.lang, 1)}%", numeric=True),
         Cell(_status(ctx, assessment), nowrap=True, status=assessment.status),
     )
@@ -125,7 +130,11 @@ def _status(ctx: Context, assessment: Assessment) -> str:
     return f"{kind}: {shown}" if kind else shown
 
 
-def _latest(ctx: Context, assessment: Assessment) -> Cell:
+def _unit_of(latest: Point, target: Target) -> str:
+    return latest.observation.unit if latest.observation else target.indicator.unit
+
+
+def _latest(ctx: Context, assessment: Assessment, scale: _format.Scale | None = None) -> Cell:
     """The figure the status rests on: the latest, or the average growth so far."""
     target, latest = assessment.target, assessment.latest
     lang = ctx.lang
@@ -144,7 +153,8 @@ def _latest(ctx: Context, assessment: Assessment) -> Cell:
         average = value_text(assessment.observed_pace, "%", lang)
         years = f"{first}–{parse_period(latest.period).year}"
         return Cell(f"{ctx.t('bình quân', 'average')} {average} ({years})", ref)
-    value = value_text(latest.value, cited.unit if cited else target.indicator.unit, lang)
+    unit = _unit_of(latest, target)
+    value = scale.amount(latest.value) if scale else value_text(latest.value, unit, lang)
     return Cell(f"{value} ({period}, {word(latest.status, lang)})", ref)
 
 

@@ -3,32 +3,9 @@
 from __future__ import annotations
 
 from chitieu import _format
+from chitieu._labels import unit_word as unit_text
 from chitieu.plan.models import Target
 from chitieu.region.models import Region
-
-# Units the catalogue writes in Vietnamese, for the English report.
-_UNITS_EN = {
-    "lượt": "visits",
-    "dự án": "projects",
-    "doanh nghiệp": "enterprises",
-    "người": "people",
-    "xã": "communes",
-    "huyện": "districts",
-    "khu": "parks",
-    "cụm": "clusters",
-    "lần": "times",
-    "năm": "years",
-    "chỉ số": "index",
-    "điểm %": "percentage points",
-    "USD/người": "USD/person",
-    "VND/lao động": "VND/worker",
-    "giường/10.000 dân": "beds/10,000 people",
-    "bác sĩ/10.000 dân": "doctors/10,000 people",
-}
-
-
-def unit_text(unit: str, lang: str) -> str:
-    return _UNITS_EN.get(unit, unit) if lang == "en" else unit
 
 
 def value_text(value: float, unit: str, lang: str) -> str:
@@ -38,11 +15,21 @@ def value_text(value: float, unit: str, lang: str) -> str:
     return _format.value_with_unit(value, unit_text(unit, lang), lang)
 
 
-def target_text(target: Target, lang: str) -> str:
+def money_scale(target: Target, figure: float | None, lang: str) -> _format.Scale | None:
+    """One scale for an amount's target and the figure beside it (a row of a table), chosen
+    from both; None for a target that is no amount of money."""
+    if target.unit.partition("/")[0] not in ("VND", "USD"):
+        return None
+    return _format.scale_for([target.minimum, target.maximum, figure], target.unit, lang)
+
+
+def target_text(target: Target, lang: str, scale: _format.Scale | None = None) -> str:
     """The target's bounds with its unit: '14,5%', '12–13%', '≥ 90%', '135–140 triệu đồng/ha'."""
     low, high, unit = target.minimum, target.maximum, target.unit
     if low is None and high is None:
         return "—"
+    if scale is not None:
+        return scale.bounds(low, high) + scale.suffix
     if low is None or high is None:
         sign = "≥" if low is not None else "≤"
         value = low if low is not None else high

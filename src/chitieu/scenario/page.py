@@ -60,6 +60,8 @@ class Input:
     unit_en: str | None = None
     factor: float = 1.0
     optional: bool = False
+    money: str | None = None
+    """An amount of money ("VND"): shown at the scale its value reads at, not at ``factor``."""
 
     def label(self, lang: str) -> str:
         return self.label_vi if lang == "vi" else self.label_en
@@ -81,6 +83,7 @@ def base_inputs() -> list[Input]:
             "nghìn tỷ đồng",
             "VND trillion",
             factor=1e12,
+            money="VND",
         ),
         Input("base.population", "Dân số", "Population", "nghìn người", "thousand", factor=1e3),
         Input("base.exchange_rate", "Tỷ giá", "Exchange rate", "đồng/USD", "VND/USD"),
@@ -138,13 +141,25 @@ def _ungrouped(digits: str, lang: str) -> float:
 
 
 def plain(value: float | None, lang: str = "vi") -> str:
-    """A number for an input box: no grouping, the language's decimal mark, no trailing zeros."""
+    """A number for an input box as the reader writes it: thousands grouped (25.000), the
+    language's decimal mark, no trailing zeros. ``read_number`` reads it back."""
     if value is None:
         return ""
-    text = f"{value:.6f}".rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    return text.replace(".", ",") if lang == "vi" else text
+    return _format.number(value, lang, 6)
+
+
+# The scales a money input may be shown and typed at (``_format.scale_for``'s).
+_MONEY_FACTORS = frozenset({1.0, 1e6, 1e9, 1e12})
+
+
+def scale_key(field: Input) -> str:
+    """The hidden field carrying the scale a money input was shown at."""
+    return f"scale.{field.name}"
+
+
+def unit_key(field: Input) -> str:
+    """The field holding the unit a money input was shown in ("tỷ đồng")."""
+    return f"unit.{field.name}"
 
 
 # --- scenarios from the form, from YAML, from JSON ------------------------------------
@@ -155,7 +170,15 @@ def form_values(scenario: Scenario, lang: str = "vi") -> dict[str, str]:
     data = scenario.model_dump()
     values = {"name": scenario.name, "start_year": str(scenario.start_year)}
     for field in base_inputs():
-        values[field.name] = plain(_get(data, field.name) / field.factor, lang)
+        value = _get(data, field.name)
+        if field.money is not None:
+            # At the scale its value reads at: 209,15 nghìn tỷ đồng, 850 tỷ đồng.
+            scale = _format.scale_for([value], field.money, lang)
+            values[scale_key(field)] = repr(scale.factor)
+            values[unit_key(field)] = scale.unit
+            values[field.name] = plain(value / scale.factor, lang)
+            continue
+        values[field.name] = plain(value / field.factor, lang)
     for year, item in data["years"].items():
         for field in year_inputs():
             value = _get(item, field.name)
@@ -237,7 +260,18 @@ def _number(
         raise InputError(
             f"{FORM_SOURCE}: {where}{field.label_vi}{unit}: «{text[:40]}» không phải là số"
         ) from None
-    return value * field.factor
+    return value * _factor(form, field)
+
+
+def _factor(form: Mapping[str, str], field: Input) -> float:
+    """What a number typed in ``field`` is multiplied by: the scale the form showed it at."""
+    if field.money is None:
+        return field.factor
+    try:
+        shown = float(form.get(scale_key(field), ""))
+    except ValueError:
+        return field.factor
+    return shown if shown in _MONEY_FACTORS else field.factor
 
 
 def _get(data: Mapping[str, Any], dotted: str) -> Any:

@@ -65,6 +65,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from sqlalchemy.orm import Session
 
 from chitieu._errors import InputError
+from chitieu._labels import tr
 from chitieu._periods import PeriodKind, parse_period
 from chitieu.assessment import bounds
 from chitieu.assessment.final import missing_years_note
@@ -402,7 +403,7 @@ def check_targets(
             if period.kind is not PeriodKind.YEAR:
                 continue
             value = value_of(by_year[period.end.year])
-            check = TargetCheck(target, value, None, "kịch bản")
+            check = TargetCheck(target, value, None, tr(lang, "kịch bản", "the scenario"))
         else:
             check = _average_growth_check(
                 session, target, scenario, by_year, value_of, as_of or date.today(), lang
@@ -410,7 +411,7 @@ def check_targets(
         if check.value is not None:
             check.met = bounds.meets(check.value, target, target.indicator.direction)
             if not check.met and (side := bounds.side(check.value, target, lang)):
-                check.notes.append(f"chưa đạt ({side})")
+                check.notes.append(tr(lang, f"chưa đạt ({side})", f"not met ({side})"))
         checks.append(check)
     return checks
 
@@ -438,16 +439,17 @@ def _average_growth_check(
                 rates[year] = rate
         elif year in observed:
             rates[year] = observed[year].value
-    check = TargetCheck(target, None, None, "kịch bản")
+    check = TargetCheck(target, None, None, tr(lang, "kịch bản", "the scenario"))
     seen = [year for year in rates if year <= scenario.start_year]
     if seen:
-        check.basis = f"số liệu {_years_text(seen)} + kịch bản"
+        years = _years_text(seen)
+        check.basis = tr(lang, f"số liệu {years} + kịch bản", f"figures for {years} + the scenario")
     missing = [year for year in range(first, last + 1) if year not in rates]
     if not rates:
         return check
     mean = _geometric_mean(list(rates.values()))
     if missing:
-        check.notes.append(missing_years_note(list(missing)))
+        check.notes.append(missing_years_note(list(missing), lang))
     check.value = mean
     return check
 
@@ -486,6 +488,8 @@ class Odds:
     runs: int = 0
     seed: int = DEFAULT_SEED
     notes: list[str] = field(default_factory=list)
+    lang: str = "vi"
+    """The language of ``notes``."""
 
     def record(self) -> dict[str, Any]:
         return {
@@ -545,8 +549,8 @@ def target_odds(
     history = {year: point.value for year, point in sorted(series.items())}
     rng = np.random.default_rng([seed, _stream(target)])
     if target.measure == "average_growth":
-        return _growth_odds(target, history, rng, runs, seed)
-    return _level_odds(target, history, rng, runs, seed)
+        return _growth_odds(target, history, rng, runs, seed, lang)
+    return _level_odds(target, history, rng, runs, seed, lang)
 
 
 def _stream(target: Target) -> int:
@@ -569,13 +573,18 @@ def _kind(indicator: Indicator, values: Sequence[float]) -> str:
 
 
 def _growth_odds(
-    target: Target, history: dict[int, float], rng: np.random.Generator, runs: int, seed: int
+    target: Target,
+    history: dict[int, float],
+    rng: np.random.Generator,
+    runs: int,
+    seed: int,
+    lang: str,
 ) -> Odds:
     period = parse_period(target.period)
     years = list(range(period.start.year, period.end.year + 1))
     known = {year: history[year] for year in years if year in history}
     unknown = [year for year in years if year not in known]
-    result = Odds(target, "insufficient_data", "iid-normal", history=history, seed=seed)
+    result = Odds(target, "insufficient_data", "iid-normal", history=history, seed=seed, lang=lang)
     result.observed = known
     if not unknown:
         result.status, result.method = "decided", "observed"
@@ -587,7 +596,10 @@ def _growth_odds(
         return result
     missing_inside = [year for year in unknown if year <= max(history)]
     if missing_inside:
-        result.notes.append(f"năm {_years_text(missing_inside)} không có số, được mô phỏng")
+        gaps = _years_text(missing_inside)
+        result.notes.append(
+            tr(lang, f"năm {gaps} không có số, được mô phỏng", f"{gaps}: no figure, simulated")
+        )
     columns = [np.full(runs, known[year]) if year in known else None for year in years]
     draws = iter(drawn.T)
     rates = np.column_stack([col if col is not None else next(draws) for col in columns])
@@ -597,13 +609,18 @@ def _growth_odds(
 
 
 def _level_odds(
-    target: Target, history: dict[int, float], rng: np.random.Generator, runs: int, seed: int
+    target: Target,
+    history: dict[int, float],
+    rng: np.random.Generator,
+    runs: int,
+    seed: int,
+    lang: str,
 ) -> Odds:
     year = parse_period(target.period).year
     kind = _kind(target.indicator, list(history.values()))
-    result = Odds(target, "insufficient_data", kind, history=history, seed=seed)
+    result = Odds(target, "insufficient_data", kind, history=history, seed=seed, lang=lang)
     if bounds.threshold(target, _direction(target)) is None:
-        result.notes.append("mục tiêu không có giá trị")
+        result.notes.append(tr(lang, "mục tiêu không có giá trị", "the target has no value"))
         return result
     if year in history:
         result.status, result.method = "decided", "observed"
@@ -612,7 +629,13 @@ def _level_odds(
         result.probability = float(bounds.meets(history[year], target, _direction(target)))
         return result
     if any(known > year for known in history):
-        result.notes.append(f"có số các năm sau nhưng không có số năm {year}")
+        result.notes.append(
+            tr(
+                lang,
+                f"có số các năm sau nhưng không có số năm {year}",
+                f"figures for later years but none for {year}",
+            )
+        )
         return result
     if kind == "iid-normal":
         drawn = _iid(list(history.values()), 1, rng, runs, result)
@@ -635,7 +658,11 @@ def _direction(target: Target) -> str:
 def _enough(values: Sequence[float], result: Odds) -> bool:
     if len(values) < MIN_HISTORY:
         result.notes.append(
-            f"cần ít nhất {MIN_HISTORY} năm số liệu để mô phỏng (có {len(values)} năm)"
+            tr(
+                result.lang,
+                f"cần ít nhất {MIN_HISTORY} năm số liệu để mô phỏng (có {len(values)} năm)",
+                f"a simulation needs {MIN_HISTORY} years of figures ({len(values)} given)",
+            )
         )
         return False
     return True

@@ -81,7 +81,7 @@ def _bands(run: ScenarioRun, indicator: str) -> list[charts.Band]:
         target = check.target
         if target.indicator_code == indicator:
             first, last = years_of(target.period)
-            label = f"{target.plan.document_number or target.plan.code} {target.row}"
+            label = f"{target.plan.shown_name} {target.row}"
             bands.append(charts.Band(label, first, last, target.minimum, target.maximum))
     return bands
 
@@ -234,7 +234,11 @@ def run_page(
     block = "results" if request.headers.get("hx-request") == "true" else None
     yaml_text = form.get("yaml", "")
     options = _options(form)
-    values = {k: v for k, v in form.items() if k == "name" or k.startswith(("base.", "years."))}
+    values = {
+        k: v
+        for k, v in form.items()
+        if k == "name" or k.startswith(("base.", "years.", "scale.", "unit."))
+    }
     values["start_year"] = form.get("start_year", "")
     try:
         if len(yaml_text) > MAX_YAML:
@@ -259,7 +263,7 @@ def run_page(
             values=values,
             yaml_text=yaml_text,
             options=options,
-            error=str(exc),
+            error=exc.text(lang),
             block=block,
         )
     if source == "yaml":

@@ -213,7 +213,7 @@ def enter(
             actor,
             lang,
             form=form,
-            error=str(exc),
+            error=exc.text(lang),
             status_code=error_status(exc),
             block=block,
         )

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from chitieu._errors import ChitieuError, PermissionDeniedError
+from chitieu._labels import tr
 from chitieu.agency.models import Agency
 from chitieu.agency.service import get_agency, list_agencies
 from chitieu.audit.service import count_entries, record_change
@@ -96,10 +97,10 @@ def login(
     # The peer, or whom a configured proxy forwarded for (see `chitieu serve`).
     address = request.client.host if request.client else "unknown"
     if limiter.blocked(username=username, address=address):
-        message = (
-            "Đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút."
-            if lang == "vi"
-            else "Too many failed sign-ins; try again in a few minutes."
+        message = tr(
+            lang,
+            "Đăng nhập sai quá nhiều lần; hãy thử lại sau ít phút.",
+            "Too many failed sign-ins; try again in a few minutes.",
         )
         return render(
             request,
@@ -281,7 +282,7 @@ def add_user(
                 actor=actor.username,
             )
     except ChitieuError as exc:
-        return _users_page(request, session, lang, form=form, error=str(exc), status_code=422)
+        return _users_page(request, session, lang, form=form, error=exc.text(lang), status_code=422)
     return RedirectResponse(f"/admin/users?created={quote(user.username)}", status_code=303)
 
 
@@ -319,7 +320,7 @@ def update_user_page(
             )
     except ChitieuError as exc:
         status = 403 if isinstance(exc, PermissionDeniedError) else 422
-        return _users_page(request, session, lang, error=str(exc), status_code=status)
+        return _users_page(request, session, lang, error=exc.text(lang), status_code=status)
     key = "changed" if changed else "unchanged"
     response = RedirectResponse(f"/admin/users?{key}={quote(user.username)}", status_code=303)
     if password and actor.user_id == user.id:

@@ -137,7 +137,7 @@ def resolve_page(
         if not is_htmx(request):
             raise
         row = queue_row(session, get_finding(session, finding_id=finding_id), lang)
-        return _row(request, row, error=str(exc), status_code=error_status(exc))
+        return _row(request, row, error=exc.text(lang), status_code=error_status(exc))
     if not is_htmx(request):
         return RedirectResponse("/validation", status_code=303)
     response = _row(request, queue_row(session, get_finding(session, finding_id=finding_id), lang))

@@ -14,7 +14,11 @@ from jinja2_fragments.fastapi import Jinja2Blocks
 from markupsafe import Markup
 
 from chitieu import _format
-from chitieu._labels import word
+from chitieu._errors import ChitieuError
+from chitieu._formula import formula_words
+from chitieu._labels import document_kind, unit_word, word
+from chitieu._periods import parse_period
+from chitieu.extraction.review import cue_words
 from chitieu.web._auth import csrf_token, resolve_actor, session_cookie
 from chitieu.web._cache import PageCache
 
@@ -42,14 +46,28 @@ def _day(value: date | datetime | str | None) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def _period_words(code: str, lang: str) -> str:
+    """A period in words ("6 tháng đầu năm 2025"), its code if it is not one."""
+    try:
+        return parse_period(code).label(lang)
+    except ChitieuError:
+        return code
+
+
 def build_templates() -> Jinja2Blocks:
     templates = Jinja2Blocks(directory=str(TEMPLATES))
     env = templates.env
     env.filters["number"] = _number
     env.filters["day"] = _day
     env.filters["value_unit"] = _format.value_with_unit
+    env.filters["unit"] = unit_word
     env.filters["bounds"] = _format.bounds
     env.globals["word"] = word
+    env.globals["document_kind"] = document_kind
+    env.globals["period_words"] = _period_words
+    env.globals["amount_scale"] = _format.scale_for
+    env.globals["formula_words"] = formula_words
+    env.globals["cue_words"] = cue_words
     return templates
 
 

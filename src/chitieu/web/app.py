@@ -40,11 +40,12 @@ from chitieu._localtime import local_second
 from chitieu._settings import Settings
 from chitieu.web._auth import CsrfError, ForbiddenError, LoginLimiter, LoginRequiredError
 from chitieu.web._cache import PageCache
+from chitieu.web._invalid import invalid_input
 from chitieu.web._limits import BodyLimit
 from chitieu.web._serving import check_settings
 from chitieu.web._templates import build_templates, render, request_lang
 from chitieu.web.api_docs import mount_assets
-from chitieu.web.error_pages import Pair, error_page, is_stock
+from chitieu.web.error_pages import HEADINGS, Pair, error_page, is_stock
 
 STATIC = Path(__file__).parent / "static"
 BUILT_IN = (
@@ -193,6 +194,13 @@ def _error(
     return response
 
 
+def _told(exc: Exception, status: int) -> Pair:
+    """A service's message in both languages: the English its raiser wrote, else the status's
+    heading (a Vietnamese sentence on an English page tells its reader nothing)."""
+    english = exc.en if isinstance(exc, ChitieuError) else None
+    return str(exc), english or HEADINGS.get(status, HEADINGS[422])[1] + "."
+
+
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(LoginRequiredError)
     async def login_required(request: Request, exc: LoginRequiredError) -> Response:
@@ -210,7 +218,9 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(PermissionDeniedError)
     async def denied(request: Request, exc: PermissionDeniedError) -> Response:
-        return _error(request, 403, str(exc) or FORBIDDEN)
+        return _error(
+            request, 403, _told(exc, 403) if str(exc) else FORBIDDEN, api=str(exc) or None
+        )
 
     @app.exception_handler(CsrfError)
     async def csrf(request: Request, exc: CsrfError) -> Response:
@@ -218,7 +228,7 @@ def _add_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, exc: NotFoundError) -> Response:
-        return _error(request, 404, str(exc))
+        return _error(request, 404, _told(exc, 404), api=str(exc))
 
     @app.exception_handler(DatabaseError)
     @app.exception_handler(OperationalError)
@@ -245,15 +255,15 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ValidationBlockedError)
     async def conflict(request: Request, exc: Exception) -> Response:
         # Well formed, but the record's state or the indicator's rules refuse it.
-        return _error(request, 409, str(exc))
+        return _error(request, 409, _told(exc, 409), api=str(exc))
 
     @app.exception_handler(UnsupportedFileError)
     async def unsupported(request: Request, exc: UnsupportedFileError) -> Response:
-        return _error(request, 415, str(exc))
+        return _error(request, 415, _told(exc, 415), api=str(exc))
 
     @app.exception_handler(ChitieuError)
     async def bad_input(request: Request, exc: ChitieuError) -> Response:
-        return _error(request, 422, str(exc))
+        return _error(request, 422, _told(exc, 422), api=str(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -268,9 +278,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if wants_json(request):
             return JSONResponse({"detail": jsonable_errors(exc)}, status_code=422)
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(part) for part in first.get("loc", ()))
-        return _error(request, 422, f"{where}: {first.get('msg', 'không hợp lệ')}")
+        return _error(request, 422, invalid_input(list(exc.errors())))
 
     @app.exception_handler(Exception)
     async def failure(request: Request, exc: Exception) -> Response:
