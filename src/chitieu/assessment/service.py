@@ -258,7 +258,8 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
             # A baseline recomputed from a merged region's parts says so.
             result.notes.extend(start.notes)
     result.gap = threshold - latest.value
-    if last == year and threshold:
+    # A lower-is-better figure at zero has no share of its target to state (nor a bound).
+    if last == year and threshold and (direction != "lower" or latest.value):
         share = latest.value / threshold if direction != "lower" else threshold / latest.value
         result.notes.append(f"đạt {_format.number(share * 100, lang, 1)}% kế hoạch")
     if bounds.meets(latest.value, target, direction) and (

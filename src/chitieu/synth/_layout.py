@@ -84,6 +84,11 @@ def build_layout(
     _indicator_agencies(tables, observed, reporting)
     rng = random.Random(seed)
     _plans(tables, ids, rng, reporting, country_id, observed, years)
+    # After the provinces' plans, so that these draw the same as before communes had plans;
+    # imported here as that module builds on this one's helpers.
+    from chitieu.synth._commune_plans import commune_plans
+
+    commune_plans(tables, ids.take, rng, commune_rows, observed, years)
     return Layout(
         tables=tables,
         provinces=reporting,
