@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chitieu import _format
@@ -48,6 +49,7 @@ from chitieu.assessment.series import (
     choices_read_ahead,
     latest_partial,
     merger_gap,
+    series_memo,
     set_aside,
     yearly,
 )
@@ -56,6 +58,7 @@ from chitieu.observation.service import derived_values, series_read_ahead
 from chitieu.plan.models import Plan, Target
 from chitieu.plan.service import list_targets, target_summary
 from chitieu.region.models import Region
+from chitieu.region.service import predecessors_read_ahead
 
 STATUSES = (
     "achieved",
@@ -128,17 +131,42 @@ def assess(
     by_region: dict[int, list[Target]] = defaultdict(list)
     for target in targets:
         by_region[target.region_id].append(target)
+    # Every target's plan, region and indicator in three queries, not one each per target;
+    # held here, they stay in the session for the targets' own references to find.
+    held = _read_ahead_references(session, targets)
     judged: dict[int, Assessment] = {}
     # A region's series at a time: one query each, and memory bounded by the largest region.
-    with choices_read_ahead(session):
+    with choices_read_ahead(session), predecessors_read_ahead(session):
         for group in by_region.values():
             series = {(target.indicator_code, target.region_id) for target in group}
-            with series_read_ahead(session, series=series):
+            with (
+                series_read_ahead(session, series=series, months=False),
+                series_memo(session),
+            ):
                 for target in group:
                     judged[target.id] = assess_target(
                         session, target=target, as_of=as_of, lang=lang
                     )
+    del held
     return [judged[target.id] for target in targets]
+
+
+def _read_ahead_references(session: Session, targets: list[Target]) -> list[object]:
+    held: list[object] = []
+    for model, ids in (
+        (Plan, {target.plan_id for target in targets}),
+        (Region, {target.region_id for target in targets}),
+    ):
+        ordered = sorted(ids)
+        for start in range(0, len(ordered), _IDS_PER_QUERY):
+            chunk = ordered[start : start + _IDS_PER_QUERY]
+            held.extend(session.scalars(select(model).where(model.id.in_(chunk))))
+    codes = sorted({target.indicator_code for target in targets})
+    held.extend(session.scalars(select(Indicator).where(Indicator.code.in_(codes))))
+    return held
+
+
+_IDS_PER_QUERY = 5_000
 
 
 def assess_target(session: Session, *, target: Target, as_of: date, lang: str = "vi") -> Assessment:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from sqlalchemy import select
@@ -48,8 +51,32 @@ def list_regions(
 
 def predecessors(session: Session, *, region: Region) -> list[Region]:
     """The units that merged into or became ``region`` (one step back)."""
+    read: dict[int, list[Region]] | None = session.info.get(_PREDECESSORS)
+    if read is not None:
+        return list(read.get(region.id, ()))
     query = select(RegionSuccession).where(RegionSuccession.successor_id == region.id)
-    return [edge.predecessor for edge in session.scalars(query)]
+    return [edge.predecessor for edge in session.scalars(query.order_by(RegionSuccession.id))]
+
+
+_PREDECESSORS = "chitieu.predecessors_read_ahead"
+
+
+@contextmanager
+def predecessors_read_ahead(session: Session) -> Iterator[None]:
+    """Every succession read once, for read-only work that asks of many regions' pasts.
+
+    A national assessment asks it of each commune and indicator; the edges are few.
+    """
+    found: dict[int, list[Region]] = defaultdict(list)
+    query = select(RegionSuccession).where(RegionSuccession.successor_id.is_not(None))
+    for edge in session.scalars(query.order_by(RegionSuccession.id)):
+        assert edge.successor_id is not None
+        found[edge.successor_id].append(edge.predecessor)
+    session.info[_PREDECESSORS] = found
+    try:
+        yield
+    finally:
+        session.info.pop(_PREDECESSORS, None)
 
 
 def successors(session: Session, *, region: Region) -> list[RegionSuccession]:
