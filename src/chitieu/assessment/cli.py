@@ -58,7 +58,8 @@ def assess_command(
     every_plan: Annotated[
         bool,
         typer.Option(
-            "--all", help="Mọi kế hoạch của mọi địa bàn (every plan), không chỉ kế hoạch đang áp dụng."
+            "--all",
+            help="Mọi kế hoạch của mọi địa bàn (every plan), không chỉ kế hoạch đang áp dụng.",
         ),
     ] = False,
 ) -> None:

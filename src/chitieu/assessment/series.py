@@ -311,9 +311,7 @@ def _points(
 def _groups(
     session: Session, indicator: Indicator, region: Region, as_of: date, kind: PeriodKind | None
 ) -> dict[str, list[Observation]]:
-    memo: dict[tuple[object, ...], dict[str, list[Observation]]] | None = session.info.get(
-        _MEMO
-    )
+    memo: dict[tuple[object, ...], dict[str, list[Observation]]] | None = session.info.get(_MEMO)
     key = ("groups", indicator.code, region.id, as_of, kind)
     if memo is not None and key in memo:
         return memo[key]

@@ -56,7 +56,12 @@ def commune_plans(
 
 
 def _target(
-    target_id: int, plan_id: int, region_id: int, row_number: int, indicator: Row, rng: random.Random
+    target_id: int,
+    plan_id: int,
+    region_id: int,
+    row_number: int,
+    indicator: Row,
+    rng: random.Random,
 ) -> Row:
     """A target for the plan's year alone: the year's growth, share or amount."""
     year = COMMUNE_PLAN_YEAR
