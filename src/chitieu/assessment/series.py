@@ -123,6 +123,8 @@ def _standing_choice(rows: list[Observation], choices: list[ConflictChoice]) -> 
     A choice stands while no figure of a better status than the one it was made
     against has come in: choosing among estimates says nothing of an actual.
     """
+    if not choices:
+        return None
     trusted = [r for r in rows if doubt(r) is None] or rows
     best = min(STATUS_RANK[r.status] for r in trusted)
     ids = {r.id for r in rows}
