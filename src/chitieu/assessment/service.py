@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session
 
 from chitieu import _format
 from chitieu._periods import parse_period
+from chitieu.agency.models import Agency
 from chitieu.assessment import bounds, final
 from chitieu.assessment.series import (
     Point,
@@ -127,14 +128,14 @@ def assess(
     lang: str = "vi",
 ) -> list[Assessment]:
     """Every target of ``plan`` (or of all plans), judged on what was known by ``as_of``."""
-    targets = list_targets(session, plan=plan, region=region)
+    targets = list_targets(session, plan=plan, region=region, references=True)
     by_region: dict[int, list[Target]] = defaultdict(list)
     for target in targets:
         by_region[target.region_id].append(target)
-    # Every target's plan, region and indicator in three queries, not one each per target;
-    # held here, they stay in the session for the targets' own references to find.
-    held = _read_ahead_references(session, targets)
     judged: dict[int, Assessment] = {}
+    # Held for the whole run, the agencies (few) stay in the session: a figure naming its
+    # agency as a source then finds it there, not by a query per region read.
+    agencies = list(session.scalars(select(Agency)))
     # A region's series at a time: one query each, and memory bounded by the largest region.
     with choices_read_ahead(session), predecessors_read_ahead(session):
         for group in by_region.values():
@@ -147,26 +148,8 @@ def assess(
                     judged[target.id] = assess_target(
                         session, target=target, as_of=as_of, lang=lang
                     )
-    del held
+    agencies.clear()
     return [judged[target.id] for target in targets]
-
-
-def _read_ahead_references(session: Session, targets: list[Target]) -> list[object]:
-    held: list[object] = []
-    for model, ids in (
-        (Plan, {target.plan_id for target in targets}),
-        (Region, {target.region_id for target in targets}),
-    ):
-        ordered = sorted(ids)
-        for start in range(0, len(ordered), _IDS_PER_QUERY):
-            chunk = ordered[start : start + _IDS_PER_QUERY]
-            held.extend(session.scalars(select(model).where(model.id.in_(chunk))))
-    codes = sorted({target.indicator_code for target in targets})
-    held.extend(session.scalars(select(Indicator).where(Indicator.code.in_(codes))))
-    return held
-
-
-_IDS_PER_QUERY = 5_000
 
 
 def assess_target(session: Session, *, target: Target, as_of: date, lang: str = "vi") -> Assessment:
