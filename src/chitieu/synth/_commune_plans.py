@@ -10,7 +10,8 @@ import random
 from collections.abc import Callable
 from datetime import date
 
-from chitieu.synth._layout import Province, Row, level_at, series_kind
+from chitieu.synth._layout import Province, level_at, series_kind
+from chitieu.synth._target_row import Row, target_row
 
 COMMUNE_PLAN_YEAR = 2026  # the first full year of the communes formed on 01/7/2025
 COMMUNE_TARGETS = (20, 29)  # fewest and most targets a commune sets itself
@@ -51,19 +52,14 @@ def commune_plans(
         count = min(rng.randint(*COMMUNE_TARGETS), len(observed))
         for row_number, indicator in enumerate(rng.sample(observed, count), start=1):
             tables["target"].append(
-                _target(take("target"), plan_id, region_id, row_number, indicator, rng)
+                _target((take("target"), plan_id, region_id, row_number), indicator, rng)
             )
 
 
-def _target(
-    target_id: int,
-    plan_id: int,
-    region_id: int,
-    row_number: int,
-    indicator: Row,
-    rng: random.Random,
-) -> Row:
-    """A target for the plan's year alone: the year's growth, share or amount."""
+def _target(keys: tuple[int, int, int, int], indicator: Row, rng: random.Random) -> Row:
+    """A target for the plan's year alone: the year's growth, share or amount.
+
+    ``keys``: its id, plan, region and row number."""
     year = COMMUNE_PLAN_YEAR
     kind = series_kind(indicator)
     low: float | None
@@ -80,24 +76,4 @@ def _target(
         low = high = round(level_at(indicator, year) * COMMUNE_SCALE * rng.uniform(0.6, 1.6), 3)
     if indicator["direction"] == "lower" and rng.random() < 0.5:
         low, high = None, high if high is not None else low
-    return {
-        "id": target_id,
-        "plan_id": plan_id,
-        "row": str(row_number),
-        "group_label": None,
-        "label_vi": indicator["name_vi"],
-        "indicator_code": indicator["code"],
-        "region_id": region_id,
-        "period": str(year),
-        "measure": "level",
-        "minimum": low,
-        "maximum": high,
-        "qualifier": None,
-        "unit": indicator["unit"],
-        "baseline_period": str(year - 1),
-        "baseline_value": None,
-        "footnote": None,
-        "source_document_id": None,
-        "span_start": None,
-        "span_end": None,
-    }
+    return target_row(keys, indicator, (str(year), "level", low, high), baseline=str(year - 1))

@@ -13,9 +13,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
-Row = dict[str, Any]
+from chitieu.synth._target_row import Row, target_row
 
 MERGER = date(2025, 7, 1)
 BEFORE_MERGER = date(2025, 6, 30)
@@ -394,27 +393,12 @@ def _target(
         high = low
     if indicator["direction"] == "lower" and high is not None and low is not None:
         low, high = (None, high) if rng.random() < 0.5 else (low, high)
-    return {
-        "id": target_id,
-        "plan_id": plan_id,
-        "row": str(row_number),
-        "group_label": None,
-        "label_vi": indicator["name_vi"],
-        "indicator_code": indicator["code"],
-        "region_id": region_id,
-        "period": period,
-        "measure": measure,
-        "minimum": low,
-        "maximum": high,
-        "qualifier": None,
-        "unit": indicator["unit"],
-        "baseline_period": str(start - 1),
-        "baseline_value": None,
-        "footnote": None,
-        "source_document_id": None,
-        "span_start": None,
-        "span_end": None,
-    }
+    return target_row(
+        (target_id, plan_id, region_id, row_number),
+        indicator,
+        (period, measure, low, high),
+        baseline=str(start - 1),
+    )
 
 
 def series_kind(indicator: Row) -> str:
