@@ -253,3 +253,23 @@ def test_assessing_every_plan_at_once_says_what_each_target_alone_says(engine):
     assert json.dumps(together, ensure_ascii=False) == json.dumps(alone, ensure_ascii=False)
     notes = " ".join(record["note"] or "" for record in together)
     assert "-M" in notes and "nghi vấn" in notes
+
+
+def test_assess_all_judges_every_plan_and_refuses_a_plan_beside_it(tmp_path):
+    db = f"sqlite:///{tmp_path / 'all.db'}"
+    made = chitieu(
+        "synth", "--seed", "2", "--provinces", "4", "--communes", "6", "--indicators", "5", db=db
+    )
+    assert made.returncode == 0, made.stderr
+    every = chitieu("assess", "--all", "--as-of", "2026-12-31", "--format", "json", db=db)
+    assert every.returncode == 0, every.stderr
+    records = json.loads(every.stdout)
+    with sa.create_engine(db).connect() as connection:
+        targets = connection.scalar(sa.text("select count(*) from target"))
+        plans = connection.scalar(sa.text("select count(*) from plan"))
+    assert len(records) == targets and len({r["plan"] for r in records}) == plans > 6
+    assert (
+        sum(r["plan"].startswith("syn-kh-2026-syn_") and "_x" in r["plan"] for r in records) == 30
+    )
+    both = chitieu("assess", "--all", "--plan", records[0]["plan"], db=db)
+    assert both.returncode != 0 and "--all" in both.stderr and "Traceback" not in both.stderr
