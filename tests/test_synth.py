@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import date
 
 import pytest
@@ -11,8 +13,10 @@ from sqlalchemy.engine import Engine
 from chitieu._database import transaction
 from chitieu._errors import InputError, StateError
 from chitieu._orm import Base
-from chitieu.assessment.service import assess
-from chitieu.plan.service import get_plan
+from chitieu.assessment.service import assess, assess_target
+from chitieu.plan.models import Plan
+from chitieu.plan.service import get_plan, list_targets
+from chitieu.region.models import Region
 from chitieu.synth.service import synthesize
 from tests.conftest import BACKENDS
 from tests.test_cli import chitieu
@@ -193,3 +197,81 @@ def test_the_command_writes_the_dataset_and_says_how_much(tmp_path):
     with engine.connect() as connection:
         stored = connection.scalar(sa.text("select count(*) from observation"))
     assert stored is not None and f"observation: {stored:,}".replace(",", ".") in result.stdout
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_every_commune_has_a_yearly_plan_that_can_be_judged(engine):
+    counts = _synth(engine)
+    with transaction(engine) as session:
+        plans = list(
+            session.scalars(
+                sa.select(Plan)
+                .join(Region, Plan.region_id == Region.id)
+                .where(Region.level == "commune")
+            )
+        )
+        shapes = {
+            (plan.kind, plan.horizon_start, plan.horizon_end, len(plan.targets)) for plan in plans
+        }
+        periods = {
+            (t.period, t.measure, t.region_id == p.region_id) for p in plans for t in p.targets
+        }
+        results = assess(session, as_of=date(2026, 12, 31), plan=plans[0])
+    assert len(plans) == SMALL["communes"]
+    # SMALL has 12 indicators: fewer than the 20 to 29 targets a commune would set.
+    assert shapes == {("annual", 2026, 2026, SMALL["indicators"])}
+    assert periods == {("2026", "level", True)}
+    # The provinces' and the country's plans are still there beside them.
+    assert counts["plan"] > SMALL["communes"]
+    assert counts["target"] == counts["plan"] * SMALL["indicators"]
+    assert {result.status for result in results} <= {"achieved", "not_achieved"}
+    assert len(results) == SMALL["indicators"]
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_assessing_every_plan_at_once_says_what_each_target_alone_says(engine):
+    """The read-ahead path (all plans, series read a region at a time, single months left
+    unread unless doubtful) against each target judged on its own queries."""
+    _synth(engine)
+    doubtful = "số liệu nghi vấn, cần kiểm tra"
+    with engine.begin() as connection:
+        # Doubtful figures in months and years the targets look at, so that the set-aside
+        # notes are part of what is compared.
+        connection.execute(
+            sa.text(
+                "update observation set note = :note where (period like '2025-M%' and id % 3 = 0)"
+                " or (period in ('2024', '2026') and id % 17 = 0)"
+            ),
+            {"note": doubtful},
+        )
+    as_of = date(2026, 12, 31)
+    with transaction(engine, writes=False) as session:
+        together = [result.record() for result in assess(session, as_of=as_of)]
+    with transaction(engine, writes=False) as session:
+        targets = list_targets(session)
+        alone = [assess_target(session, target=t, as_of=as_of).record() for t in targets]
+    assert len(together) == len(alone) > 500
+    assert json.dumps(together, ensure_ascii=False) == json.dumps(alone, ensure_ascii=False)
+    notes = " ".join(record["note"] or "" for record in together)
+    # A doubtful month is named in the notes, in words ("tháng 3/2025"), as a planner reads it.
+    assert re.search(r"tháng \d{1,2}/2025", notes) and "nghi vấn" in notes
+
+
+def test_assess_all_judges_every_plan_and_refuses_a_plan_beside_it(tmp_path):
+    db = f"sqlite:///{tmp_path / 'all.db'}"
+    made = chitieu(
+        "synth", "--seed", "2", "--provinces", "4", "--communes", "6", "--indicators", "5", db=db
+    )
+    assert made.returncode == 0, made.stderr
+    every = chitieu("assess", "--all", "--as-of", "2026-12-31", "--format", "json", db=db)
+    assert every.returncode == 0, every.stderr
+    records = json.loads(every.stdout)
+    with sa.create_engine(db).connect() as connection:
+        targets = connection.scalar(sa.text("select count(*) from target"))
+        plans = connection.scalar(sa.text("select count(*) from plan"))
+    assert len(records) == targets and len({r["plan"] for r in records}) == plans > 6
+    assert (
+        sum(r["plan"].startswith("syn-kh-2026-syn_") and "_x" in r["plan"] for r in records) == 30
+    )
+    both = chitieu("assess", "--all", "--plan", records[0]["plan"], db=db)
+    assert both.returncode != 0 and "--all" in both.stderr and "Traceback" not in both.stderr

@@ -54,15 +54,24 @@ def assess_command(
     plan: Annotated[str | None, typer.Option(help="Mã hoặc số hiệu kế hoạch.")] = None,
     region: Annotated[str | None, typer.Option(help="Mã hoặc tên địa bàn.")] = None,
     output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.table,
+    every_plan: Annotated[
+        bool,
+        typer.Option(
+            "--all",
+            help="Mọi kế hoạch của mọi địa bàn (every plan), không chỉ kế hoạch đang áp dụng.",
+        ),
+    ] = False,
 ) -> None:
     """Đánh giá từng mục tiêu của kế hoạch với số liệu đến một ngày (assess every target)."""
     context = app_context(ctx)
     lang = context.lang
     day = as_of_day(as_of)
+    if every_plan and plan:
+        raise InputError("--all và --plan: chọn một trong hai (choose one)")
     with transaction(context.engine(), writes=False) as session:
         # No --plan: the plan in force at the date, as the overview and the report take it.
         chosen = get_plan(session, code_or_number=plan) if plan else None
-        if chosen is None:
+        if chosen is None and not every_plan:
             found = plan_in_force(session, as_of=day, lang=lang)
             if found.plan is None:
                 raise NotFoundError(found.note or "")

@@ -130,6 +130,8 @@ def _standing_choice(rows: list[Observation], choices: list[ConflictChoice]) -> 
     A choice stands while no figure of a better status than the one it was made
     against has come in: choosing among estimates says nothing of an actual.
     """
+    if not choices:
+        return None
     trusted = [r for r in rows if doubt(r) is None] or rows
     best = min(STATUS_RANK[r.status] for r in trusted)
     ids = {r.id for r in rows}
@@ -275,14 +277,29 @@ def latest_partial(
     lang: str = "vi",
 ) -> Point | None:
     """The longest part of ``year`` reported by ``as_of`` (nine months beat a half)."""
+    memo: dict[tuple[object, ...], Point | None] | None = session.info.get(_MEMO)
+    key = ("partial", indicator.code, region.id, year, as_of, lang)
+    if memo is not None and key in memo:
+        return memo[key]
+
+    def part_of_year(period: str) -> bool:
+        parsed = parse_period(period)
+        return parsed.kind in _PARTS and parsed.start == date(year, 1, 1)
+
+    # Only the periods that could be such a part are worked out (a point stands on its own
+    # period's figures): a series' months and years would be computed here for nothing.
     parts = [
         point
-        for point in _points(session, indicator, region, as_of, lang, None)
-        if parse_period(point.period).kind
-        in (PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.MONTHS_TO_DATE)
-        and parse_period(point.period).start == date(year, 1, 1)
+        for point in _points(session, indicator, region, as_of, lang, None, keep=part_of_year)
+        if part_of_year(point.period)
     ]
-    return max(parts, key=lambda p: parse_period(p.period).end, default=None)
+    found = max(parts, key=lambda p: parse_period(p.period).end, default=None)
+    if memo is not None:
+        memo[key] = found
+    return found
+
+
+_PARTS = (PeriodKind.HALF, PeriodKind.QUARTER, PeriodKind.MONTHS_TO_DATE)
 
 
 def _points(
@@ -292,11 +309,24 @@ def _points(
     as_of: date,
     lang: str,
     kind: PeriodKind | None,
+    keep: Callable[[str], bool] | None = None,
 ) -> list[Point]:
-    """The region's own points, and recomputed ones for periods it has none of its own."""
+    """The region's own points, and recomputed ones for periods it has none of its own.
+
+    With ``keep``, only the own periods it keeps are worked out (the others are left out).
+    """
+    memo: dict[tuple[object, ...], list[Point]] | None = session.info.get(_MEMO)
+    memo = memo if keep is None else None
+    key = ("points", indicator.code, region.id, as_of, lang, kind)
+    if memo is not None and key in memo:
+        return list(memo[key])
     groups = _groups(session, indicator, region, as_of, kind)
     choices = _choices(session, indicator, [region])
-    found = (_point(period, group, choices[period], lang) for period, group in groups.items())
+    found = (
+        _point(period, group, choices[period], lang)
+        for period, group in groups.items()
+        if keep is None or keep(period)
+    )
     own = [point for point in found if point is not None]
     have = {point.period for point in own}
     merged = _recomputed(
@@ -306,17 +336,45 @@ def _points(
         lang,
         lambda other, part: _points(session, other, part, as_of, lang, kind),
     )
-    return own + [point for point in merged if point.period not in have]
+    points = own + [point for point in merged if point.period not in have]
+    if memo is not None:
+        memo[key] = points
+        return list(points)
+    return points
 
 
 def _groups(
     session: Session, indicator: Indicator, region: Region, as_of: date, kind: PeriodKind | None
 ) -> dict[str, list[Observation]]:
+    memo: dict[tuple[object, ...], dict[str, list[Observation]]] | None = session.info.get(_MEMO)
+    key = ("groups", indicator.code, region.id, as_of, kind)
+    if memo is not None and key in memo:
+        return memo[key]
     by_period: dict[str, list[Observation]] = defaultdict(list)
     for obs in list_observations(session, indicator=indicator, region=region):
         if obs.period_end <= as_of and (kind is None or parse_period(obs.period).kind is kind):
             by_period[obs.period].append(obs)
+    if memo is not None:
+        memo[key] = by_period
     return by_period
+
+
+_MEMO = "chitieu.series_memo"
+
+
+@contextmanager
+def series_memo(session: Session) -> Iterator[None]:
+    """Each series' standing points worked out once, for read-only work over many targets.
+
+    A target asks for its series several times (the years, the latest part of a
+    year, the figures set aside, the merger's gap); a figure written inside the
+    block is not seen.
+    """
+    session.info[_MEMO] = {}
+    try:
+        yield
+    finally:
+        session.info.pop(_MEMO, None)
 
 
 # --- merged regions -------------------------------------------------------------------

@@ -38,17 +38,20 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chitieu import _format
 from chitieu._labels import tr
 from chitieu._periods import parse_period
+from chitieu.agency.models import Agency
 from chitieu.assessment import bounds, final
 from chitieu.assessment.series import (
     Point,
     choices_read_ahead,
     latest_partial,
     merger_gap,
+    series_memo,
     set_aside,
     yearly,
 )
@@ -126,20 +129,27 @@ def assess(
     lang: str = "vi",
 ) -> list[Assessment]:
     """Every target of ``plan`` (or of all plans), judged on what was known by ``as_of``."""
-    targets = list_targets(session, plan=plan, region=region)
+    targets = list_targets(session, plan=plan, region=region, references=True)
     by_region: dict[int, list[Target]] = defaultdict(list)
     for target in targets:
         by_region[target.region_id].append(target)
     judged: dict[int, Assessment] = {}
+    # Held for the whole run, the agencies (few) stay in the session: a figure naming its
+    # agency as a source then finds it there, not by a query per region read.
+    agencies = list(session.scalars(select(Agency)))
     # A region's series at a time: one query each, and memory bounded by the largest region.
     with choices_read_ahead(session), successions_read_ahead(session):
         for group in by_region.values():
             series = {(target.indicator_code, target.region_id) for target in group}
-            with series_read_ahead(session, series=series):
+            with (
+                series_read_ahead(session, series=series, months=False),
+                series_memo(session),
+            ):
                 for target in group:
                     judged[target.id] = assess_target(
                         session, target=target, as_of=as_of, lang=lang
                     )
+    agencies.clear()
     return [judged[target.id] for target in targets]
 
 
@@ -265,7 +275,8 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
             # A baseline recomputed from a merged region's parts says so.
             result.notes.extend(start.notes)
     result.gap = threshold - latest.value
-    if last == year and threshold:
+    # A lower-is-better figure at zero has no share of its target to state (nor a bound).
+    if last == year and threshold and (direction != "lower" or latest.value):
         share = latest.value / threshold if direction != "lower" else threshold / latest.value
         reached = _format.number(share * 100, lang, 1)
         _say(result, lang, f"đạt {reached}% kế hoạch", f"{reached}% of the plan")

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import ColumnElement, Select, and_, exists, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
@@ -350,13 +350,20 @@ _CODES_PER_QUERY = 500
 
 
 @contextmanager
-def series_read_ahead(session: Session, *, series: Iterable[tuple[str, int]]) -> Iterator[None]:
+def series_read_ahead(
+    session: Session, *, series: Iterable[tuple[str, int]], months: bool = True
+) -> Iterator[None]:
     """Read many series' current figures at once, a query per region, for read-only work.
 
     Inside the block, ``list_observations`` of one of these series (indicator and
     region, nothing else) answers from what was read: assessing a plan's targets
     asks the database once instead of once or twice per target. A figure written
     inside the block is not seen by those calls.
+
+    Without ``months``, a single month's figures are left out unless one of that
+    month's figures is doubtful: for work that reads years and parts of years and
+    says which doubtful figure it passed over (the assessment). A monthly series
+    is most of a series' rows.
     """
     wanted: dict[int, set[str]] = defaultdict(set)
     for code, region_id in series:
@@ -370,6 +377,8 @@ def series_read_ahead(session: Session, *, series: Iterable[tuple[str, int]]) ->
             query = _current().where(
                 Observation.region_id == region_id, Observation.indicator_code.in_(chunk)
             )
+            if not months:
+                query = query.where(_not_a_month(session, query))
             for obs in session.scalars(query.order_by(*_SERIES_ORDER)):
                 found[(obs.indicator_code, region_id)].append(obs)
     session.info[_READ_AHEAD] = found
@@ -377,6 +386,21 @@ def series_read_ahead(session: Session, *, series: Iterable[tuple[str, int]]) ->
         yield
     finally:
         session.info.pop(_READ_AHEAD, None)
+
+
+_MONTH_CODE = "____-M__"  # a canonical month's code, 2023-M05 (a run of months is 2023-5M)
+
+
+def _not_a_month(session: Session, query: Select[Observation]) -> ColumnElement[bool]:
+    """The rows of ``query`` that are no single month's, or of a month with a doubtful figure."""
+    months = query.with_only_columns(
+        Observation.indicator_code, Observation.period, Observation.note
+    ).where(Observation.period.like(_MONTH_CODE), Observation.note.is_not(None))
+    doubted = {(code, period) for code, period, note in session.execute(months) if _doubtful(note)}
+    plain = ~Observation.period.like(_MONTH_CODE)
+    if not doubted:
+        return plain
+    return plain | tuple_(Observation.indicator_code, Observation.period).in_(sorted(doubted))
 
 
 def revisions(session: Session, *, observation: Observation) -> list[Observation]:
@@ -435,9 +459,11 @@ _DOUBT = re.compile(r"\b(doubtful|nghi van|dang ngo|can kiem tra)\b")
 
 def doubt(obs: Observation) -> str | None:
     """The note that marks ``obs`` as doubtful, or None when nothing casts doubt on it."""
-    if obs.note and _DOUBT.search(fold(obs.note)):
-        return obs.note
-    return None
+    return obs.note if _doubtful(obs.note) else None
+
+
+def _doubtful(note: str | None) -> bool:
+    return bool(note and _DOUBT.search(fold(note)))
 
 
 def preferred(observations: Sequence[Observation]) -> Observation | None:

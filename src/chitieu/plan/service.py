@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from chitieu._labels import tr
 from chitieu._text import unknown
@@ -50,8 +50,15 @@ def list_targets(
     plan: Plan | None = None,
     indicator: Indicator | None = None,
     region: Region | None = None,
+    references: bool = False,
 ) -> list[Target]:
+    """Targets in plan order; with ``references`` each one's plan, region and indicator
+    come with it (a few queries in all, not a look-up per target on first use)."""
     query = select(Target).join(Plan).order_by(Plan.issued_on, Plan.id, Target.id)
+    if references:
+        query = query.options(
+            selectinload(Target.plan), selectinload(Target.region), selectinload(Target.indicator)
+        )
     if plan is not None:
         query = query.where(Target.plan_id == plan.id)
     if indicator is not None:

@@ -13,9 +13,8 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
-Row = dict[str, Any]
+from chitieu.synth._target_row import Row, target_row
 
 MERGER = date(2025, 7, 1)
 BEFORE_MERGER = date(2025, 6, 30)
@@ -84,6 +83,11 @@ def build_layout(
     _indicator_agencies(tables, observed, reporting)
     rng = random.Random(seed)
     _plans(tables, ids, rng, reporting, country_id, observed, years)
+    # After the provinces' plans, so that these draw the same as before communes had plans;
+    # imported here as that module builds on this one's helpers.
+    from chitieu.synth._commune_plans import commune_plans
+
+    commune_plans(tables, ids.take, rng, commune_rows, observed, years)
     return Layout(
         tables=tables,
         provinces=reporting,
@@ -389,27 +393,12 @@ def _target(
         high = low
     if indicator["direction"] == "lower" and high is not None and low is not None:
         low, high = (None, high) if rng.random() < 0.5 else (low, high)
-    return {
-        "id": target_id,
-        "plan_id": plan_id,
-        "row": str(row_number),
-        "group_label": None,
-        "label_vi": indicator["name_vi"],
-        "indicator_code": indicator["code"],
-        "region_id": region_id,
-        "period": period,
-        "measure": measure,
-        "minimum": low,
-        "maximum": high,
-        "qualifier": None,
-        "unit": indicator["unit"],
-        "baseline_period": str(start - 1),
-        "baseline_value": None,
-        "footnote": None,
-        "source_document_id": None,
-        "span_start": None,
-        "span_end": None,
-    }
+    return target_row(
+        (target_id, plan_id, region_id, row_number),
+        indicator,
+        (period, measure, low, high),
+        baseline=str(start - 1),
+    )
 
 
 def series_kind(indicator: Row) -> str:

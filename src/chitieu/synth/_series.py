@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from chitieu.synth._layout import DEPARTMENTS, Layout, Province, Row, level_at, series_kind
+from chitieu.synth._layout import DEPARTMENTS, Layout, Province, level_at, series_kind
+from chitieu.synth._target_row import Row
 
 COLUMNS = (
     "id",
