@@ -400,10 +400,9 @@ def extract_document(text: str, context: DocumentContext) -> tuple[DocumentModel
     year = context.year or (context.issued_on.year if context.issued_on else None)
     year = year or model.year
     index = PhraseIndex(folded)
-    tables = table_figures(
-        text, folded, doc=context.name, region=context.region, year=year, index=index
+    tables, in_tables = table_figures(
+        text, folded, doc=context.name, region=region, year=year, index=index, model=model
     )
-    in_tables = [(f.start, f.end) for f in tables]
     raws = raw_figures(text, folded, periods, in_tables)
     bounds = sentences(text)
     sentence_starts = [start for start, _ in bounds]
