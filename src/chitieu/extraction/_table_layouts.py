@@ -272,9 +272,14 @@ def _flat_table(
             break
     if len(headings) < 2 or not any(_UNIT_ANCHOR.search(a) or "chi tieu" in a for a in anchors):
         return None, max(cursor, index + 1)
-    rows, end = _flat_rows(lines, folded, cursor, len(headings), any(
-        _UNIT_ANCHOR.search(a) for a in anchors
-    ), any(re.fullmatch(r"s?tt\.?|so tt", a) for a in anchors))
+    rows, end = _flat_rows(
+        lines,
+        folded,
+        cursor,
+        len(headings),
+        any(_UNIT_ANCHOR.search(a) for a in anchors),
+        any(re.fullmatch(r"s?tt\.?|so tt", a) for a in anchors),
+    )
     if not any(any(v is not None and _is_number(v.text) for v in row.values) for row in rows):
         return None, max(cursor, index + 1)
     start = lines[index][0]
@@ -337,7 +342,9 @@ def _flat_rows(
         values: list[Cell | None] = []
         while cursor < len(lines) and len(values) < width:
             if text_line(cursor) or (
-                has_number and _ORDINAL.fullmatch(lines[cursor][1].strip()) and text_line(cursor + 1)
+                has_number
+                and _ORDINAL.fullmatch(lines[cursor][1].strip())
+                and text_line(cursor + 1)
             ):
                 break
             values.append(cell(cursor) if lines[cursor][1].strip() else None)

@@ -8,6 +8,7 @@ unit in brackets after the row's name) says what each row counts, and a row's
 name says which indicator it is. Footnote markers such as "(*)" can turn a year
 column into a period average ("bình quân giai đoạn 2019-2025").
 """
+
 from __future__ import annotations
 
 import re
@@ -54,6 +55,7 @@ def _status_of(words: str) -> str | None:
 _RATIO = re.compile(
     r"so sanh|so voi|\(%\)|%|(?<![a-z0-9])[a-z0-9 ]{1,20}/[a-z0-9 ]{1,20}(?![a-z0-9])"
 )
+_PERIOD_SLASH = re.compile(r"((?:quy\s+[ivx1-4]+|thang\s+\d{1,2}))\s*/\s*((?:19|20)\d{2})")
 _PLAN_BASE = re.compile(r"(?:/|so voi)\s*(?:cung ky\s*)?(?:kh|ke hoach|ctkh|du toan|chi tieu)")
 
 
@@ -65,10 +67,7 @@ def _numerator(folded_header: str) -> str:
 
 def _period_of(words: str, year: str | None) -> str | None:
     mentions = find_periods(words)
-    codes = [
-        m.code.replace("{y}", year) if year else m.code
-        for m in mentions
-    ]
+    codes = [m.code.replace("{y}", year) if year else m.code for m in mentions]
     codes = [code for code in codes if "{" not in code]
     if codes:
         return codes[-1]
@@ -78,6 +77,8 @@ def _period_of(words: str, year: str | None) -> str | None:
 
 def _column(folded_header: str, latest: str | None) -> _Column | None:
     """A value column's meaning from its heading; None for a column that holds no figures."""
+    # "Quý III/2023", "tháng 9/2024" name a period: that slash divides nothing.
+    folded_header = _PERIOD_SLASH.sub(r"\1 nam \2", folded_header)
     ratio = bool(_RATIO.search(folded_header))
     # "ƯTH 2024/TH 2023", "Tháng 9 so với cùng kỳ": the figure belongs to what stands first.
     numerator = _numerator(folded_header) if ratio else folded_header
@@ -104,7 +105,9 @@ def _month_ending(period: str | None) -> str | None:
     return f"{end.year}-{end.month:02}"
 
 
-def _settled(columns: list[_Column | None], year: int | None, model: DocumentModel | None) -> list[_Column | None]:
+def _settled(
+    columns: list[_Column | None], year: int | None, model: DocumentModel | None
+) -> list[_Column | None]:
     """Each column's status where its heading names none, from the other columns and the text.
 
     A month's estimate makes every period closing with that month an estimate
@@ -223,12 +226,8 @@ def table_figures(
 
 
 def _table_figures(table: Table, document: _Document) -> Iterator[Figure]:
-    latest = _latest_year(list(table.headings)) or (
-        str(document.year) if document.year else None
-    )
-    columns = _settled(
-        [_column(h, latest) for h in table.headings], document.year, document.model
-    )
+    latest = _latest_year(list(table.headings)) or (str(document.year) if document.year else None)
+    columns = _settled([_column(h, latest) for h in table.headings], document.year, document.model)
     group = ""
     group_cell: Cell | None = None
     for row in table.rows:

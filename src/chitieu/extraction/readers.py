@@ -520,11 +520,39 @@ def _pdf_page_texts(data: bytes, notes: list[str]) -> list[str]:
         if pdf.doc.encryption is not None:
             notes.append("PDF mã hoá với mật khẩu mở trống; vẫn đọc được lớp chữ")
         for page in pdf.pages:
-            texts.append(page.extract_text() or "")
+            texts.append(_pdf_page_text(page))
             # A page caches its characters and layout: free them, or a
             # thousand-page report holds them all at once.
             page.close()
     return texts
+
+
+def _pdf_page_text(page: Any) -> str:
+    """A page's text, each ruled table as rows of tab-separated cells where it stands.
+
+    Without this a table comes out as its words in reading order, and which
+    number sits under which column heading is lost.
+    """
+    if not (page.rects or page.lines):
+        return str(page.extract_text() or "")
+    tables = sorted(page.find_tables(), key=lambda table: table.bbox[1])
+    if not tables:
+        return str(page.extract_text() or "")
+    left, top, right, bottom = page.bbox
+    parts: list[str] = []
+    above = top
+    for table in tables:
+        _, table_top, _, table_bottom = table.bbox
+        if table_top > above:
+            parts.append(page.crop((left, above, right, table_top)).extract_text() or "")
+        for row in table.extract():
+            cells = [" ".join((cell or "").split()) for cell in row]
+            if any(cells):
+                parts.append("\t".join(cells))
+        above = max(above, table_bottom)
+    if above < bottom:
+        parts.append(page.crop((left, above, right, bottom)).extract_text() or "")
+    return "\n".join(part for part in parts if part)
 
 
 def _page_list(numbers: list[int]) -> str:
