@@ -315,3 +315,69 @@ def test_the_same_table_in_html_docx_and_pdf_gives_the_same_figures(tmp_path, na
     figures = _figures(document.text, name)
     assert _read(figures) == _expected()
     assert all(document.text[f.start : f.end] == f.text for f in figures)
+
+
+def test_a_double_spaced_page_with_a_merged_comparison_heading():
+    """A web page puts a blank line after each cell, and the merged "So với cùng kỳ (%)"
+    cell comes before the two sub-columns it heads."""
+    cells = [
+        "Chỉ tiêu",
+        "ĐVT",
+        "Ước tính quý III năm 2024",
+        "Cộng dồn 9 tháng năm 2024",
+        "So với cùng kỳ năm trước (%)",
+        "Quý III",
+        "9 tháng",
+        "Sản lượng lương thực có hạt",
+        "Nghìn tấn",
+        "312,4",
+        "845,0",
+        "101,2",
+        "99,6",
+        "Thu ngân sách nhà nước trên địa bàn",
+        "Tỷ đồng",
+        "1.980,5",
+        "5.410",
+        "108,3",
+        "112,0",
+    ]
+    text = "Báo cáo của tỉnh Quảng Trị\n\n" + "\n\n".join(cells) + "\n"
+    found = {
+        f.text: (f.value, f.unit, f.period, f.status, f.measure, f.indicator)
+        for f in _figures(text)
+    }
+    assert found == {
+        "312,4": (312.4e3, "tấn", "2024-Q3", "estimate", "level", None),
+        "845,0": (845.0e3, "tấn", "2024-9M", "estimate", "level", None),
+        "101,2": (101.2, "%", "2024-Q3", "estimate", "change_pct", None),
+        "99,6": (99.6, "%", "2024-9M", "estimate", "change_pct", None),
+        "1.980,5": (1980.5e9, "VND", "2024-Q3", "estimate", "level", "STATE_BUDGET_REVENUE"),
+        "5.410": (5410e9, "VND", "2024-9M", "estimate", "level", "STATE_BUDGET_REVENUE"),
+        "108,3": (108.3, "%", "2024-Q3", "estimate", "change_pct", "STATE_BUDGET_REVENUE"),
+        "112,0": (112.0, "%", "2024-9M", "estimate", "change_pct", "STATE_BUDGET_REVENUE"),
+    }
+
+
+def test_an_html_header_with_merged_cells_keeps_its_columns(tmp_path):
+    page = (
+        "<!doctype html><html><body><article><p>Tỉnh Hà Nam, số liệu chủ yếu.</p><table>"
+        "<tr><th rowspan='2'>Chỉ tiêu</th><th rowspan='2'>Đơn vị tính</th>"
+        "<th rowspan='2'>Ước tính tháng 9 năm 2024</th><th rowspan='2'>Cộng dồn 9 tháng năm 2024</th>"
+        "<th colspan='2'>So với cùng kỳ (%)</th></tr>"
+        "<tr><th>Tháng 9</th><th>9 tháng</th></tr>"
+        "<tr><td>Kim ngạch xuất khẩu</td><td>Triệu USD</td><td>830,1</td><td>7.345,6</td>"
+        "<td>104,5</td><td>109,9</td></tr>"
+        "</table></article></body></html>"
+    )
+    path = tmp_path / "bang.html"
+    path.write_text(page, encoding="utf-8")
+    found = {
+        f.text: (f.value, f.period, f.status, f.measure, f.indicator)
+        for f in _figures(read_document(path).text, path.name)
+    }
+    assert found == {
+        "830,1": (830.1e6, "2024-M09", "estimate", "level", "EXPORT_VALUE"),
+        "7.345,6": (7345.6e6, "2024-9M", "estimate", "level", "EXPORT_VALUE"),
+        "104,5": (104.5, "2024-M09", "estimate", "change_pct", "EXPORT_VALUE"),
+        "109,9": (109.9, "2024-9M", "estimate", "change_pct", "EXPORT_VALUE"),
+    }

@@ -217,7 +217,7 @@ def _grid_table(block: list[list[Cell]], piped: bool) -> Table | None:
 
 # The header cells that name no value column: the row names, the units, the numbering.
 _ANCHOR = re.compile(
-    r"(?:s?tt|so tt|chi tieu(?: chu yeu)?|ten chi tieu|noi dung|danh muc|"
+    r"(?:s?tt|so tt|(?:cac |ten )?chi tieu(?: chu yeu)?|noi dung|danh muc|"
     r"don vi tinh|don vi|dvt)\.?:?"
 )
 _UNIT_ANCHOR = re.compile(r"don vi|dvt")
@@ -238,27 +238,62 @@ def _heading_line(folded: str) -> bool:
     )
 
 
-def _flat_tables(text: str) -> Iterator[Table]:
-    lines = list(_lines(text))
-    folded = [" ".join(fold(line).split()) for _, line in lines]
-    index = 0
-    while index < len(lines):
-        if not _ANCHOR.fullmatch(folded[index]):
-            index += 1
+_ANCHOR_LINE = re.compile(
+    r"(?m)^[ \t]*(?:s?tt|so tt|(?:cac |ten )?chi tieu(?: chu yeu)?|noi dung|danh muc|"
+    r"don vi tinh|don vi|dvt)\.?:?[ \t]*$"
+)
+# How far below its first header line a table's header may end.
+_HEADER_LINES = 40
+# A table's rows, one cell a line: a few thousand lines at most.
+_MOST_LINES = 5000
+
+
+def _flat_tables(text: str, folded_text: str) -> Iterator[Table]:
+    after = 0
+    for anchor in _ANCHOR_LINE.finditer(folded_text):
+        if anchor.start() < after:
             continue
-        table, index = _flat_table(lines, folded, index)
+        start = folded_text.rfind("\n", 0, anchor.start()) + 1
+        lines = _lines_from(text, start)
+        folded = [" ".join(folded_text[o : o + len(line)].split()) for o, line in lines]
+        if _double_spaced(folded):
+            # A page that puts a blank line after every line: its cells are the non-blank lines.
+            kept = [i for i, words in enumerate(folded) if words]
+            lines, folded = [lines[i] for i in kept], [folded[i] for i in kept]
+        table = _flat_table(lines, folded)
         if table is not None:
+            after = table.end
             yield table
 
 
-def _flat_table(
-    lines: list[tuple[int, str]], folded: list[str], index: int
-) -> tuple[Table | None, int]:
-    """The table whose header starts at line ``index``, and the line after it."""
+def _lines_from(text: str, start: int) -> list[tuple[int, str]]:
+    """The lines from ``start`` on, up to where any table of one cell a line has ended."""
+    lines: list[tuple[int, str]] = []
+    offset = start
+    while offset <= len(text):
+        stop = text.find("\n", offset)
+        stop = len(text) if stop < 0 else stop
+        line = text[offset:stop]
+        lines.append((offset, line))
+        if len(lines) > _MOST_LINES or (
+            len(line.strip()) > _PROSE_LINE and len(lines) > _HEADER_LINES
+        ):
+            break
+        offset = stop + 1
+    return lines
+
+
+def _double_spaced(folded: list[str]) -> bool:
+    head = folded[: 2 * 8]
+    return len(head) >= 8 and all(not words for words in head[1::2]) and all(head[0::2])
+
+
+def _flat_table(lines: list[tuple[int, str]], folded: list[str]) -> Table | None:
+    """The table whose header starts at the first line."""
     anchors: list[str] = []
     headings: list[str] = []
-    cursor = index
-    while cursor < len(lines):
+    cursor = 0
+    while cursor < min(len(lines), _HEADER_LINES):
         words = folded[cursor]
         if not words:
             cursor += 1
@@ -270,8 +305,9 @@ def _flat_table(
             cursor += 1
         else:
             break
+    headings = _under_groups(headings)
     if len(headings) < 2 or not any(_UNIT_ANCHOR.search(a) or "chi tieu" in a for a in anchors):
-        return None, max(cursor, index + 1)
+        return None
     rows, end = _flat_rows(
         lines,
         folded,
@@ -281,9 +317,27 @@ def _flat_table(
         any(re.fullmatch(r"s?tt\.?|so tt", a) for a in anchors),
     )
     if not any(any(v is not None and _is_number(v.text) for v in row.values) for row in rows):
-        return None, max(cursor, index + 1)
-    start = lines[index][0]
-    return Table(tuple(headings), tuple(rows), start, end, True), cursor + 1
+        return None
+    return Table(tuple(headings), tuple(rows), lines[0][0], end, True)
+
+
+# A heading that opens with its comparison names no period of its own.
+_GROUP_HEADING = re.compile(r"(?:tang[ ,/]*giam[^a-z]*|tang truong )?(?:so voi|so sanh)")
+
+
+def _under_groups(headings: list[str]) -> list[str]:
+    """Sub-headings under a merged heading: "So với cùng kỳ (%)" over "Tháng 9", "9 tháng".
+
+    A heading opening with its comparison, with plain headings after it, heads them:
+    flattened, the merged cell comes first and its sub-columns after it.
+    """
+    for position, heading in enumerate(headings[:-1]):
+        rest = headings[position + 1 :]
+        if _GROUP_HEADING.match(heading) and not any(
+            re.search(r"so voi|so sanh|/", item) for item in rest
+        ):
+            return [*headings[:position], *(f"{item} {heading}" for item in rest)]
+    return headings
 
 
 def _flat_rows(
@@ -357,11 +411,11 @@ def _flat_rows(
     return rows, end
 
 
-def find_tables(text: str) -> Iterator[Table]:
+def find_tables(text: str, folded: str) -> Iterator[Table]:
     """Every table of ``text`` in any of the layouts, in no particular order."""
     for block, piped in _grids(text):
         table = _grid_table(block, piped)
         if table is not None:
             yield table
     if "\n" in text:
-        yield from _flat_tables(text)
+        yield from _flat_tables(text, folded)

@@ -214,7 +214,7 @@ def table_figures(
     document = _Document(text, folded, doc, region, year, index, _footnotes(folded), model)
     found: list[Figure] = []
     taken: list[tuple[int, int]] = []
-    for table in find_tables(text):
+    for table in find_tables(text, folded):
         if any(start < table.end and table.start < end for start, end in taken):
             continue  # the same rows already read in another layout
         figures = list(_table_figures(table, document))

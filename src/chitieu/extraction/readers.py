@@ -908,10 +908,61 @@ class _Lines:
             self.lines.append("\t".join(cells))
 
 
+class _Spans:
+    """Where a table's merged cells reach: empty cells keep every row's columns in place.
+
+    A heading over two columns (colspan) is followed by an empty cell, and a cell
+    reaching down two rows (rowspan) leaves an empty cell in the row below, as
+    the DOCX reader writes Word's merged cells.
+    """
+
+    def __init__(self) -> None:
+        self.column = 0
+        self.cells = 0
+        self.after = 0  # empty cells owed once the open cell closes (its colspan)
+        self.below: dict[int, int] = {}  # column → rows still covered from above
+
+    def open_cell(self, node: _Node, out: _Lines) -> None:
+        self._covered(out)
+        if self.cells:
+            out.add("\t")
+        self.cells += 1
+        across = _span(node, "colspan", 64)
+        down = _span(node, "rowspan", 500)
+        if down > 1:
+            for column in range(self.column, self.column + across):
+                self.below[column] = down
+        self.column += across
+        self.after = across - 1
+
+    def close_cell(self, out: _Lines) -> None:
+        out.add("\t" * self.after)
+        self.cells += self.after
+        self.after = 0
+
+    def end_row(self, out: _Lines) -> None:
+        if self.cells:
+            self._covered(out)
+        self.below = {column: left - 1 for column, left in self.below.items() if left > 1}
+        self.column = self.cells = self.after = 0
+
+    def _covered(self, out: _Lines) -> None:
+        while self.below.get(self.column, 0) > 0:
+            if self.cells:
+                out.add("\t")
+            self.cells += 1
+            self.column += 1
+
+
+def _span(node: _Node, name: str, most: int) -> int:
+    written = node.attrs.get(name, "1").strip()
+    return min(max(int(written), 1), most) if written.isdigit() else 1
+
+
 def _render(root: _Node) -> list[str]:
     out = _Lines()
     cell_depth = 0  # inside a table cell, blocks and nested tables are spaces
-    cells_in_row = 0
+    spans = _Spans()
     pre_depth = 0
     # (node, True) opens an element, (node, False) closes it, a str is text.
     stack: list[tuple[_Node, bool] | str] = [(root, True)]
@@ -942,16 +993,19 @@ def _render(root: _Node) -> list[str]:
         if tag in ("td", "th"):
             if opening:
                 if cell_depth == 0:
-                    if cells_in_row:
-                        out.add("\t")
-                    cells_in_row += 1
+                    spans.open_cell(node, out)
                 cell_depth += 1
             else:
                 cell_depth -= 1
                 out.add(" ")
+                if cell_depth == 0:
+                    spans.close_cell(out)
         elif tag == "tr" and not cell_depth:
+            if not opening:
+                spans.end_row(out)
             out.end()
-            cells_in_row = 0
+        elif tag == "table" and not cell_depth and opening:
+            spans = _Spans()
         elif tag == "pre":
             pre_depth += 1 if opening else -1
         if tag == "br" or (tag in _BLOCK_TAGS and tag != "tr"):
