@@ -381,3 +381,24 @@ def test_an_html_header_with_merged_cells_keeps_its_columns(tmp_path):
         "104,5": (104.5, "2024-M09", "estimate", "change_pct", "EXPORT_VALUE"),
         "109,9": (109.9, "2024-9M", "estimate", "change_pct", "EXPORT_VALUE"),
     }
+
+
+def test_short_headings_and_a_same_period_column_take_their_periods_from_beside():
+    table = "\n".join(
+        [
+            "Chỉ tiêu\tĐVT\tT8/2024\tƯớc T9/2024\tƯớc 9T/2024\tCùng kỳ năm trước"
+            "\tTăng/giảm so với cùng kỳ (%)",
+            "Tổng vốn đầu tư phát triển toàn xã hội\tTỷ đồng\t1.210\t1.305\t10.870\t9.950\t9,2",
+        ]
+    )
+    found = {
+        f.text: (f.value, f.period, f.status, f.measure, f.indicator, f.extras)
+        for f in _figures("Tỉnh Bắc Kạn.\n" + table + "\n")
+    }
+    assert found == {
+        "1.210": (1210e9, "2024-M08", "actual", "level", "SOCIAL_INVESTMENT", {}),
+        "1.305": (1305e9, "2024-M09", "estimate", "level", "SOCIAL_INVESTMENT", {}),
+        "10.870": (10870e9, "2024-9M", "estimate", "level", "SOCIAL_INVESTMENT", {}),
+        "9.950": (9950e9, "2023-9M", "actual", "level", "SOCIAL_INVESTMENT", {}),
+        "9,2": (9.2, "2024-9M", "estimate", "change_pct", "SOCIAL_INVESTMENT", {}),
+    }

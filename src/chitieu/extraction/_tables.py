@@ -39,6 +39,8 @@ class _Column:
     measure: str | None
     # A comparison written as an index of its base ("so với cùng kỳ (%)": 105,3 is 5,3 % growth).
     index: bool = False
+    # A "cùng kỳ" column: its period is the report's, a year back ("-1") or in the year named.
+    back: str | None = None
 
 
 def _status_of(words: str) -> str | None:
@@ -55,14 +57,23 @@ def _status_of(words: str) -> str | None:
 _RATIO = re.compile(
     r"so sanh|so voi|\(%\)|%|(?<![a-z0-9])[a-z0-9 ]{1,20}/[a-z0-9 ]{1,20}(?![a-z0-9])"
 )
-_PERIOD_SLASH = re.compile(r"((?:quy\s+[ivx1-4]+|thang\s+\d{1,2}))\s*/\s*((?:19|20)\d{2})")
+_PERIOD_SLASH = re.compile(
+    r"((?:quy\s+[ivx1-4]+|thang\s+\d{1,2}|\d{1,2}\s+thang(?: dau nam)?))\s*/\s*((?:19|20)\d{2})"
+)
 _PLAN_BASE = re.compile(r"(?:/|so voi)\s*(?:cung ky\s*)?(?:kh|ke hoach|ctkh|du toan|chi tieu)")
+# "T9/2024" is September, "9T/2024" the nine months to September.
+_SHORT_MONTH = re.compile(r"(?<![a-z0-9])t(\d{1,2})(?=\s*/\s*(?:19|20)\d{2})")
+_SHORT_MONTHS = re.compile(r"(?<![a-z0-9])(\d{1,2})t(?=\s*/\s*(?:19|20)\d{2})")
 
 
 def _numerator(folded_header: str) -> str:
     """What a comparison column is about: before "so với", "/" or "(%)"."""
-    cut = re.split(r"so voi|so sanh|/|\(%\)", folded_header, maxsplit=1)[0]
-    return cut if cut.strip() else folded_header
+    words = re.sub(r"^(?:so sanh|so voi)\s*", "", folded_header)
+    cut = re.split(r"so voi|so sanh|/|\(%\)", words, maxsplit=1)[0]
+    # A merged heading's sub-heading follows it: "So với cùng kỳ (%) Tháng 9".
+    under = words.split("(%)", 1)[1] if "(%)" in words else ""
+    both = f"{cut} {under}".strip()
+    return both if both else words
 
 
 def _period_of(words: str, year: str | None) -> str | None:
@@ -76,23 +87,63 @@ def _period_of(words: str, year: str | None) -> str | None:
 
 
 def _column(folded_header: str, latest: str | None) -> _Column | None:
-    """A value column's meaning from its heading; None for a column that holds no figures."""
+    """A value column's meaning from its heading; None for a column that holds no figures.
+
+    A comparison column naming no period, and a "cùng kỳ" column, get theirs
+    from the columns beside them (``_beside``).
+    """
+    folded_header = _SHORT_MONTH.sub(r"thang \1", folded_header)
+    folded_header = _SHORT_MONTHS.sub(r"\1 thang", folded_header)
     # "Quý III/2023", "tháng 9/2024" name a period: that slash divides nothing.
     folded_header = _PERIOD_SLASH.sub(r"\1 nam \2", folded_header)
     ratio = bool(_RATIO.search(folded_header))
     # "ƯTH 2024/TH 2023", "Tháng 9 so với cùng kỳ": the figure belongs to what stands first.
     numerator = _numerator(folded_header) if ratio else folded_header
-    period = _period_of(numerator, latest)
     status = _status_of(numerator.split("%")[-1] if ratio else numerator)
     if ratio:
+        period = _period_of(numerator, latest)
         if _PLAN_BASE.search(folded_header):
-            return _Column(period or latest, status, "plan_pct")
+            return _Column(period, status, "plan_pct")
         # "Tăng, giảm so với cùng kỳ (%)" holds the change; "so với cùng kỳ (%)" an index.
         change = bool(re.search(r"(?<![a-z])(?:tang|giam)(?![a-z])", folded_header))
-        return _Column(period or latest, status, "change_pct", index=not change)
+        return _Column(period, status, "change_pct", index=not change)
+    if re.search(r"cung ky", folded_header):
+        # "Cùng kỳ năm trước", "Cùng kỳ năm 2023": the report's period a year back, or in 2023.
+        named = _YEAR.search(folded_header)
+        return _Column(None, status or "actual", None, back=named.group(1) if named else "-1")
+    period = _period_of(numerator, latest)
     if period is None and status is None:
         return None
     return _Column(period, status, None)
+
+
+def _beside(columns: list[_Column | None], latest: str | None) -> list[_Column | None]:
+    """Periods from the neighbouring columns: a comparison is about the column before it."""
+    levels = [c for c in columns if c is not None and c.measure is None and c.back is None]
+    resolved: list[_Column | None] = []
+    previous: _Column | None = None
+    for column in columns:
+        if column is not None and column.back is not None:
+            # The same period as the column it stands beside, most often the one before it.
+            reference = (previous.period if previous is not None else None) or next(
+                (c.period for c in levels if c.period), None
+            )
+            column = replace(column, period=_moved(reference, column.back))
+        elif column is not None and column.period is None and column.measure is not None:
+            before = previous.period if previous is not None else None
+            column = replace(column, period=before or latest)
+        if column is not None and column.measure is None and column.back is None:
+            previous = column
+        resolved.append(column)
+    return resolved
+
+
+def _moved(period: str | None, back: str) -> str | None:
+    """``period`` a year back ("-1") or in the year named."""
+    if period is None or not period[:4].isdigit():
+        return None
+    year = int(period[:4]) - 1 if back == "-1" else int(back)
+    return f"{year}{period[4:]}"
 
 
 def _month_ending(period: str | None) -> str | None:
@@ -227,7 +278,11 @@ def table_figures(
 
 def _table_figures(table: Table, document: _Document) -> Iterator[Figure]:
     latest = _latest_year(list(table.headings)) or (str(document.year) if document.year else None)
-    columns = _settled([_column(h, latest) for h in table.headings], document.year, document.model)
+    columns = _settled(
+        _beside([_column(h, latest) for h in table.headings], latest),
+        document.year,
+        document.model,
+    )
     group = ""
     group_cell: Cell | None = None
     for row in table.rows:
