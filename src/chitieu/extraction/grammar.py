@@ -765,6 +765,12 @@ def _indicator(text: str, folded: str, raw: _Raw, place: _Place, setting: _Setti
                 # the catalogue holds.
                 return previous.indicator
     chosen = fresh
+    if (
+        _is_count(raw.unit)
+        and "con hieu luc" in re.split(r"[,;.()]", folded[raw.end : raw.end + 90])[0]
+    ):
+        # "210 dự án FDI còn hiệu lực": the projects still valid, a stock over the years.
+        return None
     if _is_count(raw.unit) and chosen is not None:
         # "cấp mới 15 dự án đầu tư trong nước": the counted noun names something narrower.
         right = re.split(r"[,;.()]", folded[raw.end : raw.unit_end + 40])[0]
