@@ -382,6 +382,25 @@ def test_cli_ingest_then_review_shows_both_growth_figures(ingested_db):
     assert review["pending"] and all("«" in p["quote"] for p in review["pending"])
 
 
+def test_cli_review_shows_each_figures_cues_as_extract_explain_does(ingested_db):
+    db, _ = ingested_db
+    pending = _review_json(db)["pending"]
+    assert pending and all(
+        set(p["why"]) == {"period", "status", "indicator", "region"} for p in pending
+    )
+    for figure in pending:
+        assert figure["confidence"] == min(cue["confidence"] for cue in figure["why"].values())
+    growth = next(p for p in pending if p["value"] == 13.85)
+    table = chitieu("review", db=db).stdout
+    assert "Căn cứ" in table and "độ tin cậy" in table
+    for cue in growth["why"].values():
+        assert cue["cue"].split(":")[0] in table
+    explained = chitieu("extract", str(CORPUS_FILES[2]), "--explain", db=db).stdout
+    period = growth["why"]["period"]
+    shown = f"{period['cue']} ({str(period['confidence']).replace('.', ',')})"
+    assert shown in explained
+
+
 def test_cli_extract_prints_the_contract_fields_without_a_database(tmp_path):
     db = tmp_path / "never.db"
     result = chitieu("extract", str(CORPUS_FILES[2]), "--format", "jsonl", db=str(db))
