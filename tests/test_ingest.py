@@ -15,12 +15,9 @@ from sqlalchemy.orm import Session
 from chitieu import InputError, NotFoundError, get_indicator, get_region, transaction
 from chitieu._models import ExtractedFigure, Observation, SourceDocument
 from chitieu.extraction._indicators import states_value
+from chitieu.extraction.conflicts import choice_history, choose, chosen_value, conflicts
 from chitieu.extraction.service import (
     accept_figure,
-    choice_history,
-    choose,
-    chosen_value,
-    conflicts,
     document_key,
     ingest_file,
     pending_figures,

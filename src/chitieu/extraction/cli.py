@@ -27,21 +27,12 @@ from chitieu._periods import parse_period
 from chitieu.audit.service import record_change
 from chitieu.extraction._document import DocumentModel
 from chitieu.extraction.batch import FileError, Mapper, extract_files, ingest_files
+from chitieu.extraction.conflicts import Conflict, ConflictMember, better_figures, choose, conflicts
 from chitieu.extraction.models import ExtractedFigure
 from chitieu.extraction.pool import mapper_for
 from chitieu.extraction.records import Figure
 from chitieu.extraction.review import describe
-from chitieu.extraction.service import (
-    Conflict,
-    ConflictMember,
-    IngestReport,
-    accept_figure,
-    better_figures,
-    choose,
-    conflicts,
-    pending_figures,
-    reject_figure,
-)
+from chitieu.extraction.service import IngestReport, accept_figure, pending_figures, reject_figure
 
 # The record of ``../shared/spec/extraction.md``, in its order, and nothing else.
 CONTRACT_FIELDS = (
