@@ -402,3 +402,30 @@ def test_short_headings_and_a_same_period_column_take_their_periods_from_beside(
         "9.950": (9950e9, "2023-9M", "actual", "level", "SOCIAL_INVESTMENT", {}),
         "9,2": (9.2, "2024-9M", "estimate", "change_pct", "SOCIAL_INVESTMENT", {}),
     }
+
+
+def test_report_month_headings_take_the_month_of_the_tables_title():
+    text = "\n".join(
+        [
+            "Một số chỉ tiêu kinh tế - xã hội chủ yếu tháng 5 năm 2025 của tỉnh Phú Thọ",
+            "Chỉ tiêu",
+            "Đơn vị tính",
+            "Thực hiện tháng trước",
+            "Ước tính tháng báo cáo",
+            "Lũy kế từ đầu năm",
+            "Lũy kế so với cùng kỳ năm trước (%)",
+            "Tổng mức bán lẻ hàng hóa và doanh thu dịch vụ tiêu dùng",
+            "Tỷ đồng",
+            "4.210,3",
+            "4.385,9",
+            "21.004,2",
+            "111,6",
+        ]
+    )
+    found = {f.text: (f.period, f.status, f.measure) for f in _figures(text)}
+    assert found == {
+        "4.210,3": ("2025-M04", "actual", "level"),
+        "4.385,9": ("2025-M05", "estimate", "level"),
+        "21.004,2": ("2025-5M", "estimate", "level"),
+        "111,6": ("2025-5M", "estimate", "change_pct"),
+    }

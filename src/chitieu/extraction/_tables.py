@@ -76,17 +76,50 @@ def _numerator(folded_header: str) -> str:
     return both if both else words
 
 
-def _period_of(words: str, year: str | None) -> str | None:
+_THIS_MONTH = re.compile(r"(?:thang|ky) (?:bao cao|nay)")
+_LAST_MONTH = re.compile(r"(?:thang|ky) truoc")
+_TO_DATE = re.compile(r"luy ke|cong don|tu dau nam")
+
+
+def _period_of(words: str, year: str | None, month: str | None = None) -> str | None:
     mentions = find_periods(words)
     codes = [m.code.replace("{y}", year) if year else m.code for m in mentions]
     codes = [code for code in codes if "{" not in code]
     if codes:
         return codes[-1]
+    relative = _relative(words, month)
+    if relative is not None:
+        return relative
     bare = _YEAR.search(words)
     return bare.group(1) if bare else None
 
 
-def _column(folded_header: str, latest: str | None) -> _Column | None:
+def _relative(words: str, month: str | None) -> str | None:
+    """A statistics office's "kỳ báo cáo", "tháng trước", "lũy kế từ đầu năm", in months."""
+    if month is None:
+        return None
+    year, number = int(month[:4]), int(month[5:])
+    if _LAST_MONTH.search(words):
+        year, number = (year, number - 1) if number > 1 else (year - 1, 12)
+        return f"{year}-M{number:02}"
+    if _TO_DATE.search(words):
+        return str(year) if number == 12 else f"{year}-{number}M"
+    if _THIS_MONTH.search(words):
+        return f"{year}-M{number:02}"
+    return None
+
+
+def _table_month(document: _Document, table: Table) -> str | None:
+    """The month a table is about: named just above it ("… chủ yếu tháng 9 năm 2024"),
+    else the month a month-end statistics report closes."""
+    above = document.folded[max(0, table.start - 300) : table.start]
+    months = [m.code for m in find_periods(above) if re.fullmatch(r"\d{4}-M\d\d", m.code)]
+    if months:
+        return f"{months[-1][:4]}-{months[-1][-2:]}"
+    return document.model.month_end if document.model is not None else None
+
+
+def _column(folded_header: str, latest: str | None, month: str | None = None) -> _Column | None:
     """A value column's meaning from its heading; None for a column that holds no figures.
 
     A comparison column naming no period, and a "cùng kỳ" column, get theirs
@@ -101,7 +134,7 @@ def _column(folded_header: str, latest: str | None) -> _Column | None:
     numerator = _numerator(folded_header) if ratio else folded_header
     status = _status_of(numerator.split("%")[-1] if ratio else numerator)
     if ratio:
-        period = _period_of(numerator, latest)
+        period = _period_of(numerator, latest, month)
         if _PLAN_BASE.search(folded_header):
             return _Column(period, status, "plan_pct")
         # "Tăng, giảm so với cùng kỳ (%)" holds the change; "so với cùng kỳ (%)" an index.
@@ -111,7 +144,7 @@ def _column(folded_header: str, latest: str | None) -> _Column | None:
         # "Cùng kỳ năm trước", "Cùng kỳ năm 2023": the report's period a year back, or in 2023.
         named = _YEAR.search(folded_header)
         return _Column(None, status or "actual", None, back=named.group(1) if named else "-1")
-    period = _period_of(numerator, latest)
+    period = _period_of(numerator, latest, month)
     if period is None and status is None:
         return None
     return _Column(period, status, None)
@@ -277,9 +310,12 @@ def table_figures(
 
 
 def _table_figures(table: Table, document: _Document) -> Iterator[Figure]:
-    latest = _latest_year(list(table.headings)) or (str(document.year) if document.year else None)
+    month = _table_month(document, table)
+    latest = _latest_year(list(table.headings)) or (
+        month[:4] if month else str(document.year) if document.year else None
+    )
     columns = _settled(
-        _beside([_column(h, latest) for h in table.headings], latest),
+        _beside([_column(h, latest, month) for h in table.headings], latest),
         document.year,
         document.model,
     )
