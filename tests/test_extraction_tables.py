@@ -429,3 +429,25 @@ def test_report_month_headings_take_the_month_of_the_tables_title():
         "21.004,2": ("2025-5M", "estimate", "level"),
         "111,6": ("2025-5M", "estimate", "change_pct"),
     }
+
+
+def test_a_heading_broken_over_two_lines_is_one_column():
+    text = "\n".join(
+        [
+            "Chỉ tiêu",
+            "ĐVT",
+            "Thực hiện",
+            "tháng 8/2024",
+            "Ước tính",
+            "tháng 9/2024",
+            "Kim ngạch xuất khẩu",
+            "Triệu USD",
+            "812,5",
+            "830,1",
+        ]
+    )
+    found = {f.text: (f.value, f.period, f.status) for f in _figures(text)}
+    assert found == {
+        "812,5": (812.5e6, "2024-M08", "actual"),
+        "830,1": (830.1e6, "2024-M09", "estimate"),
+    }

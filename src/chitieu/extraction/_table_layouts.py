@@ -305,7 +305,7 @@ def _flat_table(lines: list[tuple[int, str]], folded: list[str]) -> Table | None
             cursor += 1
         else:
             break
-    headings = _under_groups(headings)
+    headings = _under_groups(_rejoined(headings))
     if len(headings) < 2 or not any(_UNIT_ANCHOR.search(a) or "chi tieu" in a for a in anchors):
         return None
     rows, end = _flat_rows(
@@ -322,6 +322,40 @@ def _flat_table(lines: list[tuple[int, str]], folded: list[str]) -> Table | None
 
 
 # A heading that opens with its comparison names no period of its own.
+_STATUS_ONLY = re.compile(
+    r"(?:thuc hien|th|uoc tinh|uoc thuc hien|uoc th|uoc|uth|ke hoach|kh|du kien|muc tieu)"
+)
+_STATUS_WORD = re.compile(
+    r"(?<![a-z])(?:thuc hien|th|uoc|uth|ke hoach|kh|du kien|muc tieu|cung ky)(?![a-z])"
+)
+
+
+def _rejoined(headings: list[str]) -> list[str]:
+    """A heading broken over two lines: "Thực hiện" then "tháng 8/2024" are one heading.
+
+    A status alone, followed by a period with no status and no comparison, is
+    one heading; over two periods it stays one column's head ("Ước thực hiện"
+    over "Tháng 9", "9 tháng"), the second taking its status from the table.
+    """
+    joined: list[str] = []
+    index = 0
+    while index < len(headings):
+        heading = headings[index]
+        after = headings[index + 1] if index + 1 < len(headings) else ""
+        if (
+            _STATUS_ONLY.fullmatch(heading)
+            and after
+            and not _STATUS_WORD.search(after)
+            and not re.search(r"so voi|so sanh|%", after)
+        ):
+            joined.append(f"{heading} {after}")
+            index += 2
+        else:
+            joined.append(heading)
+            index += 1
+    return joined
+
+
 _GROUP_HEADING = re.compile(r"(?:tang[ ,/]*giam[^a-z]*|tang truong )?(?:so voi|so sanh)")
 
 
