@@ -231,6 +231,25 @@ def test_a_figure_without_a_region_needs_one_from_the_reviewer(loaded, tmp_path)
         assert observation.region.code == "bac_giang"
 
 
+def test_an_index_of_the_same_period_is_stored_as_the_change_it_states(loaded, tmp_path):
+    # "so với cùng kỳ (%)" in a statistics table: 106,2 is growth of 6,2 %.
+    path = tmp_path / "bang.txt"
+    lines = ["Tỉnh Bắc Giang", "Chỉ tiêu", "Đơn vị tính", "Ước tính tháng 9 năm 2024"]
+    lines += ["Tháng 9 năm 2024 so với cùng kỳ (%)", "Chỉ số sản xuất công nghiệp", "%"]
+    path.write_text("\n".join([*lines, "104,1", "106,2"]) + "\n", encoding="utf-8")
+    with transaction(loaded) as session:
+        ingest_file(session, path=path, recorded_by="test", region="Bắc Giang")
+    with transaction(loaded) as session:
+        index = next(f for f in pending_figures(session) if f.text == "106,2")
+        assert (index.value, index.measure, index.indicator_code) == (
+            pytest.approx(6.2),
+            "change_pct",
+            "IIP_GROWTH",
+        )
+        observation = accept_figure(session, figure_id=index.id, recorded_by="reviewer")
+        assert float(observation.value) == pytest.approx(6.2)
+
+
 @on_both
 def test_a_rejected_figure_leaves_the_queue_with_its_reason(loaded):
     _ingest_corpus(loaded)

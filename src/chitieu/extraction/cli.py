@@ -214,6 +214,8 @@ def _write_jsonl(figures: Iterable[Figure], *, explain: bool = False) -> None:
         if explain:
             # The contract welcomes more fields; these come only when asked for.
             line |= figure.explained()
+            if "index_base" in record:
+                line["index_base"] = record["index_base"]
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 

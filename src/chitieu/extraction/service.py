@@ -213,12 +213,16 @@ def _joined(items: Sequence[str], separator: str, limit: int) -> str | None:
 def _figure_row(
     document: SourceDocument, figure: Figure, catalogue: set[str], recorded_by: str
 ) -> ExtractedFigure:
+    # A statistics table's "so với cùng kỳ (%)" is an index (105,3): the figure stored for
+    # review is the change it states (5,3 %), what an observation of growth records.
+    base = figure.extras.get("index_base")
+    value = round(figure.value - base, 9) if isinstance(base, int | float) else figure.value
     return ExtractedFigure(
         source_document=document,
         span_start=figure.start,
         span_end=figure.end,
         text=figure.text,
-        value=figure.value,
+        value=value,
         value_max=figure.value_max,
         unit=figure.unit,
         period=figure.period,
