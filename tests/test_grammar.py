@@ -256,5 +256,8 @@ def test_a_table_reads_its_columns_and_comparisons():
     assert found[("141.500", "2024", "target", "level", "VND", "GRDP_CURRENT")] == 141500e9
     assert found[("140.230", "2024", "estimate", "level", "VND", "GRDP_CURRENT")] == 140230e9
     assert found[("99,1", "2024", "estimate", "plan_pct", "%", "GRDP_CURRENT")] == 99.1
-    assert found[("109,2", "2024", "estimate", "ratio_pct", "%", "GRDP_CURRENT")] == 109.2
+    # "ƯTH 2024/TH 2023" is an index of 2023: its value as written, its base said beside it.
+    assert found[("109,2", "2024", "estimate", "change_pct", "%", "GRDP_CURRENT")] == 109.2
+    index = next(f for f in figures(table, 2024) if f.text == "109,2")
+    assert index.extras == {"index_base": 100}
     assert found[("110", "2024", "target", "level", "xã", "NEW_RURAL_COMMUNES")] == 110

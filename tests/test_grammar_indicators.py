@@ -297,3 +297,42 @@ def test_a_figure_written_in_words_is_found(text, value, unit, measure):
 )
 def test_words_that_only_look_like_numbers_are_no_figures(text):
     assert figures(text) == []
+
+
+@pytest.mark.parametrize(
+    "sector",
+    [
+        "nông-lâm nghiệp và thủy sản",
+        "nông - lâm - ngư nghiệp",
+        "nông-lâm-thủy sản",
+        "nông-lâm nghiệp",
+        "nông, lâm nghiệp - thủy sản",
+    ],
+)
+def test_a_hyphenated_agriculture_sector_is_the_agriculture_sector(sector):
+    text = (
+        f"Năm 2023, GRDP tăng 7,1%; khu vực {sector} tăng 3,2%, "
+        "đóng góp 0,8 điểm phần trăm, chiếm 25,4% GRDP."
+    )
+    assert indicators(text) == [
+        "GRDP_GROWTH",
+        "GRDP_GROWTH_AGRICULTURE",
+        "GRDP_CONTRIBUTION_AGRICULTURE",
+        "GRDP_SHARE_AGRICULTURE",
+    ]
+
+
+@pytest.mark.parametrize(
+    "stock",
+    [
+        "Lũy kế đến hết năm 2023, toàn tỉnh có 155 dự án FDI còn hiệu lực "
+        "với tổng vốn đầu tư 4,75 tỷ USD.",
+        "Tính đến nay, trên địa bàn tỉnh có 98 dự án FDI còn hiệu lực, "
+        "tổng vốn đầu tư đăng ký 3,2 tỷ USD.",
+        "Đến nay tỉnh thu hút được 210 dự án đầu tư trực tiếp nước ngoài còn hiệu lực "
+        "với tổng vốn đầu tư 5,6 tỷ USD.",
+    ],
+)
+def test_a_provinces_stock_of_valid_fdi_projects_is_not_what_the_year_attracted(stock):
+    text = "Năm 2023, tỉnh cấp mới 20 dự án FDI với tổng vốn đăng ký 1,2 tỷ USD. " + stock
+    assert indicators(text) == ["FDI_PROJECTS_NEW", "FDI_CAPITAL_NEW", None, None]

@@ -15,12 +15,9 @@ from sqlalchemy.orm import Session
 from chitieu import InputError, NotFoundError, get_indicator, get_region, transaction
 from chitieu._models import ExtractedFigure, Observation, SourceDocument
 from chitieu.extraction._indicators import states_value
+from chitieu.extraction.conflicts import choice_history, choose, chosen_value, conflicts
 from chitieu.extraction.service import (
     accept_figure,
-    choice_history,
-    choose,
-    chosen_value,
-    conflicts,
     document_key,
     ingest_file,
     pending_figures,
@@ -234,6 +231,25 @@ def test_a_figure_without_a_region_needs_one_from_the_reviewer(loaded, tmp_path)
         assert observation.region.code == "bac_giang"
 
 
+def test_an_index_of_the_same_period_is_stored_as_the_change_it_states(loaded, tmp_path):
+    # "so với cùng kỳ (%)" in a statistics table: 106,2 is growth of 6,2 %.
+    path = tmp_path / "bang.txt"
+    lines = ["Tỉnh Bắc Giang", "Chỉ tiêu", "Đơn vị tính", "Ước tính tháng 9 năm 2024"]
+    lines += ["Tháng 9 năm 2024 so với cùng kỳ (%)", "Chỉ số sản xuất công nghiệp", "%"]
+    path.write_text("\n".join([*lines, "104,1", "106,2"]) + "\n", encoding="utf-8")
+    with transaction(loaded) as session:
+        ingest_file(session, path=path, recorded_by="test", region="Bắc Giang")
+    with transaction(loaded) as session:
+        index = next(f for f in pending_figures(session) if f.text == "106,2")
+        assert (index.value, index.measure, index.indicator_code) == (
+            pytest.approx(6.2),
+            "change_pct",
+            "IIP_GROWTH",
+        )
+        observation = accept_figure(session, figure_id=index.id, recorded_by="reviewer")
+        assert float(observation.value) == pytest.approx(6.2)
+
+
 @on_both
 def test_a_rejected_figure_leaves_the_queue_with_its_reason(loaded):
     _ingest_corpus(loaded)
@@ -380,6 +396,25 @@ def test_cli_ingest_then_review_shows_both_growth_figures(ingested_db):
     quotes = {m["source"]: m["quote"] for m in growth["members"]}
     assert "«14,5%»" in quotes["tin-2024-a"] and "«13,85%»" in quotes["tin-2024-b"]
     assert review["pending"] and all("«" in p["quote"] for p in review["pending"])
+
+
+def test_cli_review_shows_each_figures_cues_as_extract_explain_does(ingested_db):
+    db, _ = ingested_db
+    pending = _review_json(db)["pending"]
+    assert pending and all(
+        set(p["why"]) == {"period", "status", "indicator", "region"} for p in pending
+    )
+    for figure in pending:
+        assert figure["confidence"] == min(cue["confidence"] for cue in figure["why"].values())
+    growth = next(p for p in pending if p["value"] == 13.85)
+    table = chitieu("review", db=db).stdout
+    assert "Căn cứ" in table and "độ tin cậy" in table
+    for cue in growth["why"].values():
+        assert cue["cue"].split(":")[0] in table
+    explained = chitieu("extract", str(CORPUS_FILES[2]), "--explain", db=db).stdout
+    period = growth["why"]["period"]
+    shown = f"{period['cue']} ({str(period['confidence']).replace('.', ',')})"
+    assert shown in explained
 
 
 def test_cli_extract_prints_the_contract_fields_without_a_database(tmp_path):

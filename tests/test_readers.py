@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from PIL import Image, ImageDraw
 
 from chitieu._errors import InputError
-from chitieu.extraction import readers
+from chitieu.extraction import _docx_text
 from chitieu.extraction.readers import read_document
 from tests.conftest import CORPUS
 
@@ -268,7 +268,7 @@ def test_a_docx_inflating_too_far_is_refused(tmp_path):
 
 
 def test_a_docx_over_the_size_limit_is_refused(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "_DOCX_MAX_UNCOMPRESSED", 1000)
+    monkeypatch.setattr(_docx_text, "_DOCX_MAX_UNCOMPRESSED", 1000)
     message = _refused(_write(tmp_path, "lon.docx", _docx()))
     assert "quá giới hạn" in message
     assert "zip bomb" in message

@@ -33,7 +33,7 @@ from chitieu.chart.report import (
     structure_chart,
 )
 from chitieu.document.models import SourceDocument
-from chitieu.extraction.service import choose
+from chitieu.extraction.conflicts import choose
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import ImportBatch, Observation
 from chitieu.plan.dashboard import overview, status_word, verdict_word

@@ -17,7 +17,7 @@ from chitieu._errors import StateError
 from chitieu._models import ConflictChoice, Observation, Plan
 from chitieu._periods import parse_period
 from chitieu.assessment.service import assess
-from chitieu.extraction.service import choose, conflicts
+from chitieu.extraction.conflicts import choose, conflicts
 from chitieu.observation.service import Source, correct_observation, record_observation
 from tests.conftest import BACKENDS
 from tests.test_cli import chitieu

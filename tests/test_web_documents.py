@@ -758,6 +758,9 @@ def test_api_upload_review_and_choose(news_web):
     assert listed[keys[1]]["pending"] == len(figures) == len(figures_of(news_web.engine, keys[1]))
     assert {f["state"] for f in figures} == {"pending"}
     assert all("«" not in f["sentence"] and f["text"] for f in figures)
+    # Each figure carries its cues and confidence, as `chitieu extract --explain` gives them.
+    assert all(set(f["why"]) == {"period", "status", "indicator", "region"} for f in figures)
+    assert all(f["confidence"] == min(c["confidence"] for c in f["why"].values()) for f in figures)
 
     growth = [growth_2024(news_web.engine, key) for key in keys]
     observation_of = {}

@@ -54,6 +54,9 @@ _A = (
     "khu vuc i",
     "nong, lam nghiep",
     "nong nghiep, lam nghiep va thuy san",
+    "nong lam nghiep",
+    "nong lam ngu nghiep",
+    "nong lam nghiep thuy san",
 )
 _T = ("thue san pham", "thue san pham tru tro cap san pham")
 _GRDP = (
@@ -157,6 +160,10 @@ _PARTS = (
     "nong thon moi nang cao",
     "nong thon moi kieu mau",
 )
+
+# A province's stock of FDI ("lũy kế", "… dự án còn hiệu lực với tổng vốn đầu tư …") is
+# every project licensed over the years and still valid, not what a period attracted.
+_STOCK = ("luy ke", "con hieu luc")
 
 RULES: tuple[Rule, ...] = (
     Rule("", _NARROWER, (), blocks=True),
@@ -281,7 +288,7 @@ RULES: tuple[Rule, ...] = (
         (*_FDI_ADDED, "tang them", "von tang them"),
         ("USD",),
         needs=("fdi", "nuoc ngoai"),
-        avoid=("luy ke",),
+        avoid=_STOCK,
         topic=True,
     ),
     Rule(
@@ -289,7 +296,7 @@ RULES: tuple[Rule, ...] = (
         ("fdi", "du an fdi", "dau tu truc tiep nuoc ngoai", "von dau tu nuoc ngoai", "cap moi"),
         ("dự án",),
         needs=("fdi", "nuoc ngoai"),
-        avoid=("luy ke",),
+        avoid=_STOCK,
         topic=True,
     ),
     Rule(
@@ -297,14 +304,14 @@ RULES: tuple[Rule, ...] = (
         ("fdi", "von dang ky", "dau tu truc tiep nuoc ngoai", "von dau tu nuoc ngoai", "cap moi"),
         ("USD",),
         needs=("fdi", "nuoc ngoai"),
-        avoid=("luy ke",),
+        avoid=_STOCK,
         topic=True,
     ),
     Rule(
         "INVESTMENT_ATTRACTED_USD",
         ("von dau tu quy doi", "thu hut", "tong von dau tu", "thu hut dau tu", "von dau tu"),
         ("USD",),
-        avoid=("luy ke",),
+        avoid=_STOCK,
     ),
     Rule(
         "TRADE_VALUE", ("xuat nhap khau", "xuat, nhap khau", "kim ngach xuat nhap khau"), ("USD",)
@@ -423,7 +430,9 @@ def _phrase_pattern(phrase: str) -> str:
     parts = [re.escape(word) for word in phrase.split()]
     # Words of a phrase may be split by a line break, a comma or a short
     # parenthesis: "giá trị sản xuất (GTSX) công nghiệp".
-    gap = r"[\s,]+(?:\([^()]{1,25}\)[\s,]+)?"
+    # A hyphen joins the sectors of a compound name as a comma does: "nông-lâm nghiệp",
+    # "nông - lâm - ngư nghiệp".
+    gap = r"(?:\s*[-–]\s*|[\s,]+)(?:\([^()]{1,25}\)[\s,]+)?"
     joined = gap.join(parts).replace(r"\-", r"\s*[-–]\s*")
     after = r"(?![a-z0-9])" if phrase[-1].isalnum() else ""
     return joined + after

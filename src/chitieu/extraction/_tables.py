@@ -1,35 +1,34 @@
-"""Figures in tables: rows of tab-separated cells, as readers write DOCX and PDF tables.
+"""Figures in tables, read from their header whatever the table's layout.
 
-A table's header says what its value columns are (a year, "thực hiện",
-"mục tiêu", "đến năm 2030"), a unit column says what each row counts, and a
-row's label says which indicator it is. Footnote markers such as "(*)" can
-turn a year column into a period average ("bình quân giai đoạn 2019-2025").
+A table's header says what its value columns are: a period ("tháng 8 năm 2024",
+"Cộng dồn 9 tháng", "năm 2019"), a status ("Thực hiện"/"TH" actual, "Ước
+tính"/"ƯTH" estimate, "Kế hoạch"/"KH" target) and, for a comparison column ("so
+với cùng kỳ (%)", "ƯTH/KH"), a percentage about the row. A unit column (or a
+unit in brackets after the row's name) says what each row counts, and a row's
+name says which indicator it is. Footnote markers such as "(*)" can turn a year
+column into a period average ("bình quân giai đoạn 2019-2025").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from chitieu._text import fold, fold_keeping_offsets
+from chitieu._periods import parse_period
+from chitieu._text import fold_keeping_offsets
 from chitieu.extraction._catalogue import unit_for
+from chitieu.extraction._document import DocumentModel
 from chitieu.extraction._indicators import PhraseIndex, choose, subject_end
 from chitieu.extraction._numbers import parse_number
 from chitieu.extraction._periods_text import find_periods
+from chitieu.extraction._table_layouts import MARKER, VALUE, Cell, Table, find_tables, known_unit
 from chitieu.extraction._units import read_unit
 from chitieu.extraction.records import Figure
 
 _TAG = re.compile(r"<[^>]{1,20}>")
-_MARKER = re.compile(r"\((\\?\*)+\)|<sup>\s*\(?(\\?\*)+\)?\s*</sup>")
-_VALUE = re.compile(r"\s*(\d+(?:[.,]\d+)*)(?:\s*[-–]\s*(\d+(?:[.,]\d+)*))?\s*")
-
-
-@dataclass(frozen=True, slots=True)
-class _Cell:
-    start: int
-    end: int
-    text: str
+_UNIT_IN_LABEL = re.compile(r"\(([^()]{1,30})\)\s*[:.]?\s*$")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,65 +37,10 @@ class _Column:
     status: str | None
     # Set for comparison columns ("So sánh (%)", "ƯTH/KH"): a percentage, whatever the row counts.
     measure: str | None
-
-
-def _lines(text: str) -> Iterator[tuple[int, str]]:
-    offset = 0
-    for line in text.split("\n"):
-        yield offset, line
-        offset += len(line) + 1
-
-
-def _cells(offset: int, line: str) -> list[_Cell]:
-    cells, start = [], 0
-    for part in line.split("\t"):
-        cells.append(_Cell(offset + start, offset + start + len(part), part))
-        start += len(part) + 1
-    return cells
-
-
-def _blocks(text: str) -> Iterator[list[list[_Cell]]]:
-    """Runs of tab-separated lines (a blank line or two may sit inside a table)."""
-    block: list[list[_Cell]] = []
-    blanks = 0
-    for offset, line in _lines(text):
-        if line.count("\t") >= 2:
-            block.append(_cells(offset, line))
-            blanks = 0
-        elif not line.strip() and block and blanks < 2:
-            blanks += 1
-        else:
-            if len(block) >= 2:
-                yield block
-            block, blanks = [], 0
-    if len(block) >= 2:
-        yield block
-
-
-def _is_value(cell: _Cell) -> bool:
-    return bool(
-        _VALUE.fullmatch(_MARKER.sub("", _TAG.sub("", cell.text)))
-    ) or cell.text.strip() in ("-", "–")
-
-
-def _is_data(row: list[_Cell]) -> bool:
-    return any(_is_value(cell) and cell.text.strip() not in ("-", "–") for cell in row[2:])
-
-
-def _header_texts(header: list[list[_Cell]], width: int) -> list[str]:
-    """Each column's heading, a merged heading ("Mục tiêu") carried over its sub-columns."""
-    texts = [""] * width
-    for depth, row in enumerate(header):
-        carried = ""
-        for index in range(width):
-            cell = row[index].text.strip() if index < len(row) else ""
-            below = any(index < len(r) and r[index].text.strip() for r in header[depth + 1 :])
-            if cell:
-                carried = cell
-            elif carried and below and index >= 2:
-                cell = carried
-            texts[index] = f"{texts[index]} {cell}".strip()
-    return texts
+    # A comparison written as an index of its base ("so với cùng kỳ (%)": 105,3 is 5,3 % growth).
+    index: bool = False
+    # A "cùng kỳ" column: its period is the report's, a year back ("-1") or in the year named.
+    back: str | None = None
 
 
 def _status_of(words: str) -> str | None:
@@ -110,28 +54,186 @@ def _status_of(words: str) -> str | None:
     return None
 
 
-_RATIO = re.compile(r"so sanh|\(%\)|%|(?<![a-z0-9])[a-z0-9 ]{1,20}/[a-z0-9 ]{1,20}(?![a-z0-9])")
+_RATIO = re.compile(
+    r"so sanh|so voi|\(%\)|%|(?<![a-z0-9])[a-z0-9 ]{1,20}/[a-z0-9 ]{1,20}(?![a-z0-9])"
+)
+_PERIOD_SLASH = re.compile(
+    r"((?:quy\s+[ivx1-4]+|thang\s+\d{1,2}|\d{1,2}\s+thang(?: dau nam)?))\s*/\s*((?:19|20)\d{2})"
+)
+_PLAN_BASE = re.compile(r"(?:/|so voi)\s*(?:cung ky\s*)?(?:kh|ke hoach|ctkh|du toan|chi tieu)")
+# "T9/2024" is September, "9T/2024" the nine months to September.
+_SHORT_MONTH = re.compile(r"(?<![a-z0-9])t(\d{1,2})(?=\s*/\s*(?:19|20)\d{2})")
+_SHORT_MONTHS = re.compile(r"(?<![a-z0-9])(\d{1,2})t(?=\s*/\s*(?:19|20)\d{2})")
 
 
-def _column(folded_header: str, year: int | None, latest: str | None) -> _Column | None:
-    """A value column's meaning from its heading; None for a column that holds no figures."""
+def _numerator(folded_header: str) -> str:
+    """What a comparison column is about: before "so với", "/" or "(%)"."""
+    words = re.sub(r"^(?:so sanh|so voi)\s*", "", folded_header)
+    cut = re.split(r"so voi|so sanh|/|\(%\)", words, maxsplit=1)[0]
+    # A merged heading's sub-heading follows it: "So với cùng kỳ (%) Tháng 9".
+    under = words.split("(%)", 1)[1] if "(%)" in words else ""
+    both = f"{cut} {under}".strip()
+    return both if both else words
+
+
+_THIS_MONTH = re.compile(r"(?:thang|ky) (?:bao cao|nay)")
+_LAST_MONTH = re.compile(r"(?:thang|ky) truoc")
+_TO_DATE = re.compile(r"luy ke|cong don|tu dau nam")
+
+
+def _period_of(words: str, year: str | None, month: str | None = None) -> str | None:
+    mentions = find_periods(words)
+    codes = [m.code.replace("{y}", year) if year else m.code for m in mentions]
+    codes = [code for code in codes if "{" not in code]
+    if codes:
+        return codes[-1]
+    relative = _relative(words, month)
+    if relative is not None:
+        return relative
+    bare = _YEAR.search(words)
+    return bare.group(1) if bare else None
+
+
+def _relative(words: str, month: str | None) -> str | None:
+    """A statistics office's "kỳ báo cáo", "tháng trước", "lũy kế từ đầu năm", in months."""
+    if month is None:
+        return None
+    year, number = int(month[:4]), int(month[5:])
+    if _LAST_MONTH.search(words):
+        year, number = (year, number - 1) if number > 1 else (year - 1, 12)
+        return f"{year}-M{number:02}"
+    if _TO_DATE.search(words):
+        return str(year) if number == 12 else f"{year}-{number}M"
+    if _THIS_MONTH.search(words):
+        return f"{year}-M{number:02}"
+    return None
+
+
+def _table_month(document: _Document, table: Table) -> str | None:
+    """The month a table is about: named just above it ("… chủ yếu tháng 9 năm 2024"),
+    else the month a month-end statistics report closes."""
+    above = document.folded[max(0, table.start - 300) : table.start]
+    months = [m.code for m in find_periods(above) if re.fullmatch(r"\d{4}-M\d\d", m.code)]
+    if months:
+        return f"{months[-1][:4]}-{months[-1][-2:]}"
+    return document.model.month_end if document.model is not None else None
+
+
+def _column(folded_header: str, latest: str | None, month: str | None = None) -> _Column | None:
+    """A value column's meaning from its heading; None for a column that holds no figures.
+
+    A comparison column naming no period, and a "cùng kỳ" column, get theirs
+    from the columns beside them (``_beside``).
+    """
+    folded_header = _SHORT_MONTH.sub(r"thang \1", folded_header)
+    folded_header = _SHORT_MONTHS.sub(r"\1 thang", folded_header)
+    # "Quý III/2023", "tháng 9/2024" name a period: that slash divides nothing.
+    folded_header = _PERIOD_SLASH.sub(r"\1 nam \2", folded_header)
     ratio = bool(_RATIO.search(folded_header))
-    # "ƯTH 2024/TH 2023": the figure belongs to what stands before the slash.
-    numerator = folded_header.split("/")[0] if ratio else folded_header
-    mentions = [m for m in find_periods(numerator) if "{" not in m.code]
-    bare_year = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", numerator)
-    period = mentions[-1].code if mentions else bare_year.group(1) if bare_year else None
+    # "ƯTH 2024/TH 2023", "Tháng 9 so với cùng kỳ": the figure belongs to what stands first.
+    numerator = _numerator(folded_header) if ratio else folded_header
     status = _status_of(numerator.split("%")[-1] if ratio else numerator)
     if ratio:
-        measure = (
-            "plan_pct" if re.search(r"/\s*(?:kh|ke hoach|ctkh)", folded_header) else "ratio_pct"
-        )
-        return _Column(period or latest, status, measure)
+        period = _period_of(numerator, latest, month)
+        if _PLAN_BASE.search(folded_header):
+            return _Column(period, status, "plan_pct")
+        # "Tăng, giảm so với cùng kỳ (%)" holds the change; "so với cùng kỳ (%)" an index.
+        change = bool(re.search(r"(?<![a-z])(?:tang|giam)(?![a-z])", folded_header))
+        return _Column(period, status, "change_pct", index=not change)
+    if re.search(r"cung ky", folded_header):
+        # "Cùng kỳ năm trước", "Cùng kỳ năm 2023": the report's period a year back, or in 2023.
+        named = _YEAR.search(folded_header)
+        return _Column(None, status or "actual", None, back=named.group(1) if named else "-1")
+    period = _period_of(numerator, latest, month)
     if period is None and status is None:
         return None
-    if status is None and period is not None and year is not None:
-        status = "target" if int(period[:4]) > year else "actual"
     return _Column(period, status, None)
+
+
+def _beside(columns: list[_Column | None], latest: str | None) -> list[_Column | None]:
+    """Periods from the neighbouring columns: a comparison is about the column before it."""
+    levels = [c for c in columns if c is not None and c.measure is None and c.back is None]
+    resolved: list[_Column | None] = []
+    previous: _Column | None = None
+    for column in columns:
+        if column is not None and column.back is not None:
+            # The same period as the column it stands beside, most often the one before it.
+            reference = (previous.period if previous is not None else None) or next(
+                (c.period for c in levels if c.period), None
+            )
+            column = replace(column, period=_moved(reference, column.back))
+        elif column is not None and column.period is None and column.measure is not None:
+            before = previous.period if previous is not None else None
+            column = replace(column, period=before or latest)
+        if column is not None and column.measure is None and column.back is None:
+            previous = column
+        resolved.append(column)
+    return resolved
+
+
+def _moved(period: str | None, back: str) -> str | None:
+    """``period`` a year back ("-1") or in the year named."""
+    if period is None or not period[:4].isdigit():
+        return None
+    year = int(period[:4]) - 1 if back == "-1" else int(back)
+    return f"{year}{period[4:]}"
+
+
+def _month_ending(period: str | None) -> str | None:
+    if period is None or not re.fullmatch(r"\d{4}(?:-(?:M\d\d|Q[1-4]|H[12]|\d{1,2}M))?", period):
+        return None
+    try:
+        end = parse_period(period).end
+    except ValueError:
+        return None
+    return f"{end.year}-{end.month:02}"
+
+
+def _settled(
+    columns: list[_Column | None], year: int | None, model: DocumentModel | None
+) -> list[_Column | None]:
+    """Each column's status where its heading names none, from the other columns and the text.
+
+    A month's estimate makes every period closing with that month an estimate
+    ("Cộng dồn 9 tháng" beside "Ước tính tháng 9"); a comparison column is
+    what its period's level column is; a month-end statistics report's own
+    periods are estimates; else a period after the document's year is a target.
+    """
+    estimated = {
+        _month_ending(c.period)
+        for c in columns
+        if c is not None and c.status == "estimate" and c.measure is None
+    }
+    estimated.discard(None)
+    levels: dict[str | None, str] = {}
+    settled: list[_Column | None] = []
+    for column in columns:
+        if column is None or column.status is not None or column.measure is not None:
+            settled.append(column)
+            if column is not None and column.measure is None and column.status is not None:
+                levels.setdefault(column.period, column.status)
+            continue
+        status = _fallback(column.period, estimated, year, model)
+        levels.setdefault(column.period, status)
+        settled.append(replace(column, status=status))
+    return [
+        replace(c, status=levels.get(c.period) or _fallback(c.period, estimated, year, model))
+        if c is not None and c.status is None
+        else c
+        for c in settled
+    ]
+
+
+def _fallback(
+    period: str | None, estimated: set[str | None], year: int | None, model: DocumentModel | None
+) -> str:
+    if _month_ending(period) in estimated:
+        return "estimate"
+    if period is not None and model is not None and model.compiled_before_end(period):
+        return "estimate"
+    if period is not None and year is not None and period[:4].isdigit() and int(period[:4]) > year:
+        return "target"
+    return "actual"
 
 
 def _footnotes(folded: str) -> dict[int, list[tuple[int, int]]]:
@@ -149,7 +251,7 @@ def _footnotes(folded: str) -> dict[int, list[tuple[int, int]]]:
 
 
 def _stars(text: str) -> int:
-    found = _MARKER.search(text)
+    found = MARKER.search(text)
     return found.group(0).count("*") if found else 0
 
 
@@ -175,6 +277,7 @@ class _Document:
     year: int | None
     index: PhraseIndex
     notes: dict[int, list[tuple[int, int]]]
+    model: DocumentModel | None
 
 
 def table_figures(
@@ -185,52 +288,66 @@ def table_figures(
     region: str | None,
     year: int | None,
     index: PhraseIndex,
-) -> list[Figure]:
-    """Figures of every table in ``text`` whose header names its value columns."""
-    document = _Document(text, folded, doc, region, year, index, _footnotes(folded))
+    model: DocumentModel | None = None,
+) -> tuple[list[Figure], list[tuple[int, int]]]:
+    """Figures of every table in ``text`` whose header names its value columns.
+
+    Also the spans the prose grammar should leave alone: the figures, and the
+    whole of a table whose layout (one cell a line, pipes) prose could misread.
+    """
+    document = _Document(text, folded, doc, region, year, index, _footnotes(folded), model)
     found: list[Figure] = []
-    for block in _blocks(text):
-        found.extend(_block_figures(block, document))
-    return found
+    taken: list[tuple[int, int]] = []
+    for table in find_tables(text, folded):
+        if any(start < table.end and table.start < end for start, end in taken):
+            continue  # the same rows already read in another layout
+        figures = list(_table_figures(table, document))
+        found.extend(figures)
+        if table.whole and figures:
+            taken.append((table.start, table.end))
+    spans = [(f.start, f.end) for f in found]
+    return sorted(found, key=lambda figure: figure.start), spans + taken
 
 
-def _block_figures(block: list[list[_Cell]], document: _Document) -> Iterator[Figure]:
-    first_data = next((i for i, row in enumerate(block) if _is_data(row)), None)
-    if not first_data:
-        return
-    width = max(len(row) for row in block)
-    headings = [" ".join(fold(h).split()) for h in _header_texts(block[:first_data], width)]
-    unit_column = next((i for i, h in enumerate(headings) if re.search(r"don vi|dvt", h)), None)
-    rows = block[first_data:]
-    latest = _latest_year(headings)
-    columns = {
-        i: _column(h, document.year, latest)
-        for i, h in enumerate(headings)
-        if i > (unit_column or 1) and _mostly_numbers(rows, i)
-    }
+def _table_figures(table: Table, document: _Document) -> Iterator[Figure]:
+    month = _table_month(document, table)
+    latest = _latest_year(list(table.headings)) or (
+        month[:4] if month else str(document.year) if document.year else None
+    )
+    columns = _settled(
+        _beside([_column(h, latest, month) for h in table.headings], latest),
+        document.year,
+        document.model,
+    )
     group = ""
-    group_cell: _Cell | None = None
-    for row in rows:
-        label_cell = row[1] if len(row) > 1 else row[0]
+    group_cell: Cell | None = None
+    for row in table.rows:
+        label_cell = row.label
         label = " ".join(_TAG.sub("", document.folded[label_cell.start : label_cell.end]).split())
-        if row[0].text.strip() and label:
+        if row.heads_group and label:
             group, group_cell = label, label_cell
         context = label if label == group else f"{group} {label}"
         labels = [label_cell] if group_cell in (None, label_cell) else [label_cell, group_cell]
-        unit_text = (
-            row[unit_column].text if unit_column is not None and unit_column < len(row) else ""
-        )
-        for position, column in columns.items():
-            if column is None or position >= len(row):
+        unit_text = row.unit or _unit_in_label(document.text, label_cell)
+        for cell, column in zip(row.values, columns, strict=False):
+            if column is None or cell is None:
                 continue
-            figure = _cell_figure(row[position], labels, context, unit_text, column, document)
+            figure = _cell_figure(cell, labels, context, unit_text, column, document)
             if figure is not None:
                 yield figure
 
 
+def _unit_in_label(text: str, label: Cell) -> str:
+    """A unit written after the row's name: "Kim ngạch xuất khẩu (triệu USD)"."""
+    found = _UNIT_IN_LABEL.search(_TAG.sub("", text[label.start : label.end]))
+    if found is None or not known_unit(found.group(1)):
+        return ""
+    return found.group(1)
+
+
 def _cell_figure(
-    cell: _Cell,
-    labels: list[_Cell],
+    cell: Cell,
+    labels: list[Cell],
     context: str,
     unit_text: str,
     column: _Column,
@@ -238,18 +355,21 @@ def _cell_figure(
 ) -> Figure | None:
     text, folded, index = document.text, document.folded, document.index
     raw = text[cell.start : cell.end]
-    bare = _MARKER.sub("", _TAG.sub("", raw))
-    match = _VALUE.fullmatch(bare)
+    bare = MARKER.sub("", _TAG.sub("", raw))
+    match = VALUE.fullmatch(bare)
     if match is None:
         return None
     low, high = (
-        parse_number(match.group(1)),
-        parse_number(match.group(2) or "") if match.group(2) else None,
+        parse_number(match.group(2)),
+        parse_number(match.group(3) or "") if match.group(3) else None,
     )
     if low is None:
         return None
-    start = cell.start + raw.index(match.group(1))
-    end = start + len(match.group(0).strip())
+    sign = -1.0 if match.group(1) in ("-", "−") else 1.0
+    start = cell.start + raw.index(match.group(1) + match.group(2))
+    end = start + len((match.group(1) + match.group(2)).strip())
+    if match.group(3):
+        end = cell.start + raw.index(match.group(3), end - cell.start) + len(match.group(3))
     read = _unit(unit_text)
     if read is None:
         return None
@@ -270,17 +390,20 @@ def _cell_figure(
         if chosen is not None:
             break
     indicator = chosen[0] or None if chosen else None
+    extras: dict[str, object] = {}
     if column.measure is not None:
         # A comparison column ("So sánh (%)") holds percentages about the row's indicator,
         # chosen above from the row's own unit.
         unit, scale, measure = "%", 1.0, column.measure
+        if column.index:
+            extras["index_base"] = 100
     stars = _stars(raw) or _stars(text[labels[0].start : labels[0].end])
     return Figure(
         doc=document.name,
         start=start,
         end=end,
         text=text[start:end],
-        value=low * scale,
+        value=sign * low * scale,
         value_max=high * scale if high is not None else None,
         unit=unit_for(indicator, unit),
         period=_averaged(column.period, stars, document.notes),
@@ -288,18 +411,13 @@ def _cell_figure(
         measure=measure,
         indicator=indicator,
         region=document.region,
+        extras=extras,
     )
 
 
 def _latest_year(headings: list[str]) -> str | None:
-    years = re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", " ".join(headings))
+    years = _YEAR.findall(" ".join(headings))
     return max(years) if years else None
-
-
-def _mostly_numbers(rows: list[list[_Cell]], column: int) -> bool:
-    """A column of figures: at least half its cells are numbers or dashes."""
-    cells = [row[column] for row in rows if column < len(row) and row[column].text.strip()]
-    return bool(cells) and sum(_is_value(cell) for cell in cells) * 2 >= len(cells)
 
 
 def _unit(unit_text: str) -> tuple[str, float] | None:

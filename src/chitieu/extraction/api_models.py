@@ -97,6 +97,11 @@ class FindingOut(_Out):
     message_en: str
 
 
+class CueOut(_Out):
+    cue: str
+    confidence: float
+
+
 class FigureOut(_Out):
     id: int
     document: str
@@ -118,6 +123,10 @@ class FigureOut(_Out):
     reviewed_by: str | None
     review_note: str | None
     findings: list[FindingOut]
+    # Each attribute's deciding cue and the least confidence, as `extract --explain` gives them
+    # (None for figures stored before extraction explained itself).
+    why: dict[str, CueOut] | None
+    confidence: float | None
 
 
 class MemberOut(_Out):
@@ -193,6 +202,14 @@ def figure_out(row: FigureRow) -> FigureOut:
         observation_id=figure.observation_id,
         reviewed_by=figure.reviewed_by,
         review_note=figure.review_note,
+        why={
+            attribute: CueOut(cue=str(cue["cue"]), confidence=float(cue["confidence"]))
+            for attribute, cue in figure.why.items()
+            if isinstance(cue, dict)
+        }
+        if figure.why
+        else None,
+        confidence=figure.confidence,
         findings=[
             FindingOut(
                 id=finding.id,

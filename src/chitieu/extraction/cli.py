@@ -27,21 +27,12 @@ from chitieu._periods import parse_period
 from chitieu.audit.service import record_change
 from chitieu.extraction._document import DocumentModel
 from chitieu.extraction.batch import FileError, Mapper, extract_files, ingest_files
+from chitieu.extraction.conflicts import Conflict, ConflictMember, better_figures, choose, conflicts
 from chitieu.extraction.models import ExtractedFigure
 from chitieu.extraction.pool import mapper_for
 from chitieu.extraction.records import Figure
 from chitieu.extraction.review import describe
-from chitieu.extraction.service import (
-    Conflict,
-    ConflictMember,
-    IngestReport,
-    accept_figure,
-    better_figures,
-    choose,
-    conflicts,
-    pending_figures,
-    reject_figure,
-)
+from chitieu.extraction.service import IngestReport, accept_figure, pending_figures, reject_figure
 
 # The record of ``../shared/spec/extraction.md``, in its order, and nothing else.
 CONTRACT_FIELDS = (
@@ -223,6 +214,8 @@ def _write_jsonl(figures: Iterable[Figure], *, explain: bool = False) -> None:
         if explain:
             # The contract welcomes more fields; these come only when asked for.
             line |= figure.explained()
+            if "index_base" in record:
+                line["index_base"] = record["index_base"]
         sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
     sys.stdout.flush()
 
@@ -256,7 +249,25 @@ def _print_explained(figures: list[Figure], lang: str) -> None:
             markup=False,
         )
         for cue in figure.why:
-            console.print(f"  {cue.text} ({_format.number(cue.confidence, lang)})", markup=False)
+            console.print(f"  {_cue_line(cue.text, cue.confidence, lang)}", markup=False)
+
+
+def _cue_line(cue: str, confidence: float, lang: str) -> str:
+    """One attribute's cue as ``extract --explain`` and ``review`` print it."""
+    return f"{cue} ({_format.number(confidence, lang)})"
+
+
+def _why_shown(why: dict[str, Any] | None, confidence: float | None, lang: str) -> str:
+    """A stored figure's confidence, then each attribute's cue on its own line."""
+    if confidence is None:
+        return tr(lang, "chưa có căn cứ", "no cues stored")
+    cues = [
+        _cue_line(str(cue["cue"]), float(cue["confidence"]), lang)
+        for cue in (why or {}).values()
+        if isinstance(cue, dict)
+    ]
+    sure = f"{tr(lang, 'độ tin cậy', 'confidence')} {_format.number(confidence, lang)}"
+    return "\n".join([sure, *cues])
 
 
 def _print_figures(figures: list[Figure], lang: str) -> None:
@@ -384,7 +395,7 @@ def review(
         disputes = [_conflict_record(conflict, lang) for conflict in conflicts(session)]
     if output is ListFormat.json:
         for record in pending:
-            for key in ("value_shown", "period_shown", "status_shown"):
+            for key in ("value_shown", "period_shown", "status_shown", "why_shown"):
                 record.pop(key)
         json.dump(
             {"pending": pending, "conflicts": disputes},
@@ -410,6 +421,7 @@ def review(
             ("period_shown", tr(lang, "Kỳ", "Period")),
             ("status_shown", tr(lang, "Loại số", "Status")),
             ("indicator", tr(lang, "Chỉ tiêu", "Indicator")),
+            Column("why_shown", tr(lang, "Căn cứ", "Why"), "note"),
         ],
     )
     _print_conflicts(disputes, lang)
@@ -438,6 +450,10 @@ def _pending_record(figure: ExtractedFigure, lang: str) -> dict[str, Any]:
         "value_shown": _value(figure.value, figure.value_max, figure.unit, figure.qualifier, lang),
         "period_shown": _period_label(figure.period, lang),
         "status_shown": _label(figure.status, lang),
+        # As `extract --explain` gives them: each attribute's cue, and the least confidence.
+        "why": figure.why,
+        "confidence": figure.confidence,
+        "why_shown": _why_shown(figure.why, figure.confidence, lang),
     }
 
 

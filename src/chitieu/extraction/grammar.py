@@ -13,373 +13,46 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from chitieu._periods import parse_period
 from chitieu._text import fold, fold_keeping_offsets
+from chitieu.extraction._attributes import (
+    PARAGRAPH,
+    Place,
+    Setting,
+    figure_indicator,
+    figure_status,
+    start_of_paragraph,
+)
 from chitieu.extraction._catalogue import unit_for
 from chitieu.extraction._document import HEAD, DocumentModel, read_document_model
-from chitieu.extraction._exclusions import not_a_figure
-from chitieu.extraction._indicator_context import (
-    GENERIC_GROWTH,
-    RIGHT_AFTER,
-    clause_start,
-    growth_of_sector,
-    names_anew,
-    names_one_project,
-    opens_list_item,
-    place_heading,
-    price_base,
-    subject_after,
-    topic_start,
-)
-from chitieu.extraction._indicators import Hit, PhraseIndex, choose
-from chitieu.extraction._lexicon import LOWER, PROVINCES, QUALIFIERS, SCALES, UPPER
-from chitieu.extraction._numbers import NUMBER, number_from_words, parse_number
+from chitieu.extraction._indicators import PhraseIndex
+from chitieu.extraction._lexicon import PROVINCES
 from chitieu.extraction._period_rules import (
     FigureSpan,
     Mentions,
     PeriodFrame,
-    ends_after,
     figure_period,
     is_breakdown,
-    list_lead,
     own_month,
     own_period,
 )
 from chitieu.extraction._periods_text import PeriodMention, find_periods
+from chitieu.extraction._raw_figures import Raw, raw_figures
 from chitieu.extraction._structure import Section, sections, sentences
 from chitieu.extraction._tables import table_figures
-from chitieu.extraction._units import UnitReading, read_scale, read_unit
 from chitieu.extraction._why import (
-    carried,
     indicator_cue,
-    month_end_cue,
     period_cue,
     region_cue,
-    said,
     table_cues,
 )
 from chitieu.extraction.records import (
-    CARRIED,
-    DEFAULT,
-    INHERITED,
     Cue,
     DocumentContext,
     Figure,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class _Raw:
-    """A figure before its context is known."""
-
-    start: int
-    end: int
-    value: float
-    value_max: float | None
-    unit: str
-    measure: str
-    qualifier: str | None
-    rank_of: int | None = None
-    per_year: bool = False
-    unit_end: int = 0
-    relative: bool = False
-    whole: int | None = None
-
-
-_LEFT_WORDS = re.compile(r"([a-z%]+)\s*$")
-
-
-def _left(folded: str, start: int, size: int = 40) -> str:
-    return folded[max(0, start - size) : start]
-
-
-def _left_clause(folded: str, start: int, size: int = 60) -> str:
-    """The words right before ``start``, back to the last number or punctuation."""
-    left = _left(folded, start, size)
-    cut = max((m.end() for m in re.finditer(r"[\d;.,:()%]", left)), default=0)
-    return left[cut:]
-
-
-def _last_words(folded: str, start: int, count: int) -> list[str]:
-    return re.findall(r"[a-z]+", _left_clause(folded, start))[-count:]
-
-
-def _sign(text: str, start: int) -> tuple[int, float]:
-    """A sign written right before the digits: '+0,1%', '-5,7%'."""
-    if start > 0 and text[start - 1] in "+-−":
-        before = text[start - 2] if start > 1 else " "
-        if not before.isalnum():
-            return start - 1, (-1.0 if text[start - 1] != "+" else 1.0)
-    return start, 1.0
-
-
-_VERBS_BEFORE = re.compile(r"(?:\s*(?:dat|uoc dat|uoc|la|con|muc|o muc|vao|len|xuong))+\s*$")
-_QUALIFIER_AT_END = re.compile(
-    r"(?<![a-z])("
-    + "|".join(re.escape(w) for w in sorted(QUALIFIERS, key=len, reverse=True))
-    + r")\s*$"
-)
-
-
-def _qualifier(folded: str, start: int) -> str | None:
-    left = _VERBS_BEFORE.sub("", _left(folded, start, 30))
-    found = _QUALIFIER_AT_END.search(left)
-    if found:
-        return QUALIFIERS[found.group(1)]
-    if re.search(r"(?<![a-z])tu\s*$", _left(folded, start, 10)) and re.search(
-        r"^\s*[^.;]{0,30}tro len", folded[start : start + 40]
-    ):
-        return "từ … trở lên"
-    return None
-
-
-# "đứng thứ 2", "xếp thứ 9", "duy trì vị trí thứ 12", "xếp hạng thứ 3" — but not
-# "kỳ họp thứ 24" or "năm thứ 9 liên tiếp", which are ordinals.
-_RANK_LEFT = re.compile(
-    r"(?<![a-z])(?:xep|dung|vuon\s+len|tut\s+xuong|len|xuong|vi\s+tri|hang|giu|o)"
-    r"(?:\s+(?:hang|o|tai|vi\s+tri|len))*\s+thu\s*$"
-)
-_NOT_RANK = re.compile(r"(?:lan|khoa|ky|phien|hoi nghi|dai hoi|ngay|buoc|hop|nam)\s+thu\s*$")
-_PLAN_RIGHT = re.compile(
-    r"^\s*(?:so\s+(?:voi\s+)?)?(?:ke\s+hoach|kh\b|du\s+toan|chi\s+tieu|muc\s+tieu|nghi\s+quyet)"
-    r"(?:\s+(?:nam|de\s+ra|giao|tinh\s+giao|trung\s+uong\s+giao))*(?:\s+(?:19|20)\d{2})?"
-)
-
-
-_RANK_OF_RIGHT = re.compile(r"/\s*(\d{1,3})(?!\d)")
-# "cao thứ 3 cả nước", "lớn thứ hai trong vùng": an ordinal followed by the whole it ranks in.
-_RANKED_IN = re.compile(r"\s*(?:trong\s+|tren\s+)?(?:ca\s+nuoc|toan\s+quoc)(?![a-z])")
-
-
-def _rank(folded: str, start: int, end: int) -> tuple[int, int | None] | None:
-    left = _left(folded, start, 30)
-    if "thu" not in left:
-        return None
-    # Matched in place: a slice to the end would copy the rest of a long document.
-    of = _RANK_OF_RIGHT.match(folded, end)
-    ordinal = re.search(r"(?<![a-z])thu\s*$", left)
-    ranked = _RANK_LEFT.search(left) or (
-        ordinal and (of or _RANKED_IN.match(folded, end, end + 20))
-    )
-    if not ranked or _NOT_RANK.search(left):
-        return None
-    return (of.end(), int(of.group(1))) if of else (end, None)
-
-
-def _measure(folded: str, start: int, unit_end: int, unit: str) -> tuple[str, float, float]:
-    """(measure, sign, offset added to the value) from the verbs around a figure."""
-    words = _last_words(folded, start, 4)
-    tail = " ".join(words)
-    if unit == "%" and _PLAN_RIGHT.match(folded[unit_end : unit_end + 40]):
-        return ("plan_pct", 1.0, 100.0) if words and words[-1] == "vuot" else ("plan_pct", 1, 0)
-    if re.search(r"(?:^|\s)gap(?:\s+\w+)?$", tail) or unit == "lần":
-        return "multiple", 1.0, 0.0
-    bracketed = _CHANGE_IN_BRACKETS.search(_left(folded, start, 30)) if unit == "%" else None
-    if bracketed is not None:
-        # "tuy tăng cao (+17,2%) so với quý trước", "giảm sâu (-5,7%)".
-        return "change_pct", (-1.0 if bracketed.group(1) == "giam" else 1.0), 0.0
-    if re.search(r"(?:giam|tang|ha)\s+con$|(?:^|\s)con$|giam\s+xuong$|tang\s+len$", tail):
-        return "level", 1.0, 0.0
-    verb = re.search(
-        r"(tang|giam)(?:\s+them)?"
-        r"(?:\s+(?:khoang|gan|tren|hon|duoi|xap xi|toi|den|duoc|lan luot))?$",
-        tail,
-    )
-    if verb is None:
-        if re.search(r"chiem(?:\s+\w+)?$", tail):
-            return "share_pct", 1.0, 0.0
-        return "level", 1.0, 0.0
-    sign = -1.0 if verb.group(1) == "giam" else 1.0
-    return ("change_pct" if unit == "%" else "change_abs"), sign, 0.0
-
-
-_CHANGE_IN_BRACKETS = re.compile(r"(?<![a-z])(tang|giam)(?:\s+[a-z]+)?\s*\(\s*$")
-_FRACTION = re.compile(r"/(\d{1,4})(?![\d/.,])")
-_RANGE = re.compile(r"\s*(?:([-–—÷~])|\s+den\s+)\s*(\d+(?:[.,]\d+)*)")
-
-
-def _range_end(folded: str, start: int, end: int) -> tuple[re.Match[str], float] | None:
-    """The other end of a range right after a number: '12-13', 'từ 700 triệu đến 1 tỷ'."""
-    scale, after_scale = read_scale(folded, end)
-    match = _RANGE.match(folded, after_scale)
-    if match is None:
-        return None
-    if (
-        match.group(1) is None
-        and not re.search(r"(?<![a-z])tu\s*$", _left(folded, start, 15))
-        and scale == 1.0
-    ):
-        # "đến" makes a range after "từ", or between scaled amounts ("700 triệu đến 1 tỷ").
-        return None
-    return match, scale
-
-
-def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) -> _Raw | None:
-    start, end = match.span()
-    value = parse_number(match.group())
-    if value is None:
-        return None
-    rank = _rank(folded, start, end)
-    if rank is not None and not original[start - 1 : start].isalpha():
-        return _Raw(
-            start, end, value, None, "hạng", "rank", None, rank_of=rank[1], unit_end=rank[0]
-        )
-    of = _FRACTION.match(original, end)
-    if of is not None and not skip[start] and not not_a_figure(original, folded, start, of.end()):
-        # "16/21 chỉ tiêu", "94/151 xã": the count, out of a whole.
-        counted = read_unit(original, folded, of.end())
-        if counted is not None and counted.unit not in ("%", "VND", "USD"):
-            return _Raw(
-                start,
-                end,
-                value,
-                None,
-                counted.unit,
-                "level",
-                None,
-                unit_end=counted.end,
-                whole=int(of.group(1)),
-            )
-    if skip[start] or not _free_standing(original, start, end):
-        return None
-    if not_a_figure(original, folded, start, end):
-        return None
-    low_scale = 1.0
-    value_max: float | None = None
-    unit_from = end
-    ranged = _range_end(folded, start, end)
-    if ranged is not None:
-        second, low_scale = ranged
-        upper = parse_number(second.group(2))
-        if upper is not None:
-            value_max, unit_from, end = upper, second.end(), second.end(2)
-    unit = read_unit(original, folded, unit_from)
-    if unit is None or (value_max is None and _year_like(match.group(), unit)):
-        return None
-    if _ANAPHORIC.match(folded, unit.end):
-        # "3 địa phương kể trên" counts again what the text has just listed.
-        return None
-    measure, sign, offset = _measure(folded, _sign(original, start)[0], unit.end, unit.unit)
-    signed_start, written_sign = _sign(original, start)
-    scale_low = low_scale if low_scale != 1.0 else unit.scale
-    number = written_sign * value * scale_low
-    if measure in ("change_pct", "change_abs") and written_sign > 0:
-        number *= sign
-    return _Raw(
-        signed_start,
-        end,
-        number + offset,
-        value_max * unit.scale if value_max is not None else None,
-        unit.unit,
-        measure,
-        _qualifier(folded, signed_start),
-        per_year=unit.per_year,
-        unit_end=_plan_words_end(folded, unit.end) if measure == "plan_pct" else unit.end,
-        relative=unit.unit == "%"
-        and bool(re.search(r"(?<![a-z])bang\s*$", _left_clause(folded, start))),
-    )
-
-
-_ANAPHORIC = re.compile(r"\s+(?:ke|noi|neu)\s+tren(?![a-z])")
-
-
-def _plan_words_end(folded: str, position: int) -> int:
-    """Past "kế hoạch năm" after a share of plan, so the next figure does not read it as a cue."""
-    found = _PLAN_RIGHT.match(folded[position : position + 60])
-    return position + found.end() if found else position
-
-
-def _year_like(token: str, unit: UnitReading) -> bool:
-    return token.isdigit() and len(token) == 4 and 1900 <= int(token) <= 2100 and unit.scale == 1
-
-
-def _free_standing(original: str, start: int, end: int) -> bool:
-    """Not glued to letters (QL31, E5RON92, 'tiễn1') and not a list marker '(3)'."""
-    before = original[start - 1] if start else " "
-    if (
-        before.isalpha()
-        or before in "/_"
-        or (before in ".," and start > 1 and original[start - 2].isdigit())
-    ):
-        return False
-    after = original[end] if end < len(original) else " "
-    if after == "/" and end + 1 < len(original) and original[end + 1].isdigit():
-        return False
-    if after in "-" and end + 1 < len(original) and original[end + 1].isalpha():
-        return False
-    return not (before == "(" and after == ")")
-
-
-# Numbers in words: a first word that can open a number ("tư", "lăm", "mốt" only follow
-# one: "từ hai phần trăm" is no six), then more number words.
-_WORDS_FIRST = r"(?:mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi)"
-_WORDS_NEXT = r"(?:mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin|muoi)"
-_WRITTEN = rf"(?<![a-z])({_WORDS_FIRST}(?:\s+{_WORDS_NEXT})*)"
-# "cả năm tỷ lệ hộ nghèo": "tỷ lệ", "tỷ trọng" are no scale.
-_WRITTEN_SCALED = re.compile(
-    rf"{_WRITTEN}\s+(nghin ty|trieu|nghin|ngan|ty)(\s+ruoi)?\s(?!(?:le|trong)(?![a-z]))"
-)
-_WRITTEN_PERCENT = re.compile(rf"{_WRITTEN}\s+phan\s+tram(?![a-z])")
-
-
-def _word_figures(original: str, folded: str) -> Iterator[_Raw]:
-    """Figures in words: 'gấp đôi', 'gấp hai lần', 'hai triệu (rưỡi) lượt', 'mười hai phần trăm'.
-
-    Only where a scale, "phần trăm" or "gấp" makes the words a figure: "một số chỉ tiêu",
-    "thứ nhất", "hai dự án" are no reported figures.
-    """
-    for match in re.finditer(
-        r"(?<![a-z])gap\s+((?:[a-z]+\s+){0,2}?[a-z]+)(?:\s+lan)?(?![a-z])", folded
-    ):
-        value = number_from_words(match.group(1).split())
-        if value is not None:
-            yield _Raw(match.start(1), match.end(1), value, None, "lần", "multiple", None)
-    for match in _WRITTEN_SCALED.finditer(folded):
-        value = number_from_words(match.group(1).split())
-        half = match.group(3) is not None
-        # "một triệu rưỡi lượt": one and a half million; the unit follows "rưỡi".
-        unit = read_unit(original, folded, match.end(3) if half else match.end(1))
-        if value is None or unit is None or unit.unit == "%":
-            continue
-        scale = SCALES[match.group(2)] if half else unit.scale
-        yield _word_raw(folded, match.start(1), match.end(1), (value + 0.5 * half) * scale, unit)
-    for match in _WRITTEN_PERCENT.finditer(folded):
-        value = number_from_words(match.group(1).split())
-        unit = read_unit(original, folded, match.end(1))
-        if value is not None and unit is not None and unit.unit == "%":
-            yield _word_raw(folded, match.start(1), match.end(1), value, unit)
-
-
-def _word_raw(folded: str, start: int, end: int, value: float, unit: UnitReading) -> _Raw:
-    measure, sign, offset = _measure(folded, start, unit.end, unit.unit)
-    signed = value * sign if measure in ("change_pct", "change_abs") else value
-    return _Raw(start, end, signed + offset, None, unit.unit, measure, None, unit_end=unit.end)
-
-
-def raw_figures(
-    original: str, folded: str, periods: list[PeriodMention], taken: list[tuple[int, int]]
-) -> list[_Raw]:
-    skip = [False] * (len(original) + 1)
-    for start, end in taken:
-        skip[start:end] = [True] * (end - start)
-    for mention in periods:
-        skip[mention.start : mention.end] = [True] * (mention.end - mention.start)
-    found: list[_Raw] = []
-    for match in NUMBER.finditer(original):
-        if found and match.start() < found[-1].end:
-            continue
-        raw = _read(original, folded, match, skip)
-        if raw is not None:
-            found.append(raw)
-    spans = {(r.start, r.end) for r in found}
-    found += [
-        r
-        for r in _word_figures(original, folded)
-        if not any(s < r.end and r.start < e for s, e in spans)
-    ]
-    return sorted(found, key=lambda r: r.start)
 
 
 def extract_figures(text: str, context: DocumentContext) -> list[Figure]:
@@ -400,10 +73,9 @@ def extract_document(text: str, context: DocumentContext) -> tuple[DocumentModel
     year = context.year or (context.issued_on.year if context.issued_on else None)
     year = year or model.year
     index = PhraseIndex(folded)
-    tables = table_figures(
-        text, folded, doc=context.name, region=context.region, year=year, index=index
+    tables, in_tables = table_figures(
+        text, folded, doc=context.name, region=region, year=year, index=index, model=model
     )
-    in_tables = [(f.start, f.end) for f in tables]
     raws = raw_figures(text, folded, periods, in_tables)
     bounds = sentences(text)
     sentence_starts = [start for start, _ in bounds]
@@ -417,7 +89,7 @@ def extract_document(text: str, context: DocumentContext) -> tuple[DocumentModel
         own_month(model.periods, year),
         model.article_end,
     )
-    setting = _Setting(
+    setting = Setting(
         context,
         model,
         frame,
@@ -427,30 +99,12 @@ def extract_document(text: str, context: DocumentContext) -> tuple[DocumentModel
         text,
         bounds,
         sentence_starts,
-        [0, *(m.end() for m in _PARAGRAPH.finditer(text))],
+        [0, *(m.end() for m in PARAGRAPH.finditer(text))],
         named,
     )
     prose = list(_attribute(text, folded, raws, periods, setting))
     tables = [replace(f, why=table_cues(f, _region_cue(f.region, "", setting))) for f in tables]
     return model, sorted(prose + tables, key=lambda figure: figure.start)
-
-
-@dataclass(frozen=True, slots=True)
-class _Setting:
-    """What the whole document says: its name and region, its year, how far into it."""
-
-    context: DocumentContext
-    model: DocumentModel
-    periods: PeriodFrame
-    plan: bool
-    region: str | None
-    index: PhraseIndex
-    text: str
-    sentence_bounds: list[tuple[int, int]]
-    sentence_starts: list[int]
-    paragraph_starts: list[int]
-    # The provinces the document's title and opening name.
-    head_provinces: tuple[str, ...]
 
 
 def _is_plan(folded: str) -> bool:
@@ -481,11 +135,11 @@ def _year_to_date(periods: list[PeriodMention], year: int | None) -> str | None:
 
 
 def _attribute(
-    text: str, folded: str, raws: list[_Raw], periods: list[PeriodMention], setting: _Setting
+    text: str, folded: str, raws: list[Raw], periods: list[PeriodMention], setting: Setting
 ) -> Iterator[Figure]:
     section_of = sections(folded)
     bounds = setting.sentence_bounds
-    previous: tuple[_Raw, Figure] | None = None
+    previous: tuple[Raw, Figure] | None = None
     total: Figure | None = None
     sentence_index = 0
     for raw in raws:
@@ -510,7 +164,7 @@ def _attribute(
         yield figure
 
 
-def _total(folded: str, setting: _Setting, sentence_start: int, last: Figure) -> Figure | None:
+def _total(folded: str, setting: Setting, sentence_start: int, last: Figure) -> Figure | None:
     """The figure a breakdown sentence breaks down: the last, in its paragraph or the one before."""
     if not is_breakdown(folded, sentence_start):
         return None
@@ -519,31 +173,19 @@ def _total(folded: str, setting: _Setting, sentence_start: int, last: Figure) ->
     return last if last.start >= starts[max(here - 1, 0)] else None
 
 
-@dataclass(frozen=True, slots=True)
-class _Place:
-    """Where a figure stands: its sentence, and the end of the figure before it in it."""
-
-    sentence_start: int
-    since: int
-    previous: Figure | None
-    gap: str
-    # The total a breakdown sentence ("Trong đó, …") lists the parts of.
-    total: Figure | None = None
-
-
 def _figure(
     text: str,
     folded: str,
-    raw: _Raw,
+    raw: Raw,
     periods: list[PeriodMention],
-    setting: _Setting,
+    setting: Setting,
     section: Section,
     sentence_start: int,
-    previous: tuple[_Raw, Figure] | None,
+    previous: tuple[Raw, Figure] | None,
     total: Figure | None = None,
 ) -> Figure:
     since = max(previous[0].end, previous[0].unit_end) if previous else sentence_start
-    place = _Place(
+    place = Place(
         sentence_start, since, previous[1] if previous else None, folded[since : raw.start], total
     )
     span = FigureSpan(
@@ -552,14 +194,14 @@ def _figure(
         raw.unit_end,
         raw.measure in ("change_pct", "change_abs", "plan_pct"),
         sentence_start,
-        _paragraph_start(setting, raw.start),
+        start_of_paragraph(setting, raw.start),
         section.start,
         section.period,
         total.period if total is not None else None,
     )
     period, explicit, reason = figure_period(setting.periods, span)
-    status, status_cue = _status(text, folded, raw, place, period, explicit, section, setting)
-    indicator = _indicator(text, folded, raw, place, setting)
+    status, status_cue = figure_status(text, folded, raw, place, period, explicit, section, setting)
+    indicator = figure_indicator(text, folded, raw, place, setting)
     clause = _clause(folded, raw, place)
     region = _region(folded, raw, place, clause, setting.region)
     heading = text[section.start : section.start + 200].split("\n")[0].strip()
@@ -612,282 +254,6 @@ def _figure(
     return figure
 
 
-_PARAGRAPH = re.compile(rf"\n[ \t]*\n[ \t]*(?=[{UPPER}(*+\-•])")
-
-
-def _paragraph_start(setting: _Setting, position: int) -> int:
-    """Where the paragraph holding ``position`` begins (a blank line before a capital)."""
-    starts = setting.paragraph_starts
-    found = starts[bisect.bisect_right(starts, position) - 1]
-    return max(found, position - 3000)
-
-
-_ESTIMATE = re.compile(r"(?<![a-z])(?:uoc|du\s+kien|du\s+bao|du\s+tinh|tam\s+tinh)(?![a-z])")
-_TARGET = re.compile(
-    r"(?<![a-z])(?:phan\s+dau|muc\s+tieu|chi\s+tieu|dinh\s+huong|yeu\s+cau"
-    r"|ke\s+hoach\s+nam|ke\s+hoach\s+giao)(?![a-z])"
-)
-_DONE = re.compile(r"(?<![^\W\d_])[đĐ]ã(?![^\W\d_])")
-
-
-def _status(
-    text: str,
-    folded: str,
-    raw: _Raw,
-    place: _Place,
-    period: str | None,
-    explicit: bool,
-    section: Section,
-    setting: _Setting,
-) -> tuple[str, Cue]:
-    """The figure's status and the cue that decided it."""
-    for pattern, found in (("estimate", _ESTIMATE), ("target", _TARGET)):
-        cue = found.search(place.gap)
-        if cue:
-            start, end = place.since + cue.start(), place.since + cue.end()
-            return pattern, said("status", "trạng thái", text, folded, start, end)
-    if place.total is not None:
-        # The parts of an estimated total are estimates: "GRDP ước tăng 3,02%. Trong đó, …".
-        source = place.previous or place.total
-        return source.status, carried("status", "trạng thái", source)
-    lead = list_lead(folded, place.sentence_start) if place.previous is None else None
-    if lead is not None:
-        # "6 tháng, các chỉ tiêu ước đạt như sau:" says it of every item below it.
-        for pattern, found in (("estimate", _ESTIMATE), ("target", _TARGET)):
-            if found.search(lead):
-                return pattern, Cue("status", "trạng thái: câu dẫn của danh sách", CARRIED)
-    if (
-        period is not None
-        and setting.model.compiled_before_end(period)
-        and (place.previous is None or place.previous.status != "target")
-    ):
-        # A statistics office writes its month's report before the month closes.
-        return "estimate", month_end_cue(setting.model)
-    done = _DONE.search(text[place.since : raw.start])
-    if done:
-        start, end = place.since + done.start(), place.since + done.end()
-        return "actual", said("status", "trạng thái", text, folded, start, end)
-    year = setting.periods.year
-    # A span ending after the document's year ("Quy hoạch tỉnh thời kỳ 2021-2030") is a plan.
-    future = explicit and period is not None and year is not None and ends_after(period, year)
-    if future or section.status == "target":
-        # In a plan's sections, a forecast ("dự báo", "dự kiến") holds for its paragraph.
-        back = max(section.start, _paragraph_start(setting, raw.start))
-        forecast = _ESTIMATE.search(folded[back : raw.start])
-        if section.status in ("target", "estimate") and forecast:
-            start, end = back + forecast.start(), back + forecast.end()
-            quoted = said("status", "trạng thái", text, folded, start, end)
-            return "estimate", replace(quoted, text=f"{quoted.text} trong đoạn", confidence=CARRIED)
-        if future:
-            status = "estimate" if section.status == "estimate" else "target"
-            return status, Cue("status", "trạng thái: kỳ sau năm của văn bản", CARRIED)
-        if place.previous is None:
-            status = "estimate" if section.status == "estimate" else "target"
-            return status, Cue("status", "trạng thái: đề mục mục tiêu, kế hoạch", INHERITED)
-    if place.previous is not None:
-        return place.previous.status, carried("status", "trạng thái", place.previous)
-    if section.status == "estimate":
-        return "estimate", Cue("status", "trạng thái: đề mục dự báo", INHERITED)
-    if not explicit and setting.plan:
-        return "target", Cue("status", "trạng thái: văn bản ban hành kế hoạch, đề án", INHERITED)
-    if (
-        period == str(year)
-        and setting.periods.year_to_date is not None
-        and not setting.model.published_after(period)
-        and setting.model.in_article(raw.start)
-    ):
-        # A mid-year report's figures for the whole year can only be estimates; a text
-        # dated after the year closed that still names its months reports results.
-        return "estimate", Cue("status", "trạng thái: số cả năm trong báo cáo giữa năm", INHERITED)
-    return "actual", Cue("status", "trạng thái: mặc định là số thực hiện", DEFAULT)
-
-
-def _indicator(text: str, folded: str, raw: _Raw, place: _Place, setting: _Setting) -> str | None:
-    index = setting.index
-    sentence_start, since, previous = place.sentence_start, place.since, place.previous
-    sentence_text = folded[sentence_start : raw.start]
-    paragraph_start = _paragraph_start(setting, raw.start)
-    share_context = bool(re.search(r"co cau|ty trong|chiem", sentence_text)) or (
-        # "Cơ cấu kinh tế: nông… 14,5%; dịch vụ 37,2%": a list split over lines.
-        not re.search(r"tang|toc do", sentence_text)
-        and "co cau" in folded[paragraph_start:sentence_start]
-    )
-    topic_from = topic_start(folded, paragraph_start, sentence_start)
-    topic = folded[topic_from:sentence_start]
-
-    # "bằng 83,4% năm 2023" compares with another year: about any indicator, whatever its unit.
-    measure = "plan_pct" if raw.relative else raw.measure
-
-    def pick(start: int, end: int, context: str) -> tuple[str, Hit] | None:
-        # "(TFP) vào tăng trưởng đạt 31,5%": a phrase after "vào", "cho", "để" is a complement.
-        hits = [
-            h
-            for h in index.within(start, end)
-            if not _COMPLEMENT_BEFORE.search(folded, max(0, h.start - 8), h.start)
-        ]
-        return choose(
-            hits,
-            sentence=context,
-            unit=raw.unit,
-            measure=measure,
-            share_context=share_context,
-            topic=topic,
-        )
-
-    fresh = None
-    after = subject_after(folded, raw.unit_end)
-    if (
-        after is not None
-        and opens_list_item(folded[since : raw.start])
-        and any(h.start < after[0] + 12 for h in index.within(*after))
-    ):
-        # "(gồm 1,89 tỷ USD vốn cấp mới; 2,95 tỷ USD vốn tăng thêm)": the subject follows.
-        fresh = pick(*after, sentence_text + folded[after[0] : after[1]])
-    fresh = fresh or pick(since, raw.start, sentence_text)
-    # "đạt 100,2% kế hoạch", ", tăng 13%": right after a figure, about the same thing.
-    if fresh is None and previous is not None and not index.within(since, raw.start):
-        if raw.measure == "rank" and previous.indicator is not None:
-            return _RANK_OF.get(previous.indicator) if _national(raw) else None
-        if raw.measure in ("plan_pct", "change_pct", "change_abs", "multiple") or raw.relative:
-            again = pick(sentence_start, raw.start, sentence_text)
-            clause = clause_start(folded, sentence_start, previous.start)
-            if (
-                again is not None
-                and again[0]
-                and names_anew(again[1], previous, measure, clause, index)
-            ):
-                return again[0]
-            if (
-                raw.measure != "multiple"
-                or previous.indicator is not None
-                or RIGHT_AFTER.fullmatch(folded, since, raw.start)
-            ):
-                # "9.506,22 tỷ đồng, gấp gần 5,3 lần": the amount's multiple, even of nothing
-                # the catalogue holds.
-                return previous.indicator
-    chosen = fresh
-    if _is_count(raw.unit) and chosen is not None:
-        # "cấp mới 15 dự án đầu tư trong nước": the counted noun names something narrower.
-        right = re.split(r"[,;.()]", folded[raw.end : raw.unit_end + 40])[0]
-        named = pick(raw.end, raw.end + len(right), sentence_text + right)
-        if named is not None and named[1].rule.blocks:
-            return None
-    if chosen is None and _is_count(raw.unit):
-        # "66 dự án FDI", "11 khu công nghiệp": the counted noun names the indicator.
-        right = re.split(r"[,;.()]", folded[raw.end : raw.unit_end + 40])[0]
-        named = pick(raw.end, raw.end + len(right), sentence_text + right)
-        after_noun = folded[raw.unit_end : raw.end + len(right)]
-        if named is not None and (
-            (
-                named[0].startswith(("INDUSTRIAL_PARK", "INDUSTRIAL_CLUSTER"))
-                and _SUBSET.search(after_noun)
-            )
-            or (named[0].startswith("NEW_RURAL") and _HIGHER_STANDARD.search(after_noun))
-        ):
-            return None
-        chosen = named
-    if chosen is None and (
-        raw.measure == "rank" or not re.search(r"[a-z]", folded[since : raw.start])
-    ):
-        # "40,1% lao động trong độ tuổi tham gia BHXH", "đứng thứ 8/63 tỉnh, thành thu hút
-        # vốn FDI": the subject follows the number.
-        stops = r"[.;()]" if raw.measure == "rank" else r"[,;.()]"
-        right = re.split(stops, folded[raw.unit_end : raw.unit_end + 80])[0]
-        chosen = pick(raw.unit_end, raw.unit_end + len(right), sentence_text + right)
-    if chosen is None:
-        chosen = pick(sentence_start, raw.start, sentence_text)
-    heading = place_heading(text, raw.start, raw.unit_end) if chosen is None else None
-    if heading is not None:
-        # "Hà Nam: 10,39%" under a lead naming what the list is about.
-        lead = max(0, heading - 400)
-        chosen = pick(lead, heading, folded[lead:heading])
-    if chosen is None or not chosen[0]:
-        return None
-    code, hit = chosen
-    if code.startswith(("INDUSTRIAL_PARK", "INDUSTRIAL_CLUSTER")) and _names_one(text, hit.end):
-        return None
-    if code.startswith(("FDI_", "INVESTMENT_")) and names_one_project(
-        text, clause_start(text, sentence_start, raw.start), raw.start
-    ):
-        return None
-    if raw.measure == "rank" and not _national(raw):
-        return None
-    if code == "GRDP_GROWTH" and " ".join(folded[hit.start : hit.end].split()) in GENERIC_GROWTH:
-        # "khu vực dịch vụ đạt mức tăng trưởng cao nhất (+7,6%)": the sector's growth.
-        sector = pick(growth_of_sector(folded, hit.start, sentence_start), hit.start, sentence_text)
-        if sector is not None and sector[0].startswith("GRDP_GROWTH_"):
-            return sector[0]
-    if code in ("GRDP_CURRENT", "GRDP_CONSTANT"):
-        base = price_base(folded, topic_from, raw.start, raw.unit_end)
-        if base is not None:
-            return "GRDP_CONSTANT" if base == "constant" else "GRDP_CURRENT"
-    return code
-
-
-_COMPLEMENT_BEFORE = re.compile(r"(?<![a-z])(?:vao|cho|de|doi voi)\s+$")
-
-
-def _national(raw: _Raw) -> bool:
-    """A rank among all provinces (63, or 34 after the 2025 mergers), not within a region."""
-    return raw.rank_of is None or raw.rank_of in (63, 64, 34)
-
-
-_RANK_OF = {
-    "GRDP_GROWTH": "GRDP_GROWTH_RANK",
-    "GRDP_CURRENT": "GRDP_RANK",
-    "GRDP_CURRENT_USD": "GRDP_RANK",
-    "FDI_CAPITAL_NEW": "FDI_RANK",
-    "FDI_PROJECTS_NEW": "FDI_RANK",
-    "INVESTMENT_ATTRACTED_USD": "FDI_RANK",
-}
-
-
-def _names_one(text: str, end: int) -> bool:
-    """'KCN Tân Hưng': a phrase followed by a proper name is about one park, not all."""
-    return bool(
-        re.match(
-            rf"[ \t]+(?:mở rộng[ \t]+)?[{UPPER}][{LOWER}]",
-            text[end : end + 20],
-        )
-    )
-
-
-# Words after a counted noun that make the count a subset ("6 khu công nghiệp đang lập...").
-_SUBSET = re.compile(
-    r"(?<![a-z])(?:moi|mo rong|dang\s+(?:lap|trinh|xay dung|trien khai|hoan thien|de nghi|cho)"
-    r"|duoc\s+phe\s+duyet|trinh|du\s+kien|chua)(?![a-z])"
-)
-# New-rural communes "nâng cao" or "kiểu mẫu" are a higher standard, counted apart.
-_HIGHER_STANDARD = re.compile(r"(?<![a-z])(?:nang\s+cao|kieu\s+mau)(?![a-z])")
-_NOT_COUNTS = frozenset(
-    {
-        "%",
-        "VND",
-        "USD",
-        "ha",
-        "km",
-        "km2",
-        "m2",
-        "m3",
-        "tấn",
-        "tạ",
-        "kg",
-        "lít",
-        "MW",
-        "kW",
-        "kWh",
-        "năm",
-        "lần",
-        "hạng",
-        "điểm %",
-    }
-)
-
-
-def _is_count(unit: str) -> bool:
-    return unit.split("/")[0] not in _NOT_COUNTS
-
-
 _PROVINCE_NAMES = {fold(name): name for name in PROVINCES} | {"tp.hcm": "TP.HCM", "tphcm": "TP.HCM"}
 _PROVINCE = re.compile(
     r"(?<![a-z])(?:tp\.?\s+|thanh pho\s+|tinh\s+)?("
@@ -923,13 +289,13 @@ def _province_of_address(head: str) -> str | None:
     return None
 
 
-def _clause(folded: str, raw: _Raw, place: _Place) -> str:
+def _clause(folded: str, raw: Raw, place: Place) -> str:
     """The clause a figure stands in, up to it: where its region is named, if it is."""
     before = folded[max(place.sentence_start, place.since) : raw.start].rstrip(" (")
     return re.split(r"[,;:]", before)[-1]
 
 
-def _region(folded: str, raw: _Raw, place: _Place, clause: str, region: str | None) -> str | None:
+def _region(folded: str, raw: Raw, place: Place, clause: str, region: str | None) -> str | None:
     """The document's province, unless the clause before the figure names another or the nation."""
     # Only the clause the figure stands in: "…của cả nước, năm 2023 đạt 13,1%" is no
     # national figure; "Hải Phòng (10,34%)" names its province just before the bracket.
@@ -950,7 +316,7 @@ def _region(folded: str, raw: _Raw, place: _Place, clause: str, region: str | No
     return region
 
 
-def _region_cue(region: str | None, clause: str, setting: _Setting) -> Cue:
+def _region_cue(region: str | None, clause: str, setting: Setting) -> Cue:
     return region_cue(
         region,
         clause,

@@ -25,16 +25,9 @@ from chitieu.audit.service import record_change
 from chitieu.document.models import SourceDocument
 from chitieu.extraction._document import DocumentModel
 from chitieu.extraction._why import cue_words as cue_words  # the review page says its cues
+from chitieu.extraction.conflicts import Conflict, ConflictMember, choose, conflicts
 from chitieu.extraction.models import REVIEW_STATES, ConflictChoice, ExtractedFigure
-from chitieu.extraction.service import (
-    Conflict,
-    ConflictMember,
-    accept_figure,
-    choose,
-    conflicts,
-    get_figure,
-    reject_figure,
-)
+from chitieu.extraction.service import accept_figure, get_figure, reject_figure
 from chitieu.observation.models import Observation
 from chitieu.submission.service import read_number
 from chitieu.validation.models import ValidationFinding

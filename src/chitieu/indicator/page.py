@@ -23,7 +23,7 @@ from chitieu._text import fold, without_markup
 from chitieu.assessment.series import Point, yearly
 from chitieu.assessment.service import Assessment, assess_target
 from chitieu.chart.indicator import FanYear, SeriesPoint, TargetMark, drawable, indicator_chart
-from chitieu.extraction.service import Conflict, chosen_value, conflicts
+from chitieu.extraction.conflicts import Conflict, chosen_value, conflicts
 from chitieu.indicator.models import Indicator
 from chitieu.indicator.service import list_indicators
 from chitieu.observation.models import Observation

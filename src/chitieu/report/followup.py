@@ -6,8 +6,8 @@ from collections import defaultdict
 
 from chitieu._labels import word
 from chitieu._periods import parse_period
+from chitieu.extraction.conflicts import Conflict, ConflictMember, conflicts
 from chitieu.extraction.models import ExtractedFigure
-from chitieu.extraction.service import Conflict, ConflictMember, conflicts
 from chitieu.indicator.service import get_indicator
 from chitieu.observation.models import Observation
 from chitieu.report.context import Context
