@@ -8,13 +8,13 @@ import reads the catalogue once per file, not once per row.
 import os
 import subprocess
 import sys
-import unicodedata
 
 import pytest
 from sqlalchemy import event, select
 
 from chitieu import InputError, RowsRejectedError, import_submission, transaction
 from chitieu._models import Observation
+from tests._encodings import cp1258
 from tests.conftest import BACKENDS
 
 HEADER = "indicator,region,period,value"
@@ -115,20 +115,9 @@ def test_a_note_longer_than_its_column_is_refused_naming_the_line(loaded, tmp_pa
     assert problem.line == 2 and "1.001 ký tự, quá 1.000" in problem.reason
 
 
-def _cp1258(text: str) -> bytes:
-    """Vietnamese as Excel saves "CSV" on a Vietnamese Windows: tones as combining marks."""
-    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-    out = []
-    for char in text:
-        decomposed = unicodedata.normalize("NFD", char)
-        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
-        out.append(base + "".join(c for c in decomposed if c in tones))
-    return "".join(out).encode("cp1258")
-
-
 # What Vietnamese Excel and LibreOffice Calc save, each read with its decimal commas.
 SAVED = {
-    "windows-1258": (_cp1258(SEMICOLONS), "Windows-1258"),
+    "windows-1258": (cp1258(SEMICOLONS), "Windows-1258"),
     "utf-16 bom": (SEMICOLONS.replace(";", "\t").encode("utf-16"), "UTF-16"),
     "utf-16le": (SEMICOLONS.encode("utf-16-le"), "UTF-16"),
     "utf-8 bom": (SEMICOLONS.encode("utf-8-sig"), "UTF-8"),
@@ -179,7 +168,7 @@ def test_the_upload_page_says_how_the_file_was_read(web):
     response = web.clients["planner"].post(
         "/entry/upload",
         data={"csrf_token": web.csrf("planner")},
-        files={"file": ("excel.csv", _cp1258(SEMICOLONS), "text/csv")},
+        files={"file": ("excel.csv", cp1258(SEMICOLONS), "text/csv")},
     )
     assert response.status_code == 200, response.text
     assert "đọc theo bảng mã Windows-1258, các cột phân cách bằng dấu chấm phẩy (;)" in (
@@ -275,7 +264,7 @@ def test_the_catalogue_and_figures_are_read_once_per_file_not_per_row(loaded, tm
 
 def test_the_command_says_how_it_read_the_file(loaded_sqlite, tmp_path):
     path = tmp_path / "excel.csv"
-    path.write_bytes(_cp1258(SEMICOLONS))
+    path.write_bytes(cp1258(SEMICOLONS))
     url = loaded_sqlite.url.render_as_string(hide_password=False)
     env = {**os.environ, "COLUMNS": "400"}
     env.pop("CHITIEU_DATABASE_URL", None)

@@ -25,6 +25,7 @@ from PIL import Image, ImageDraw
 from chitieu._errors import InputError
 from chitieu.extraction import _docx_text
 from chitieu.extraction.readers import read_document
+from tests._encodings import cp1258
 from tests.conftest import CORPUS
 
 # Fonts with Vietnamese glyphs, and the Debian package that installs each.
@@ -104,17 +105,6 @@ def _refused(path: Path) -> str:
     return message
 
 
-def _cp1258(text: str) -> bytes:
-    """Vietnamese in Windows-1258: base letters precomposed, tones as combining marks."""
-    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-    out = []
-    for char in text:
-        decomposed = unicodedata.normalize("NFD", char)
-        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in tones))
-        out.append(base + "".join(c for c in decomposed if c in tones))
-    return "".join(out).encode("cp1258")
-
-
 # --- plain text ---------------------------------------------------------------------
 
 
@@ -143,7 +133,7 @@ def test_a_utf8_bom_is_removed_and_noted(tmp_path):
 
 def test_cp1258_text_is_decoded_with_a_note(tmp_path):
     text = f"{GROWTH}\n{EXPORTS}\n{HANDS}\n"
-    document = read_document(_write(tmp_path, "cu.txt", _cp1258(text)))
+    document = read_document(_write(tmp_path, "cu.txt", cp1258(text)))
     assert document.text == text
     assert document.kind == "txt"
     assert any("cp1258" in note and "không phải UTF-8" in note for note in document.notes)
@@ -392,7 +382,7 @@ def test_html_without_article_takes_the_block_with_most_paragraph_text(tmp_path)
     <h1>Báo cáo kinh tế - xã hội</h1>
     <div class="noi-dung"><p>{GROWTH}<p>{EXPORTS}<br>{HANDS}</div>
     <div class="chan-trang"><p>Ghi rõ nguồn khi phát hành lại.</p></div></body></html>"""
-    document = read_document(_write(tmp_path, "cu.htm", _cp1258(page)))
+    document = read_document(_write(tmp_path, "cu.htm", cp1258(page)))
     assert document.text.split("\n") == ["Báo cáo kinh tế - xã hội", GROWTH, EXPORTS, HANDS]
     assert any("windows-1258" in note for note in document.notes)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -400,12 +401,7 @@ def latest_choice(
     """The choice that counts for a group (the latest), with who made it and why."""
     query = (
         select(ConflictChoice)
-        .where(
-            ConflictChoice.indicator_code == indicator.code,
-            ConflictChoice.region_id == region.id,
-            ConflictChoice.period == parse_period(period).code,
-            ConflictChoice.status == status,
-        )
+        .where(*_of_group(indicator, region, period, status))
         .order_by(ConflictChoice.chosen_at.desc(), ConflictChoice.id.desc())
         .limit(1)
     )
@@ -418,12 +414,7 @@ def choice_history(
     """Every choice made for a group, oldest first."""
     query = (
         select(ConflictChoice)
-        .where(
-            ConflictChoice.indicator_code == indicator.code,
-            ConflictChoice.region_id == region.id,
-            ConflictChoice.period == parse_period(period).code,
-            ConflictChoice.status == status,
-        )
+        .where(*_of_group(indicator, region, period, status))
         .order_by(ConflictChoice.chosen_at, ConflictChoice.id)
     )
     return list(session.scalars(query))
@@ -452,3 +443,13 @@ def _newest_revision(session: Session, observation: Observation) -> Observation:
         if later is None:
             return current
         current = later
+
+
+def _of_group(indicator: Indicator, region: Region, period: str, status: str) -> tuple[Any, ...]:
+    """The conditions naming one group of competing figures in the choices made for it."""
+    return (
+        ConflictChoice.indicator_code == indicator.code,
+        ConflictChoice.region_id == region.id,
+        ConflictChoice.period == parse_period(period).code,
+        ConflictChoice.status == status,
+    )
