@@ -73,6 +73,7 @@ class Target(Base):
     baseline_period: Mapped[str | None] = mapped_column(String(32))
     baseline_value: Mapped[float | None]
     footnote: Mapped[str | None] = mapped_column(String(1000))
+    footnote_en: Mapped[str | None] = mapped_column(String(1000))
     source_document_id: Mapped[int | None] = mapped_column(ForeignKey("source_document.id"))
     span_start: Mapped[int | None]
     span_end: Mapped[int | None]
