@@ -552,9 +552,7 @@ VI = _Citing("footnote", "Cùng chỉ tiêu theo nguồn khác", "tài liệu", 
 EN = _Citing("footnote_en", "The same target from another source", "document", "position")
 
 
-def _cited_also(
-    row: dict[str, str], others: list[dict[str, str]], words: _Citing
-) -> str | None:
+def _cited_also(row: dict[str, str], others: list[dict[str, str]], words: _Citing) -> str | None:
     """The footnote, naming every other source that cites the same target, with its span.
 
     Two papers reporting one resolution give one target, not two that would be
