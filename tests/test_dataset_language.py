@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from chitieu import EMBEDDED, transaction
-from chitieu._models import Observation, RegionSuccession, Target, ValidationFinding
+from chitieu._models import Observation, Plan, RegionSuccession, Target, ValidationFinding
 from chitieu.observation.service import doubt
 
 # The columns the dataset itself writes. ``text`` and ``excerpt`` quote the sources verbatim and
@@ -215,3 +215,14 @@ def test_the_figures_marked_doubtful_stay_doubtful_and_no_other(loaded_sqlite):
         ("URBANISATION_RATE", "bac_giang", "2024", 57.13),
         ("GRDP_SHARE_INDUSTRY_CONSTRUCTION", "bac_giang", "2024", 61.0),
     }
+
+
+def test_plan_titles_and_target_groups_have_an_english_version(loaded_sqlite):
+    names = _place_names()
+    with transaction(loaded_sqlite) as session:
+        plans = session.scalars(select(Plan)).all()
+        groups = session.scalars(select(Target).where(Target.group_label.is_not(None))).all()
+        assert plans and groups
+        english = [p.title_en or "" for p in plans] + [t.group_label_en or "" for t in groups]
+    assert all(english), "a plan title or target group without its English version"
+    assert not [text for text in english if _untranslated(text, names)]

@@ -390,6 +390,7 @@ def _load_plans(session: Session, folder: Path, problems: _Problems, report: Loa
             {
                 "code": row["code"],
                 "title": row["title"],
+                "title_en": row.get("title_en") or None,
                 "document_number": row["document_number"] or None,
                 "issuer": row["issuer"] or None,
                 "issued_on": _date(row["issued_on"]),
@@ -470,6 +471,7 @@ def _load_targets(session: Session, folder: Path, problems: _Problems, report: L
                 "plan": plan,
                 "row": row["row"],
                 "group_label": row["group_label"] or None,
+                "group_label_en": row.get("group_label_en") or None,
                 "label_vi": row["label_vi"],
                 "indicator": _required(
                     session.get(Indicator, row["indicator"]), "chỉ tiêu", row["indicator"]
