@@ -79,7 +79,12 @@ def test_the_dataset_free_text_is_vietnamese():
 
 
 # Each Vietnamese free-text column and the English column written beside it.
-ENGLISH_OF = {"note": "note_en", "footnote": "footnote_en", "explanation": "explanation_en"}
+ENGLISH_OF = {
+    "note": "note_en",
+    "footnote": "footnote_en",
+    "explanation": "explanation_en",
+    "definition": "definition_en",
+}
 
 # Vietnamese letters that English does not have: an English text holding one is untranslated.
 DIACRITICS = re.compile(

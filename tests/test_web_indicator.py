@@ -381,3 +381,11 @@ def test_a_note_is_shown_in_the_page_language(web):
     page_vi = client.get("/indicators/GRDP_GROWTH", params={**params, "lang": "vi"}).text
     assert str(escape(english)) in page_en and str(escape(vietnamese)) not in page_en
     assert str(escape(vietnamese)) in page_vi and str(escape(english)) not in page_vi
+
+
+def test_a_definition_is_shown_in_the_page_language(web):
+    client = web.clients["viewer"]
+    english = client.get("/indicators/TRADE_BALANCE", params={"lang": "en"}).text
+    vietnamese = client.get("/indicators/TRADE_BALANCE", params={"lang": "vi"}).text
+    assert "a trade surplus is positive" in english and "xuất siêu mang dấu" not in english
+    assert "xuất siêu mang dấu dương" in vietnamese

@@ -280,6 +280,7 @@ def _load_indicators(
                 "direction": row["direction"],
                 "merge_rule": row["merge_rule"],
                 "definition": row.get("definition") or None,
+                "definition_en": row.get("definition_en") or None,
                 "formula": formula,
                 "plausible_min": low,
                 "plausible_max": high,

@@ -1,4 +1,4 @@
-"""The English version of the dataset's notes, footnotes, explanations, plan titles and groups
+"""The English version of the dataset's notes, footnotes, explanations, definitions, plan titles and groups
 
 Revision ID: 0010
 Revises: 0009
@@ -20,6 +20,7 @@ depends_on = None
 
 # Each table with its English column, typed as the Vietnamese column beside it.
 COLUMNS: tuple[tuple[str, str, sa.types.TypeEngine[str]], ...] = (
+    ("indicator", "definition_en", sa.Text()),
     ("plan", "title_en", sa.String(500)),
     ("target", "group_label_en", sa.String(300)),
     ("observation", "note_en", sa.String(1000)),
