@@ -211,3 +211,13 @@ def test_a_rejected_import_leaves_the_database_unchanged(loaded_db, tmp_path):
     after = chitieu("observations", "--period", "2030", "--format", "json", db=loaded_db)
     assert result.returncode == 1 and "dòng 3" in result.stderr
     assert json.loads(before.stdout) == json.loads(after.stdout) == []
+
+
+def test_plans_are_named_in_the_reader_language(loaded_db):
+    english = chitieu("--lang", "en", "plans", "--format", "csv", db=loaded_db).stdout
+    vietnamese = chitieu("plans", "--format", "csv", db=loaded_db).stdout
+    assert "Bắc Giang provincial master plan for 2021-2030" in english
+    assert "Quy hoạch tỉnh Bắc Giang thời kỳ 2021-2030" in vietnamese
+    table = chitieu("--lang", "en", "plans", db=loaded_db).stdout
+    assert "Socio-economic development plan for 2024" in table
+    assert "Kế hoạch phát triển kinh tế - xã hội năm 2024" not in table

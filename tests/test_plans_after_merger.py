@@ -266,6 +266,15 @@ def test_the_continuity_page_shows_both_promises_in_vietnamese_format(web):
     assert "10.500 USD/người (năm 2030)" in row
     assert "≥ 8.700 USD/người (năm 2030)" in row
     assert "5.600 USD/người (năm 2025)" in row
+    # The successor target's footnote, in the page's language.
+    assert "Nguồn bị cắt ở cận trên" in row
+    english = viewer.get(
+        "/plans/compare", params={"from": "249/QĐ-UBND", "as_of": "2026-12-05", "lang": "en"}
+    ).text
+    start = english.index('<tr data-indicator="GRDP_PER_CAPITA_USD">')
+    row_en = english[start : english.index("</tr>", start)]
+    assert "The source is cut off at the upper bound" in row_en
+    assert "Nguồn bị cắt" not in row_en
     overview = viewer.get("/overview", params={"plan": "qd-249-2019"})
     assert overview.status_code == 200
     assert 'href="/plans/compare?from=qd-249-2019' in overview.text

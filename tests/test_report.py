@@ -552,3 +552,14 @@ def test_contributions_stack_negative_points_below_zero():
     negative = next(row for row in rows if row["sector"] == "B")
     assert (negative["y0"], negative["y1"]) == (0.0, -0.5)
     assert any(layer["name"] == "published" for layer in spec["layer"])
+
+
+def test_the_english_report_names_the_plan_and_gives_notes_in_english(written):
+    assert written.en.subtitle.startswith("Socio-economic development plan for 2024")
+    assert written.vi.subtitle.startswith("Kế hoạch phát triển kinh tế - xã hội năm 2024")
+    notes_en = [entry.note for entry in written.en.annex if entry.note]
+    notes_vi = [entry.note for entry in written.vi.annex if entry.note]
+    assert notes_en and notes_vi
+    # The chooser's words stay as written; the dataset's own notes come in English.
+    assert any("read as" in note or "differs from" in note for note in notes_en)
+    assert not any("read as" in note or "differs from" in note for note in notes_vi)

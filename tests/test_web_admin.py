@@ -382,3 +382,5 @@ def test_the_agencies_api_gives_validity_successions_and_indicators(web):
     assert planning["valid_to"] == "2025-02-28"
     assert planning["successors"][0]["successor"] == "bg_so_tai_chinh"
     assert planning["successors"][0]["effective_on"] == "2025-03-01"
+    assert planning["successors"][0]["note"].startswith("Sở Kế hoạch và Đầu tư sáp nhập")
+    assert planning["successors"][0]["note_en"].startswith("The Department of Planning and")

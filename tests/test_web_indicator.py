@@ -364,3 +364,31 @@ def test_observations_and_chart_api(web):
         == 422
     )
     assert client.get("/api/v1/indicators/NOPE/chart", headers=headers).status_code == 404
+
+
+def test_a_note_is_shown_in_the_page_language(web):
+    # The 2019 growth figures each name the other source's figure in their note.
+    with transaction(web.engine) as session:
+        noted = session.scalars(
+            select(Observation).where(
+                Observation.indicator_code == "GRDP_GROWTH",
+                Observation.period == "2019",
+                Observation.note_en.is_not(None),
+            )
+        ).first()
+        assert noted is not None and noted.note and noted.note_en
+        vietnamese, english = noted.note, noted.note_en
+    client = web.clients["viewer"]
+    params = {"region": "bac_giang"}
+    page_en = client.get("/indicators/GRDP_GROWTH", params={**params, "lang": "en"}).text
+    page_vi = client.get("/indicators/GRDP_GROWTH", params={**params, "lang": "vi"}).text
+    assert str(escape(english)) in page_en and str(escape(vietnamese)) not in page_en
+    assert str(escape(vietnamese)) in page_vi and str(escape(english)) not in page_vi
+
+
+def test_a_definition_is_shown_in_the_page_language(web):
+    client = web.clients["viewer"]
+    english = client.get("/indicators/TRADE_BALANCE", params={"lang": "en"}).text
+    vietnamese = client.get("/indicators/TRADE_BALANCE", params={"lang": "vi"}).text
+    assert "a trade surplus is positive" in english and "xuất siêu mang dấu" not in english
+    assert "xuất siêu mang dấu dương" in vietnamese

@@ -263,3 +263,14 @@ def test_a_page_kept_in_memory_carries_nobody_elses_name_and_a_change_redraws_it
     redrawn = web.clients["viewer"].get("/overview", params=params)
     assert shown_rows(redrawn.text)[target_id] == "achieved"
     assert shown_rows(redrawn.text) == expected(web, plan_code=plan_code, as_of=AS_OF)
+
+
+def test_plan_title_and_target_groups_follow_the_page_language(web):
+    client = web.clients["viewer"]
+    params = {"plan": "kh-ktxh-2024"}
+    english = client.get("/overview", params={**params, "lang": "en"}).text
+    vietnamese = client.get("/overview", params={**params, "lang": "vi"}).text
+    assert "<strong>Socio-economic development plan for 2024</strong>" in english
+    assert "<strong>Kế hoạch phát triển kinh tế - xã hội năm 2024</strong>" in vietnamese
+    assert '<td colspan="6">State budget revenue</td>' in english
+    assert '<td colspan="6">Thu ngân sách nhà nước</td>' in vietnamese

@@ -185,6 +185,13 @@ def test_findings_are_listed_by_state_and_explained_through_the_api(web):
         "estimate_vs_actual_points",
         "outlier",
     }
+    # Each comes in the language asked for: the dataset ships an English version beside it.
+    english = client.get(
+        "/api/v1/findings?state=explained&lang=en", headers=bearer(web, "admin")
+    ).json()
+    assert all(" the " in i["explanation"] for i in english["items"]), english["items"]
+    assert all("Các số được giữ" not in i["explanation"] for i in english["items"])
+    assert any("Các số được giữ" in i["explanation"] for i in seeds["items"])
 
     explained = client.post(
         f"/api/v1/findings/{finding_id}/explain",

@@ -37,6 +37,7 @@ class AgencySuccession(Base):
     predecessor_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     note: Mapped[str | None] = mapped_column(String(500))
+    note_en: Mapped[str | None] = mapped_column(String(500))
 
     predecessor: Mapped[Agency] = relationship(foreign_keys=[predecessor_id])
     successor: Mapped[Agency | None] = relationship(foreign_keys=[successor_id])

@@ -280,6 +280,7 @@ def _load_indicators(
                 "direction": row["direction"],
                 "merge_rule": row["merge_rule"],
                 "definition": row.get("definition") or None,
+                "definition_en": row.get("definition_en") or None,
                 "formula": formula,
                 "plausible_min": low,
                 "plausible_max": high,
@@ -362,6 +363,7 @@ def _succession_loader(
                     "predecessor_id": before.id,
                     "successor_id": after.id if after is not None else None,
                     "note": row["note"] or None,
+                    "note_en": row.get("note_en") or None,
                 },
             )
 
@@ -389,6 +391,7 @@ def _load_plans(session: Session, folder: Path, problems: _Problems, report: Loa
             {
                 "code": row["code"],
                 "title": row["title"],
+                "title_en": row.get("title_en") or None,
                 "document_number": row["document_number"] or None,
                 "issuer": row["issuer"] or None,
                 "issued_on": _date(row["issued_on"]),
@@ -469,6 +472,7 @@ def _load_targets(session: Session, folder: Path, problems: _Problems, report: L
                 "plan": plan,
                 "row": row["row"],
                 "group_label": row["group_label"] or None,
+                "group_label_en": row.get("group_label_en") or None,
                 "label_vi": row["label_vi"],
                 "indicator": _required(
                     session.get(Indicator, row["indicator"]), "chỉ tiêu", row["indicator"]
@@ -482,7 +486,8 @@ def _load_targets(session: Session, folder: Path, problems: _Problems, report: L
                 "unit": row["unit"],
                 "baseline_period": row["baseline_period"] or None,
                 "baseline_value": _float(row["baseline_value"]),
-                "footnote": _cited_also(row["footnote"], also.get(_same_target(row), [])),
+                "footnote": _cited_also(row, also.get(_same_target(row), []), VI),
+                "footnote_en": _cited_also(row, also.get(_same_target(row), []), EN),
                 **_spanned(lookup, row),
             },
         )
@@ -536,18 +541,33 @@ def _same_target(row: dict[str, str]) -> tuple[str, ...]:
     return tuple(row[name].strip() for name in names)
 
 
-def _cited_also(footnote: str, others: list[dict[str, str]]) -> str | None:
+@dataclass(frozen=True, slots=True)
+class _Citing:
+    """The words a footnote naming the other sources of a target is written with."""
+
+    column: str
+    same: str
+    document: str
+    span: str
+
+
+VI = _Citing("footnote", "Cùng chỉ tiêu theo nguồn khác", "tài liệu", "vị trí")
+EN = _Citing("footnote_en", "The same target from another source", "document", "position")
+
+
+def _cited_also(row: dict[str, str], others: list[dict[str, str]], words: _Citing) -> str | None:
     """The footnote, naming every other source that cites the same target, with its span.
 
     Two papers reporting one resolution give one target, not two that would be
     judged and counted twice; the second stays traceable to its words.
     """
+    footnote = row.get(words.column) or ""
     said = [footnote.strip()] if footnote.strip() else []
     for other in others:
-        why = other["footnote"].strip().rstrip(".") or "Cùng chỉ tiêu theo nguồn khác"
-        where = f"tài liệu {other['doc']}"
+        why = (other.get(words.column) or "").strip().rstrip(".") or words.same
+        where = f"{words.document} {other['doc']}"
         if other["start"]:
-            where += f", vị trí {other['start']}-{other['end']}"
+            where += f", {words.span} {other['start']}-{other['end']}"
         said.append(f"{why}: {where}.")
     return " ".join(said) or None
 
@@ -606,7 +626,7 @@ def _load_observations(
                 raise InputError(refused)
             cited = _spanned(lookup, row)
             span = (cited["span_start"], cited["span_end"]) if cited["span_start"] else None
-            _, written = record_observation(
+            observation, written = record_observation(
                 session,
                 indicator=indicator,
                 region=_required(lookup.region(row["region"]), "địa bàn", row["region"]),
@@ -618,6 +638,8 @@ def _load_observations(
                 qualifier=row["qualifier"] or None,
                 note=row["note"] or None,
             )
+            # A translation is not a revision of the figure: a reload fills it in place.
+            observation.note_en = row.get("note_en") or None
             report.counts["observations"] += 1
             report.written["observations"] += int(written)
 
@@ -742,6 +764,7 @@ def _load_validation_explanations(
                 "message_en": f"Explanation shipped with the dataset for {subject}",
                 "state": "explained",
                 "explanation": row["explanation"],
+                "explanation_en": row.get("explanation_en") or None,
                 "resolved_by": "chitieu load",
             },
         )

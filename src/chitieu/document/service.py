@@ -22,7 +22,8 @@ def get_document(session: Session, *, key: str) -> SourceDocument:
 
 # How the dataset's loader notes a second source of the same target: by key and span, so that
 # the note stays traceable ("tài liệu web-plan-cafef, vị trí 0-88").
-_CITED = re.compile(r"tài liệu (\S+), vị trí \d+-\d+")
+# Loader footnotes cite a source by key and span, in either language (dataset/service.py).
+_CITED = re.compile(r"(?:tài liệu|document) (\S+), (?:vị trí|position) \d+-\d+")
 
 
 def cited_by_name(session: Session, note: str) -> str:

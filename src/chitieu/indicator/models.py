@@ -26,6 +26,7 @@ class Indicator(Base):
     direction: Mapped[str] = mapped_column(String(8))
     merge_rule: Mapped[str] = mapped_column(String(16))
     definition: Mapped[str | None] = mapped_column(Text)
+    definition_en: Mapped[str | None] = mapped_column(Text)
     formula: Mapped[str | None] = mapped_column(String(500))
     # Overrides of the bounds derived from the unit and kind (validation refuses figures outside).
     plausible_min: Mapped[float | None]

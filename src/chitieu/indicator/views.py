@@ -157,6 +157,7 @@ class IndicatorOut(_Strict):
     direction: str
     merge_rule: str
     definition: str | None
+    definition_en: str | None
     formula: str | None
 
 
@@ -203,6 +204,7 @@ def indicator_out(indicator: Indicator) -> dict[str, Any]:
         "direction": indicator.direction,
         "merge_rule": indicator.merge_rule,
         "definition": indicator.definition,
+        "definition_en": indicator.definition_en,
         "formula": indicator.formula,
     }
 

@@ -175,6 +175,7 @@ def observation_record(row: Observation, disputed: set[int], lang: str) -> dict[
         "span": [row.span_start, row.span_end] if row.span_start is not None else None,
         "quote": quote,
         "note": row.note,
+        "note_en": row.note_en,
         "recorded_by": row.recorded_by,
         "recorded_at": row.recorded_at.isoformat(timespec="seconds"),
         "supersedes": row.supersedes_id,

@@ -66,6 +66,7 @@ class Observation(Base):
     import_batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batch.id"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
     note: Mapped[str | None] = mapped_column(String(1000))
+    note_en: Mapped[str | None] = mapped_column(String(1000))
     recorded_by: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("observation.id"), unique=True)

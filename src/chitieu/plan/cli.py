@@ -51,7 +51,7 @@ def plans(ctx: typer.Context, output: FormatOption = OutputFormat.table) -> None
         columns=[
             ("code", tr(lang, "Mã", "Code")),
             ("document_number", tr(lang, "Số hiệu", "Number")),
-            Column("title", tr(lang, "Tên", "Title"), "head"),
+            Column("title_shown", tr(lang, "Tên", "Title"), "head"),
             ("issued", tr(lang, "Ngày ban hành", "Issued")),
             ("horizon", tr(lang, "Thời kỳ", "Horizon")),
             ("status_shown", tr(lang, "Tình trạng", "Status")),
@@ -65,6 +65,8 @@ def _plan_record(plan: Plan, lang: str) -> dict[str, Any]:
         "code": plan.code,
         "document_number": plan.document_number,
         "title": plan.title,
+        "title_en": plan.title_en,
+        "title_shown": tr(lang, plan.title, plan.title_en or plan.title),
         "issuer": plan.issuer,
         "issued_on": plan.issued_on.isoformat() if plan.issued_on else None,
         "issued": _format.day(plan.issued_on) if plan.issued_on else "",

@@ -104,6 +104,7 @@ def _target_data(target: Target) -> dict[str, Any]:
         "max": target.maximum,
         "unit": target.unit,
         "footnote": target.footnote,
+        "footnote_en": target.footnote_en,
     }
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
 
+from chitieu._labels import tr
 from chitieu._version import current_version
 from chitieu.document.service import cited_by_name
 from chitieu.plan.continuity import compare_plans, default_ceased
@@ -47,8 +48,11 @@ def compare_page(
             "plans": list_plans(session),
             "chosen_to": successor,
             "plan_status_word": plan_status_word,
+            # A footnote in the page's language, its source keys replaced by their names.
             "footnotes": {
-                target.footnote: cited_by_name(session, target.footnote)
+                target.footnote: cited_by_name(
+                    session, tr(lang, target.footnote, target.footnote_en or target.footnote)
+                )
                 for row in result.rows
                 for target in row.successor
                 if target.footnote

@@ -25,6 +25,7 @@ class Plan(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     title: Mapped[str] = mapped_column(String(500))
+    title_en: Mapped[str | None] = mapped_column(String(500))
     document_number: Mapped[str | None] = mapped_column(String(64))
     issuer: Mapped[str | None] = mapped_column(String(300))
     issued_on: Mapped[date | None]
@@ -72,6 +73,7 @@ class Target(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"))
     row: Mapped[str] = mapped_column(String(16))
     group_label: Mapped[str | None] = mapped_column(String(300))
+    group_label_en: Mapped[str | None] = mapped_column(String(300))
     label_vi: Mapped[str] = mapped_column(String(500))
     indicator_code: Mapped[str] = mapped_column(ForeignKey("indicator.code"))
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
@@ -84,6 +86,7 @@ class Target(Base):
     baseline_period: Mapped[str | None] = mapped_column(String(32))
     baseline_value: Mapped[float | None]
     footnote: Mapped[str | None] = mapped_column(String(1000))
+    footnote_en: Mapped[str | None] = mapped_column(String(1000))
     source_document_id: Mapped[int | None] = mapped_column(ForeignKey("source_document.id"))
     span_start: Mapped[int | None]
     span_end: Mapped[int | None]

@@ -106,6 +106,7 @@ def target_record(target: Target) -> dict[str, Any]:
         "baseline_period": target.baseline_period,
         "baseline_value": target.baseline_value,
         "footnote": target.footnote,
+        "footnote_en": target.footnote_en,
         "source_document": target.source_document.key if target.source_document else None,
         "span": [target.span_start, target.span_end] if target.span_start is not None else None,
     }

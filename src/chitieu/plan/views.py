@@ -161,6 +161,7 @@ class TargetOut(_Strict):
     baseline_period: str | None
     baseline_value: float | None
     footnote: str | None
+    footnote_en: str | None
     source_document: str | None
     span: list[int] | None
 

@@ -48,6 +48,7 @@ class RegionSuccession(Base):
     predecessor_id: Mapped[int] = mapped_column(ForeignKey("region.id"))
     successor_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     note: Mapped[str | None] = mapped_column(String(500))
+    note_en: Mapped[str | None] = mapped_column(String(500))
 
     predecessor: Mapped[Region] = relationship(foreign_keys=[predecessor_id])
     successor: Mapped[Region | None] = relationship(foreign_keys=[successor_id])

@@ -94,6 +94,7 @@ def _build(
     if succeeded is not None:
         sections.append(succeeded)
     document = f" ({plan.document_number})" if plan.document_number else ""
+    named = ctx.t(plan.title, plan.title_en or plan.title) + document
     return Report(
         lang=lang,
         plan=plan.code,
@@ -102,12 +103,12 @@ def _build(
             if ended
             else ctx.t("BÁO CÁO TÌNH HÌNH THỰC HIỆN KẾ HOẠCH", "PROGRESS REPORT ON THE PLAN")
         ),
-        subtitle=f"{plan.title}{document}",
+        subtitle=named,
         region=region_name(region, lang),
         as_of=as_of,
         generated_on=date.today(),
         facts=[
-            (ctx.t("Kế hoạch", "Plan"), f"{plan.title}{document}"),
+            (ctx.t("Kế hoạch", "Plan"), named),
             (ctx.t("Địa bàn", "Region"), region_name(region, lang)),
             (ctx.t("Thời kỳ kế hoạch", "Plan period"), _horizon(plan)),
             (ctx.t("Kỳ báo cáo", "Reporting window"), f"{ctx.first_year}–{ctx.last_year}"),

@@ -32,7 +32,7 @@ class Annex:
             return found
         number = len(self.entries) + 1
         lang = self.lang
-        notes = [obs.note] if obs.note else []
+        notes = [tr(lang, obs.note, obs.note_en or obs.note)] if obs.note else []
         if choice is not None and choice.observation_id == obs.id:
             notes.append(
                 tr(lang, "được chọn bởi", "chosen by")

@@ -121,6 +121,7 @@ class SuccessionOut(BaseModel):
     predecessor: str
     successor: str | None
     note: str | None
+    note_en: str | None
 
     @classmethod
     def of(cls, edge: AgencySuccession) -> SuccessionOut:
@@ -130,6 +131,7 @@ class SuccessionOut(BaseModel):
             predecessor=edge.predecessor.code,
             successor=edge.successor.code if edge.successor else None,
             note=edge.note,
+            note_en=edge.note_en,
         )
 
 

@@ -64,6 +64,8 @@ def _resolve(
     before = {"state": finding.state, "explanation": finding.explanation}
     finding.state = state
     finding.explanation = explanation
+    # The English version shipped with the dataset no longer says what the reviewer wrote.
+    finding.explanation_en = None
     finding.resolved_by = actor
     finding.resolved_at = utcnow()
     session.flush()

@@ -194,7 +194,9 @@ class ReviewFinding(BaseModel):
                 "message_vi": finding.message_vi,
                 "message_en": finding.message_en,
                 "state": finding.state,
-                "explanation": finding.explanation,
+                "explanation": (finding.explanation_en or finding.explanation)
+                if lang == "en"
+                else finding.explanation,
                 "resolved_by": finding.resolved_by,
                 "resolved_at": as_utc(finding.resolved_at) if finding.resolved_at else None,
                 "created_at": as_utc(finding.created_at),
