@@ -219,6 +219,11 @@ def transaction(engine: Engine, *, writes: bool = True, waits: bool = True) -> I
     only reads (``writes=False``) never waits for writers. Bookkeeping that is
     better skipped than queued passes ``waits=False``.
     """
+    # Every model, whatever the command imported: a foreign key names its table, and the
+    # mappers are configured as a whole at first use (the migrations used to import them,
+    # but a database at the newest schema no longer runs them).
+    import chitieu._models  # noqa: F401
+
     bind = engine
     if engine.url.get_backend_name() == "sqlite":
         options: dict[str, Any] = {_WRITES: writes}
