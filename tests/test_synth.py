@@ -275,3 +275,16 @@ def test_assess_all_judges_every_plan_and_refuses_a_plan_beside_it(tmp_path):
     )
     both = chitieu("assess", "--all", "--plan", records[0]["plan"], db=db)
     assert both.returncode != 0 and "--all" in both.stderr and "Traceback" not in both.stderr
+
+
+def test_more_indicators_than_the_catalogue_observes_are_made_up_whole(engine):
+    """The national default (120) asks for more indicators than the catalogue has
+    figures for; the made-up ones must carry every column the catalogue's rows do,
+    or the bulk insert stops on the first of them."""
+    with transaction(engine) as session:
+        synthesize(session, seed=1, provinces=2, communes=2, indicators=120, years=(2020, 2021))
+    with engine.connect() as connection:
+        made_up = connection.execute(
+            sa.text("select definition, definition_en from indicator where code like 'SYN_%'")
+        ).all()
+    assert made_up and all(row == (None, None) for row in made_up)
