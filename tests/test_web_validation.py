@@ -142,6 +142,19 @@ def test_the_queue_filters_by_indicator_and_is_for_reviewers_only(web):
     assert 'data-count="1"' in planner.get("/validation?indicator=poverty_rate").text
     assert 'data-count="0"' in planner.get("/validation?indicator=GRDP_GROWTH").text
     assert planner.get("/validation?indicator=NO_SUCH").status_code == 404
+    # Reviewers filter by the name they know; the box shows the name, never the code.
+    by_name = planner.get(
+        "/validation", params={"indicator": "ty le ho ngheo (chuan da chieu)"}
+    ).text
+    assert 'data-count="1"' in by_name
+    box = re.search(r'<input name="indicator"[^>]*>', by_name).group(0)
+    assert 'value="Tỷ lệ hộ nghèo (chuẩn đa chiều)"' in box and "POVERTY_RATE" not in box
+    assert '<option value="Tốc độ tăng trưởng kinh tế (GRDP) theo giá so sánh">' in by_name
+    english = planner.get("/validation?indicator=poverty_rate&lang=en").text
+    assert (
+        'value="Multidimensional poverty rate (households)"' in english
+        and "GRDP_GROWTH" not in english
+    )
     for role in ("viewer", "agency_editor"):
         assert web.clients[role].get("/validation").status_code == 403
     assert web.anonymous().get("/validation", follow_redirects=False).status_code == 303

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from chitieu._errors import ChitieuError, DatabaseError, InputError
 from chitieu._periods import parse_period
 from chitieu.indicator.models import Indicator
-from chitieu.indicator.service import get_indicator
+from chitieu.indicator.service import get_indicator, list_indicators
 from chitieu.region.models import Region
 from chitieu.submission.views import LINE, PARAGRAPH, error_status, is_htmx
 from chitieu.user.admin import as_utc
@@ -39,7 +39,7 @@ EnterData = Annotated[Actor, Depends(requires("enter_data"))]
 MAX_ID = 2**31 - 1
 QUEUE_LIMIT = 500
 FindingId = Annotated[int, Path(ge=1, le=MAX_ID)]
-IndicatorFilter = Annotated[str | None, Query(max_length=64, pattern=LINE)]
+IndicatorFilter = Annotated[str | None, Query(max_length=200, pattern=LINE)]
 State = Literal["open", "explained", "dismissed"]
 ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"description": "the body is not JSON"},
@@ -99,10 +99,14 @@ def queue_page(
     """Open findings, newest first, each with forms to explain or dismiss it."""
     code = _indicator_code(session, indicator)
     findings = list_findings(session, state="open", indicator_code=code, limit=QUEUE_LIMIT + 1)
+    # A reviewer filters by what the indicator is called, not by its code; the
+    # catalogue's names are offered as they type.
+    names = {i.code: i.name_vi if lang == "vi" else i.name_en for i in list_indicators(session)}
     context = {
         "rows": [queue_row(session, f, lang) for f in findings[:QUEUE_LIMIT]],
         "more": len(findings) > QUEUE_LIMIT,
-        "indicator": code or "",
+        "indicator": names.get(code, "") if code else "",
+        "indicator_names": sorted(set(names.values())),
         "limit": QUEUE_LIMIT,
     }
     return render(request, "validation/queue.html", context)
