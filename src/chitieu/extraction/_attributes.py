@@ -261,9 +261,7 @@ def figure_indicator(
         ):
             return None
         chosen = named
-    if chosen is None and (
-        raw.measure == "rank" or not _LETTER.search(folded, since, raw.start)
-    ):
+    if chosen is None and (raw.measure == "rank" or not _LETTER.search(folded, since, raw.start)):
         # "40,1% lao động trong độ tuổi tham gia BHXH", "đứng thứ 8/63 tỉnh, thành thu hút
         # vốn FDI": the subject follows the number.
         stops = _SENTENCE_STOPS if raw.measure == "rank" else _CLAUSE_STOPS

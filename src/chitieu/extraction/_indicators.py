@@ -478,18 +478,20 @@ def _phrases_by_first_words() -> dict[str, tuple[list[str], dict[str, list[str]]
     return table
 
 
+_Node = dict[str, "_Node"]
+
+
 def _trie(words: set[str]) -> str:
-    """An alternation of ``words`` that shares their prefixes: the engine tries a letter once,
-    not once per word."""
-    tree: dict[str, dict] = {}  # type: ignore[type-arg]
+    """An alternation of ``words`` sharing their prefixes: a letter is tried once, not per word."""
+    tree: _Node = {}
     for word in words:
         node = tree
         for letter in word:
             node = node.setdefault(letter, {})
         node[""] = {}
 
-    def render(node: dict) -> str:  # type: ignore[type-arg]
-        branches = [re.escape(letter) + render(child) for letter, child in sorted(node.items()) if letter]
+    def render(node: _Node) -> str:
+        branches = [re.escape(key) + render(child) for key, child in sorted(node.items()) if key]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"

@@ -165,11 +165,7 @@ def _range_end(folded: str, start: int, end: int) -> tuple[re.Match[str], float]
     match = _RANGE.match(folded, after_scale)
     if match is None:
         return None
-    if (
-        match.group(1) is None
-        and not _FROM.search(_left(folded, start, 15))
-        and scale == 1.0
-    ):
+    if match.group(1) is None and not _FROM.search(_left(folded, start, 15)) and scale == 1.0:
         # "đến" makes a range after "từ", or between scaled amounts ("700 triệu đến 1 tỷ").
         return None
     return match, scale
@@ -234,8 +230,7 @@ def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) ->
         _qualifier(folded, signed_start),
         per_year=unit.per_year,
         unit_end=_plan_words_end(folded, unit.end) if measure == "plan_pct" else unit.end,
-        relative=unit.unit == "%"
-        and bool(_EQUAL_TO.search(_left_clause(folded, start))),
+        relative=unit.unit == "%" and bool(_EQUAL_TO.search(_left_clause(folded, start))),
     )
 
 
@@ -281,7 +276,9 @@ _WRITTEN_SCALED = re.compile(
 )
 _WRITTEN_PERCENT = re.compile(rf"{_WRITTEN}\s+phan\s+tram(?![a-z])")
 # "gap" first, its boundary checked after: a literal start lets the engine skip ahead.
-_WRITTEN_MULTIPLE = re.compile(r"gap(?<![a-z]gap)\s+((?:[a-z]+\s+){0,2}?[a-z]+)(?:\s+lan)?(?![a-z])")
+_WRITTEN_MULTIPLE = re.compile(
+    r"gap(?<![a-z]gap)\s+((?:[a-z]+\s+){0,2}?[a-z]+)(?:\s+lan)?(?![a-z])"
+)
 
 
 def _word_figures(original: str, folded: str) -> Iterator[Raw]:

@@ -304,9 +304,7 @@ def _region(folded: str, raw: Raw, place: Place, clause: str, region: str | None
     named = list(_PROVINCE.finditer(clause))
     nation = list(_NATION_BEFORE.finditer(clause))
     # "Bắc Giang dẫn đầu cả nước với … 14,14%" ranks a province among the nation's.
-    ranking = bool(nation) and bool(
-        _RANKED_BY.search(clause[: nation[-1].start()])
-    )
+    ranking = bool(nation) and bool(_RANKED_BY.search(clause[: nation[-1].start()]))
     if named and (not nation or named[-1].start() > nation[-1].start() or ranking):
         return _PROVINCE_NAMES[named[-1].group(1)]
     if nation and not ranking:
