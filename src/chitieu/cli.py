@@ -207,7 +207,7 @@ def _root(
     ] = None,
 ) -> None:
     from chitieu._context import AppContext
-    from chitieu._settings import Settings
+    from chitieu._settings import Settings, SettingsError
 
     overrides: dict[str, str] = {}
     if db is not None:
@@ -215,9 +215,9 @@ def _root(
     if lang is not None:
         overrides["lang"] = lang
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise ChitieuError(f"tham số không hợp lệ: {exc.errors()[0]['msg']}") from exc  # type: ignore[attr-defined]
+        settings = Settings(**overrides)
+    except SettingsError as exc:
+        raise ChitieuError(f"tham số không hợp lệ: {exc.errors()[0]['msg']}") from exc
     ctx.obj = AppContext(settings)
     ctx.call_on_close(ctx.obj.close)
     DISPLAY.set(Display(lang=settings.lang, wide=wide, limit=limit))
