@@ -6,8 +6,10 @@ through the ``chitieu.cli`` entry point group.
 
 from __future__ import annotations
 
+import os
+import re
 import sys
-from importlib.metadata import entry_points
+from importlib.machinery import PathFinder
 from typing import Annotated
 
 import typer
@@ -175,9 +177,50 @@ def build_app() -> typer.Typer:
         add_completion=False,
     )
     app.callback()(_root)
-    for plugin in entry_points(group="chitieu.cli"):
-        plugin.load()(app)
+    if _may_declare_plugins():
+        from importlib.metadata import entry_points
+
+        for plugin in entry_points(group="chitieu.cli"):
+            plugin.load()(app)
     return app
+
+
+_PLUGIN_GROUP = re.compile(r"(?m)^\s*\[\s*chitieu\.cli\s*\]\s*$")
+
+
+def _may_declare_plugins() -> bool:
+    """Whether an installed package may add commands (the ``chitieu.cli`` entry point group).
+
+    importlib.metadata costs every command a fifth of ``chitieu --help`` to import;
+    the files it would read are looked at first, and it is asked only when one of them
+    names the group, or when it could find packages where they are not looked at.
+    """
+    if any(
+        hasattr(finder, "find_distributions") and finder is not PathFinder
+        for finder in sys.meta_path
+    ):
+        return True
+    for entry in sys.path:
+        folder = entry or "."
+        if not os.path.isdir(folder):
+            if os.path.exists(folder):
+                return True  # a zip archive
+            continue
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return True
+        for name in names:
+            if not name.lower().endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8") as f:
+                    declared = f.read()
+            except (OSError, UnicodeDecodeError):
+                continue
+            if _PLUGIN_GROUP.search(declared):
+                return True
+    return False
 
 
 class _Chitieu(ChitieuGroup):
