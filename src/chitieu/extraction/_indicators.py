@@ -463,9 +463,11 @@ _WORDS = re.compile(r"(?<![a-z0-9])[a-z0-9]+")
 
 
 def _phrases_by_first_words() -> dict[str, tuple[list[str], dict[str, list[str]]]]:
-    """Phrases by their first word: those of one word or tried whatever follows, then
-    those keyed by their second word too, so that a word of the text tries only the
-    phrases that can start there."""
+    """Phrases by their first word: (those tried whatever follows, those by second word).
+
+    A word of the text then tries only the phrases that can start there, and looks at
+    the word after it only when some phrase needs it.
+    """
     table: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
     for phrase in _BY_PHRASE:
         if phrase[0].isalnum():
