@@ -115,3 +115,42 @@ def test_a_command_is_loaded_when_it_runs_or_shows_its_help():
     mistyped = runner.invoke(build_app(), ["plnas"])
     assert mistyped.exit_code == 2
     assert "Did you mean 'plans'?" in mistyped.output
+
+
+def test_an_installed_plugin_still_adds_its_command(tmp_path):
+    """importlib.metadata is imported only when a package names the group: one that does is found."""
+    (tmp_path / "demo_plugin.py").write_text(
+        "import typer\n\n\n"
+        "def hello() -> None:\n"
+        '    """Chào (say hello)."""\n'
+        '    typer.echo("xin chào từ plugin")\n\n\n'
+        "def register(app: typer.Typer) -> None:\n"
+        '    app.command("hello")(hello)\n',
+        encoding="utf-8",
+    )
+    metadata = tmp_path / "demo_plugin-0.1.dist-info"
+    metadata.mkdir()
+    (metadata / "METADATA").write_text("Metadata-Version: 2.1\nName: demo-plugin\nVersion: 0.1\n")
+    (metadata / "entry_points.txt").write_text("[chitieu.cli]\nhello = demo_plugin:register\n")
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(tmp_path)])}
+    result = subprocess.run(
+        [sys.executable, "-m", "chitieu", "hello"],
+        capture_output=True,
+        text=True,
+        env=environment,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "xin chào từ plugin"
+
+
+def test_help_reads_no_package_metadata_when_no_plugin_is_installed(tmp_path):
+    listing = tmp_path / "modules.json"
+    environment = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "100"}
+    subprocess.run(
+        [sys.executable, "-c", _RUN, str(listing), "--help"],
+        env=environment,
+        check=True,
+        capture_output=True,
+    )
+    assert "importlib.metadata" not in json.loads(listing.read_text(encoding="utf-8"))

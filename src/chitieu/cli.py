@@ -6,8 +6,10 @@ through the ``chitieu.cli`` entry point group.
 
 from __future__ import annotations
 
+import os
+import re
 import sys
-from importlib.metadata import entry_points
+from importlib.machinery import PathFinder
 from typing import Annotated
 
 import typer
@@ -175,9 +177,50 @@ def build_app() -> typer.Typer:
         add_completion=False,
     )
     app.callback()(_root)
-    for plugin in entry_points(group="chitieu.cli"):
-        plugin.load()(app)
+    if _may_declare_plugins():
+        from importlib.metadata import entry_points
+
+        for plugin in entry_points(group="chitieu.cli"):
+            plugin.load()(app)
     return app
+
+
+_PLUGIN_GROUP = re.compile(r"(?m)^\s*\[\s*chitieu\.cli\s*\]\s*$")
+
+
+def _may_declare_plugins() -> bool:
+    """Whether an installed package may add commands (the ``chitieu.cli`` entry point group).
+
+    importlib.metadata costs every command a fifth of ``chitieu --help`` to import;
+    the files it would read are looked at first, and it is asked only when one of them
+    names the group, or when it could find packages where they are not looked at.
+    """
+    if any(
+        hasattr(finder, "find_distributions") and finder is not PathFinder
+        for finder in sys.meta_path
+    ):
+        return True
+    for entry in sys.path:
+        folder = entry or "."
+        if not os.path.isdir(folder):
+            if os.path.exists(folder):
+                return True  # a zip archive
+            continue
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return True
+        for name in names:
+            if not name.lower().endswith((".dist-info", ".egg-info")):
+                continue
+            try:
+                with open(os.path.join(folder, name, "entry_points.txt"), encoding="utf-8") as f:
+                    declared = f.read()
+            except (OSError, UnicodeDecodeError):
+                continue
+            if _PLUGIN_GROUP.search(declared):
+                return True
+    return False
 
 
 class _Chitieu(ChitieuGroup):
@@ -207,7 +250,7 @@ def _root(
     ] = None,
 ) -> None:
     from chitieu._context import AppContext
-    from chitieu._settings import Settings
+    from chitieu._settings import Settings, SettingsError
 
     overrides: dict[str, str] = {}
     if db is not None:
@@ -215,9 +258,9 @@ def _root(
     if lang is not None:
         overrides["lang"] = lang
     try:
-        settings = Settings(**overrides)  # type: ignore[arg-type]
-    except ValueError as exc:
-        raise ChitieuError(f"tham số không hợp lệ: {exc.errors()[0]['msg']}") from exc  # type: ignore[attr-defined]
+        settings = Settings(**overrides)
+    except SettingsError as exc:
+        raise ChitieuError(f"tham số không hợp lệ: {exc.errors()[0]['msg']}") from exc
     ctx.obj = AppContext(settings)
     ctx.call_on_close(ctx.obj.close)
     DISPLAY.set(Display(lang=settings.lang, wide=wide, limit=limit))

@@ -176,9 +176,9 @@ def figure_indicator(
     sentence_start, since, previous = place.sentence_start, place.since, place.previous
     sentence_text = folded[sentence_start : raw.start]
     paragraph_start = start_of_paragraph(setting, raw.start)
-    share_context = bool(re.search(r"co cau|ty trong|chiem", sentence_text)) or (
+    share_context = bool(_SHARE_WORDS.search(sentence_text)) or (
         # "Cơ cấu kinh tế: nông… 14,5%; dịch vụ 37,2%": a list split over lines.
-        not re.search(r"tang|toc do", sentence_text)
+        not _GROWTH_WORDS.search(sentence_text)
         and "co cau" in folded[paragraph_start:sentence_start]
     )
     topic_from = topic_start(folded, paragraph_start, sentence_start)
@@ -237,19 +237,19 @@ def figure_indicator(
     chosen = fresh
     if (
         is_count(raw.unit)
-        and "con hieu luc" in re.split(r"[,;.()]", folded[raw.end : raw.end + 90])[0]
+        and "con hieu luc" in _CLAUSE_STOPS.split(folded[raw.end : raw.end + 90])[0]
     ):
         # "210 dự án FDI còn hiệu lực": the projects still valid, a stock over the years.
         return None
     if is_count(raw.unit) and chosen is not None:
         # "cấp mới 15 dự án đầu tư trong nước": the counted noun names something narrower.
-        right = re.split(r"[,;.()]", folded[raw.end : raw.unit_end + 40])[0]
+        right = _CLAUSE_STOPS.split(folded[raw.end : raw.unit_end + 40])[0]
         named = pick(raw.end, raw.end + len(right), sentence_text + right)
         if named is not None and named[1].rule.blocks:
             return None
     if chosen is None and is_count(raw.unit):
         # "66 dự án FDI", "11 khu công nghiệp": the counted noun names the indicator.
-        right = re.split(r"[,;.()]", folded[raw.end : raw.unit_end + 40])[0]
+        right = _CLAUSE_STOPS.split(folded[raw.end : raw.unit_end + 40])[0]
         named = pick(raw.end, raw.end + len(right), sentence_text + right)
         after_noun = folded[raw.unit_end : raw.end + len(right)]
         if named is not None and (
@@ -261,13 +261,11 @@ def figure_indicator(
         ):
             return None
         chosen = named
-    if chosen is None and (
-        raw.measure == "rank" or not re.search(r"[a-z]", folded[since : raw.start])
-    ):
+    if chosen is None and (raw.measure == "rank" or not _LETTER.search(folded, since, raw.start)):
         # "40,1% lao động trong độ tuổi tham gia BHXH", "đứng thứ 8/63 tỉnh, thành thu hút
         # vốn FDI": the subject follows the number.
-        stops = r"[.;()]" if raw.measure == "rank" else r"[,;.()]"
-        right = re.split(stops, folded[raw.unit_end : raw.unit_end + 80])[0]
+        stops = _SENTENCE_STOPS if raw.measure == "rank" else _CLAUSE_STOPS
+        right = stops.split(folded[raw.unit_end : raw.unit_end + 80])[0]
         chosen = pick(raw.unit_end, raw.unit_end + len(right), sentence_text + right)
     if chosen is None:
         chosen = pick(sentence_start, raw.start, sentence_text)
@@ -299,6 +297,12 @@ def figure_indicator(
     return code
 
 
+_SHARE_WORDS = re.compile(r"co cau|ty trong|chiem")
+_GROWTH_WORDS = re.compile(r"tang|toc do")
+_LETTER = re.compile(r"[a-z]")
+_CLAUSE_STOPS = re.compile(r"[,;.()]")
+_SENTENCE_STOPS = re.compile(r"[.;()]")
+_PROPER_NAME = re.compile(rf"[ \t]+(?:mở rộng[ \t]+)?[{UPPER}][{LOWER}]")
 _COMPLEMENT_BEFORE = re.compile(r"(?<![a-z])(?:vao|cho|de|doi voi)\s+$")
 
 
@@ -319,12 +323,7 @@ _RANK_OF = {
 
 def _names_one(text: str, end: int) -> bool:
     """'KCN Tân Hưng': a phrase followed by a proper name is about one park, not all."""
-    return bool(
-        re.match(
-            rf"[ \t]+(?:mở rộng[ \t]+)?[{UPPER}][{LOWER}]",
-            text[end : end + 20],
-        )
-    )
+    return bool(_PROPER_NAME.match(text[end : end + 20]))
 
 
 # Words after a counted noun that make the count a subset ("6 khu công nghiệp đang lập...").

@@ -20,6 +20,7 @@ from chitieu.extraction.records import Figure
 # an item of a list opens with its number, its subject follows.
 _ITEM_OPENERS = re.compile(r"(?<![a-z])(?:va|gom|bao gom|trong do|trong so do|rieng|con)(?![a-z])")
 _SEPARATOR = re.compile(r"[,;:(]")
+_LETTER = re.compile(r"[a-z]")
 
 
 def opens_list_item(gap: str) -> bool:
@@ -27,7 +28,7 @@ def opens_list_item(gap: str) -> bool:
     parts = _SEPARATOR.split(gap)
     if len(parts) < 2 and not _ITEM_OPENERS.search(gap):
         return False
-    return not re.search(r"[a-z]", _ITEM_OPENERS.sub("", parts[-1]))
+    return not _LETTER.search(_ITEM_OPENERS.sub("", parts[-1]))
 
 
 _SUBJECT_STOP = re.compile(r"[,;.()\n]")
@@ -58,13 +59,16 @@ _PRICE_BASE = re.compile(
 )
 
 
+_BRACKETED_BASE = re.compile(r"\s*\(\s*(?:theo\s+)?gia\s+[a-z\s]{2,12}")
+
+
 def price_base(folded: str, since: int, start: int, unit_end: int) -> str | None:
     """'constant' or 'current': the price base said in brackets after a level, else the last before.
 
     A statistics report states the price base once for its paragraph ("GRDP theo giá so
     sánh năm 2010 của quý III ước đạt …. Tính chung 9 tháng, GRDP ước đạt …").
     """
-    right = re.match(r"\s*\(\s*(?:theo\s+)?gia\s+[a-z\s]{2,12}", folded[unit_end : unit_end + 30])
+    right = _BRACKETED_BASE.match(folded[unit_end : unit_end + 30])
     found = _PRICE_BASE.search(right.group()) if right else None
     if found is None:
         said = list(_PRICE_BASE.finditer(folded, since, start))

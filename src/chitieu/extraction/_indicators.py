@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from operator import attrgetter
 
 from chitieu._text import fold
 
@@ -438,7 +439,7 @@ def _phrase_pattern(phrase: str) -> str:
     return joined + after
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Hit:
     rule: Rule
     start: int
@@ -459,19 +460,56 @@ _BY_PHRASE = _phrase_rules()
 # jump to candidates; word boundaries before it are checked by hand.
 _PATTERNS = {phrase: re.compile(_phrase_pattern(phrase)) for phrase in _BY_PHRASE}
 _WORDS = re.compile(r"(?<![a-z0-9])[a-z0-9]+")
-# Phrases keyed by their first two words (or their only word), so that a word of the
-# text tries only the phrases that can start there.
-_BY_FIRST_WORDS: dict[tuple[str, ...], list[str]] = {}
-for _phrase in _BY_PHRASE:
-    if _phrase[0].isalnum():
-        _BY_FIRST_WORDS.setdefault(tuple(_WORDS.findall(_phrase)[:2]), []).append(_phrase)
-_FIRST_WORDS = re.compile(
-    r"(?<![a-z0-9])(?:"
-    + "|".join(sorted({re.escape(k[0]) for k in _BY_FIRST_WORDS}, key=len, reverse=True))
-    + r")(?![a-z0-9])"
-)
+
+
+def _phrases_by_first_words() -> dict[str, tuple[list[str], dict[str, list[str]]]]:
+    """Phrases by their first word: (those tried whatever follows, those by second word).
+
+    A word of the text then tries only the phrases that can start there, and looks at
+    the word after it only when some phrase needs it.
+    """
+    table: dict[str, tuple[list[str], dict[str, list[str]]]] = {}
+    for phrase in _BY_PHRASE:
+        if phrase[0].isalnum():
+            first, *second = _WORDS.findall(phrase)[:2]
+            alone, by_second = table.setdefault(first, ([], {}))
+            if second:
+                by_second.setdefault(second[0], []).append(phrase)
+            else:
+                alone.append(phrase)
+    return table
+
+
+_Node = dict[str, "_Node"]
+
+
+def _trie(words: set[str]) -> str:
+    """An alternation of ``words`` sharing their prefixes: a letter is tried once, not per word."""
+    tree: _Node = {}
+    for word in words:
+        node = tree
+        for letter in word:
+            node = node.setdefault(letter, {})
+        node[""] = {}
+
+    def render(node: _Node) -> str:
+        branches = [re.escape(key) + render(child) for key, child in sorted(node.items()) if key]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return render(tree)
+
+
+_BY_FIRST_WORDS = _phrases_by_first_words()
+# Every first word is whole (a word boundary follows it), so at most one of them
+# matches at a place, and the shared-prefix form finds the same words.
+_FIRST_WORDS = re.compile(r"(?<![a-z0-9])" + _trie(set(_BY_FIRST_WORDS)) + r"(?![a-z0-9])")
 _NEXT_WORD = re.compile(r"[^a-z0-9]{1,4}([a-z0-9]+)")
 _UNWORDED = [phrase for phrase in _BY_PHRASE if not phrase[0].isalnum()]
+_IN_DOCUMENT_ORDER = attrgetter("start", "order")
+_IN_RULE_ORDER = attrgetter("order", "start")
 
 
 class PhraseIndex:
@@ -483,24 +521,25 @@ class PhraseIndex:
         # first words, so Python only sees the few candidates.
         by_first = _BY_FIRST_WORDS
         for word in _FIRST_WORDS.finditer(folded):
-            first = word.group()
-            following = _NEXT_WORD.match(folded, word.end())
-            keys = ((first,), (first, following.group(1))) if following else ((first,),)
-            for key in keys:
-                for phrase in by_first.get(key, ()):
-                    match = _PATTERNS[phrase].match(folded, word.start())
-                    if match is not None:
-                        hits.extend(
-                            Hit(rule, match.start(), match.end(), order)
-                            for order, rule in _BY_PHRASE[phrase]
-                        )
+            alone, by_second = by_first[word.group()]
+            phrases = alone
+            if by_second:
+                following = _NEXT_WORD.match(folded, word.end())
+                if following is not None and following.group(1) in by_second:
+                    phrases = alone + by_second[following.group(1)]
+            for phrase in phrases:
+                match = _PATTERNS[phrase].match(folded, word.start())
+                if match is not None:
+                    start, end = match.span()
+                    for order, rule in _BY_PHRASE[phrase]:
+                        hits.append(Hit(rule, start, end, order))
         for phrase in _UNWORDED:
             for match in _PATTERNS[phrase].finditer(folded):
                 hits.extend(
                     Hit(rule, match.start(), match.end(), order)
                     for order, rule in _BY_PHRASE[phrase]
                 )
-        hits.sort(key=lambda h: (h.start, h.order))
+        hits.sort(key=_IN_DOCUMENT_ORDER)
         self._hits = hits
         self._starts = [h.start for h in hits]
 
@@ -508,9 +547,7 @@ class PhraseIndex:
         """The hits lying wholly inside ``[start, end)``, in document then rule order."""
         first = bisect.bisect_left(self._starts, start)
         last = bisect.bisect_left(self._starts, end)
-        return sorted(
-            (h for h in self._hits[first:last] if h.end <= end), key=lambda h: (h.order, h.start)
-        )
+        return sorted([h for h in self._hits[first:last] if h.end <= end], key=_IN_RULE_ORDER)
 
 
 def choose(

@@ -71,6 +71,12 @@ class FigureSpan:
     total_period: str | None = None
 
 
+_PUNCTUATION = re.compile(r"[,;:(.]")
+_CLAUSE_END = re.compile(r"[;:)]|, ")
+_YEAR_FIRST = re.compile(r"\d{4}")
+_REPORTING = re.compile(r"-(?:H\d|Q\d|\d{1,2}M)$|\{ytd\}|\{m\}")
+_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+_ONE_YEAR = re.compile(r"\d{4}(?:-|$)")
 # "đạt 6,58% của 6 tháng đầu năm 2022": a possessive names the figure's own period.
 _OF = re.compile(r"\s*(?:cua|trong)\s+$")
 
@@ -90,7 +96,7 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
     after = [
         m
         for m in mentions.between(span.unit_end, span.unit_end + 26)
-        if not re.search(r"[,;:(.]", folded[span.unit_end : m.start])
+        if not _PUNCTUATION.search(folded, span.unit_end, m.start)
         # "gấp 4 lần so với cùng kỳ năm 2024 (51,8 triệu USD)": the base is the bracket's.
         and m.base_year is None
         and (not span.change or _OF.fullmatch(folded, span.unit_end, m.start))
@@ -101,7 +107,7 @@ def figure_period(frame: PeriodFrame, span: FigureSpan) -> tuple[str | None, boo
         if m.end <= span.start
         # A base's own value is said in one clause: "trong khi cùng kỳ năm 2021 chỉ đạt 3,15%;"
         # or in the brackets after it: "so với cùng kỳ năm 2023 (35,4 triệu USD)".
-        and (m.base_year is None or not re.search(r"[;:)]|, ", folded[m.end : span.start]))
+        and (m.base_year is None or not _CLAUSE_END.search(folded, m.end, span.start))
     ]
     recent = [
         m
@@ -175,7 +181,7 @@ def _resolve(frame: PeriodFrame, mention: PeriodMention, span: FigureSpan) -> st
 
 def _moved(code: str | None, year: int) -> str:
     """The same part of another year: "2024-9M" in 2023 is "2023-9M"."""
-    if code is None or not re.match(r"\d{4}", code):
+    if code is None or not _YEAR_FIRST.match(code):
         return str(year)
     return f"{year}{code[4:]}"
 
@@ -189,9 +195,9 @@ def _frames(mention: PeriodMention, frame: PeriodFrame) -> bool:
     aside = frame.folded.rfind("(", max(0, mention.start - 40), mention.start)
     if aside >= 0 and ")" not in frame.folded[aside : mention.start]:
         return False
-    if re.search(r"-(?:H\d|Q\d|\d{1,2}M)$|\{ytd\}|\{m\}", mention.code):
+    if _REPORTING.search(mention.code):
         return True
-    if re.fullmatch(r"\d{4}-\d\d-\d\d", mention.code):
+    if _DAY.fullmatch(mention.code):
         # "Tính đến ngày 15/3/2024, …" dates the stock its sentence counts, not the next ones.
         return False
     index = bisect.bisect_right(frame.sentence_starts, mention.start) - 1
@@ -201,7 +207,7 @@ def _frames(mention: PeriodMention, frame: PeriodFrame) -> bool:
 def _year_before(mentions: Mentions, position: int, since: int) -> int | None:
     """The year named nearest before ``position`` (not a multi-year range), back to ``since``."""
     for mention in reversed(mentions.between(since, position)):
-        if re.match(r"\d{4}(?:-|$)", mention.code):
+        if _ONE_YEAR.match(mention.code):
             return int(mention.code[:4])
     return None
 

@@ -69,7 +69,9 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?:6\s+thang|nua)\s+dau(?:\s+nam)?(?:\s*({_YEAR}))?"), "H1"),
     (re.compile(rf"(?:6\s+thang|nua)\s+cuoi(?:\s+nam)?(?:\s*({_YEAR}))?"), "H2"),
     # "9 tháng", "Tính chung 9 tháng,", "11 tháng đầu năm 2024": the first months of a year.
-    (re.compile(rf"(\d{{1,2}})\s+thang(?:\s+dau)?(?:\s+nam)?(?:\s+({_YEAR}))?(?![a-z])"), "months"),
+    # "\d\d?" rather than "\d{1,2}": a pattern opening on a character class lets the
+    # engine skip to the digits instead of trying every position.
+    (re.compile(rf"(\d\d?)\s+thang(?:\s+dau)?(?:\s+nam)?(?:\s+({_YEAR}))?(?![a-z])"), "months"),
     (re.compile(rf"quy\s+(iv|iii|ii|i|[1-4])(?:{_SEP_YEAR})?"), "quarter"),
     (re.compile(rf"thang\s+(\d{{1,2}}){_NOT_AMOUNT}(?:{_SEP_YEAR})?"), "month"),
     (re.compile(rf"nam\s+({_YEAR})"), "year"),
@@ -81,7 +83,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     # "trong tháng", "riêng tháng này": the month a monthly report is about.
     (
         re.compile(
-            rf"(?:(?:trong|rieng)\s+thang(?:\s+nay)?|thang\s+nay)"
+            rf"(?:trong\s+thang(?:\s+nay)?|rieng\s+thang(?:\s+nay)?|thang\s+nay)"
             rf"(?![a-z]|\s*(?:0?[1-9]|1[0-2]){_NOT_AMOUNT})"
         ),
         "this_month",

@@ -46,12 +46,17 @@ def _left(folded: str, start: int, size: int = 40) -> str:
 def _left_clause(folded: str, start: int, size: int = 60) -> str:
     """The words right before ``start``, back to the last number or punctuation."""
     left = _left(folded, start, size)
-    cut = max((m.end() for m in re.finditer(r"[\d;.,:()%]", left)), default=0)
-    return left[cut:]
+    last = _UP_TO_LAST_BREAK.match(left)
+    return left[last.end() :] if last else left
+
+
+# Greedy, so it ends just past the last number or punctuation: one match, not one per mark.
+_UP_TO_LAST_BREAK = re.compile(r".*[\d;.,:()%]", re.DOTALL)
+_LETTERS = re.compile(r"[a-z]+")
 
 
 def _last_words(folded: str, start: int, count: int) -> list[str]:
-    return re.findall(r"[a-z]+", _left_clause(folded, start))[-count:]
+    return _LETTERS.findall(_left_clause(folded, start))[-count:]
 
 
 def _sign(text: str, start: int) -> tuple[int, float]:
@@ -71,14 +76,16 @@ _QUALIFIER_AT_END = re.compile(
 )
 
 
+_FROM = re.compile(r"(?<![a-z])tu\s*$")
+_AND_ABOVE = re.compile(r"^\s*[^.;]{0,30}tro len")
+
+
 def _qualifier(folded: str, start: int) -> str | None:
     left = _VERBS_BEFORE.sub("", _left(folded, start, 30))
     found = _QUALIFIER_AT_END.search(left)
     if found:
         return QUALIFIERS[found.group(1)]
-    if re.search(r"(?<![a-z])tu\s*$", _left(folded, start, 10)) and re.search(
-        r"^\s*[^.;]{0,30}tro len", folded[start : start + 40]
-    ):
+    if _FROM.search(_left(folded, start, 10)) and _AND_ABOVE.search(folded[start : start + 40]):
         return "từ … trở lên"
     return None
 
@@ -96,6 +103,7 @@ _PLAN_RIGHT = re.compile(
 )
 
 
+_ORDINAL = re.compile(r"(?<![a-z])thu\s*$")
 _RANK_OF_RIGHT = re.compile(r"/\s*(\d{1,3})(?!\d)")
 # "cao thứ 3 cả nước", "lớn thứ hai trong vùng": an ordinal followed by the whole it ranks in.
 _RANKED_IN = re.compile(r"\s*(?:trong\s+|tren\s+)?(?:ca\s+nuoc|toan\s+quoc)(?![a-z])")
@@ -107,7 +115,7 @@ def _rank(folded: str, start: int, end: int) -> tuple[int, int | None] | None:
         return None
     # Matched in place: a slice to the end would copy the rest of a long document.
     of = _RANK_OF_RIGHT.match(folded, end)
-    ordinal = re.search(r"(?<![a-z])thu\s*$", left)
+    ordinal = _ORDINAL.search(left)
     ranked = _RANK_LEFT.search(left) or (
         ordinal and (of or _RANKED_IN.match(folded, end, end + 20))
     )
@@ -122,27 +130,30 @@ def _measure(folded: str, start: int, unit_end: int, unit: str) -> tuple[str, fl
     tail = " ".join(words)
     if unit == "%" and _PLAN_RIGHT.match(folded[unit_end : unit_end + 40]):
         return ("plan_pct", 1.0, 100.0) if words and words[-1] == "vuot" else ("plan_pct", 1, 0)
-    if re.search(r"(?:^|\s)gap(?:\s+\w+)?$", tail) or unit == "lần":
+    if _MULTIPLE.search(tail) or unit == "lần":
         return "multiple", 1.0, 0.0
     bracketed = _CHANGE_IN_BRACKETS.search(_left(folded, start, 30)) if unit == "%" else None
     if bracketed is not None:
         # "tuy tăng cao (+17,2%) so với quý trước", "giảm sâu (-5,7%)".
         return "change_pct", (-1.0 if bracketed.group(1) == "giam" else 1.0), 0.0
-    if re.search(r"(?:giam|tang|ha)\s+con$|(?:^|\s)con$|giam\s+xuong$|tang\s+len$", tail):
+    if _DOWN_TO.search(tail):
         return "level", 1.0, 0.0
-    verb = re.search(
-        r"(tang|giam)(?:\s+them)?"
-        r"(?:\s+(?:khoang|gan|tren|hon|duoi|xap xi|toi|den|duoc|lan luot))?$",
-        tail,
-    )
+    verb = _CHANGE_VERB.search(tail)
     if verb is None:
-        if re.search(r"chiem(?:\s+\w+)?$", tail):
+        if _SHARE_VERB.search(tail):
             return "share_pct", 1.0, 0.0
         return "level", 1.0, 0.0
     sign = -1.0 if verb.group(1) == "giam" else 1.0
     return ("change_pct" if unit == "%" else "change_abs"), sign, 0.0
 
 
+_MULTIPLE = re.compile(r"(?:^|\s)gap(?:\s+\w+)?$")
+_DOWN_TO = re.compile(r"(?:giam|tang|ha)\s+con$|(?:^|\s)con$|giam\s+xuong$|tang\s+len$")
+_CHANGE_VERB = re.compile(
+    r"(tang|giam)(?:\s+them)?"
+    r"(?:\s+(?:khoang|gan|tren|hon|duoi|xap xi|toi|den|duoc|lan luot))?$"
+)
+_SHARE_VERB = re.compile(r"chiem(?:\s+\w+)?$")
 _CHANGE_IN_BRACKETS = re.compile(r"(?<![a-z])(tang|giam)(?:\s+[a-z]+)?\s*\(\s*$")
 _FRACTION = re.compile(r"/(\d{1,4})(?![\d/.,])")
 _RANGE = re.compile(r"\s*(?:([-–—÷~])|\s+den\s+)\s*(\d+(?:[.,]\d+)*)")
@@ -154,11 +165,7 @@ def _range_end(folded: str, start: int, end: int) -> tuple[re.Match[str], float]
     match = _RANGE.match(folded, after_scale)
     if match is None:
         return None
-    if (
-        match.group(1) is None
-        and not re.search(r"(?<![a-z])tu\s*$", _left(folded, start, 15))
-        and scale == 1.0
-    ):
+    if match.group(1) is None and not _FROM.search(_left(folded, start, 15)) and scale == 1.0:
         # "đến" makes a range after "từ", or between scaled amounts ("700 triệu đến 1 tỷ").
         return None
     return match, scale
@@ -223,11 +230,11 @@ def _read(original: str, folded: str, match: re.Match[str], skip: list[bool]) ->
         _qualifier(folded, signed_start),
         per_year=unit.per_year,
         unit_end=_plan_words_end(folded, unit.end) if measure == "plan_pct" else unit.end,
-        relative=unit.unit == "%"
-        and bool(re.search(r"(?<![a-z])bang\s*$", _left_clause(folded, start))),
+        relative=unit.unit == "%" and bool(_EQUAL_TO.search(_left_clause(folded, start))),
     )
 
 
+_EQUAL_TO = re.compile(r"(?<![a-z])bang\s*$")
 _ANAPHORIC = re.compile(r"\s+(?:ke|noi|neu)\s+tren(?![a-z])")
 
 
@@ -268,6 +275,10 @@ _WRITTEN_SCALED = re.compile(
     rf"{_WRITTEN}\s+(nghin ty|trieu|nghin|ngan|ty)(\s+ruoi)?\s(?!(?:le|trong)(?![a-z]))"
 )
 _WRITTEN_PERCENT = re.compile(rf"{_WRITTEN}\s+phan\s+tram(?![a-z])")
+# "gap" first, its boundary checked after: a literal start lets the engine skip ahead.
+_WRITTEN_MULTIPLE = re.compile(
+    r"gap(?<![a-z]gap)\s+((?:[a-z]+\s+){0,2}?[a-z]+)(?:\s+lan)?(?![a-z])"
+)
 
 
 def _word_figures(original: str, folded: str) -> Iterator[Raw]:
@@ -276,9 +287,7 @@ def _word_figures(original: str, folded: str) -> Iterator[Raw]:
     Only where a scale, "phần trăm" or "gấp" makes the words a figure: "một số chỉ tiêu",
     "thứ nhất", "hai dự án" are no reported figures.
     """
-    for match in re.finditer(
-        r"(?<![a-z])gap\s+((?:[a-z]+\s+){0,2}?[a-z]+)(?:\s+lan)?(?![a-z])", folded
-    ):
+    for match in _WRITTEN_MULTIPLE.finditer(folded):
         value = number_from_words(match.group(1).split())
         if value is not None:
             yield Raw(match.start(1), match.end(1), value, None, "lần", "multiple", None)

@@ -16,8 +16,10 @@ from chitieu.extraction._periods_text import find_periods
 # ("nước.Về"), at ";" closing a line, and where a line opens a list item. A line
 # break inside a sentence (PDF text wraps lines mid-sentence) continues it,
 # unless the line before is a heading.
+# The glued period's letter is checked after the period: the engine then tries that
+# branch only at periods, not at every letter.
 _BOUNDARY = re.compile(
-    rf"[.!?…]+[\"”’)]*\s+|(?<=[{LOWER}])\.(?=[{UPPER}])|;\s*\n"
+    rf"[.!?…]+[\"”’)]*\s+|\.(?<=[{LOWER}]\.)(?=[{UPPER}])|;\s*\n"
     rf"|\n\s*(?=[\-+•*–]\s|\(?\d+[.)]\s|\(?[a-zđ]\)\s)"
 )
 _HEADING_LINE = re.compile(

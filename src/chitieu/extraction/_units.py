@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from chitieu.extraction._lexicon import COUNT_NOUNS, CURRENCIES, MEASURES, NOT_COUNT_NOUNS, SCALES
 
@@ -25,7 +24,6 @@ def skip_space(folded: str, pos: int) -> int:
     return match.end() if match else pos
 
 
-@cache
 def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
     """One pattern for a word list, longest phrase first, each ending at a word boundary."""
     ordered = sorted(phrases, key=len, reverse=True)
@@ -33,14 +31,25 @@ def _alternation(phrases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"(?:{choices})(?![^\W_])")
 
 
-def _phrase_at(folded: str, pos: int, phrases: dict[str, object]) -> str | None:
-    """The longest phrase of ``phrases`` starting at ``pos`` and ending at a word boundary."""
-    match = _alternation(tuple(phrases)).match(folded, pos)
+def _phrase_at(folded: str, pos: int, phrases: re.Pattern[str]) -> str | None:
+    """The longest phrase of ``phrases`` (an ``_alternation``) at ``pos``, ending a word."""
+    match = phrases.match(folded, pos)
     return folded[pos : match.end()] if match else None
 
 
+# Built once: hashing a word list to find its pattern again cost more than matching it.
+_SCALES = _alternation(tuple(SCALES))
+_CURRENCIES = _alternation(tuple(CURRENCIES))
+_MEASURES = _alternation(tuple(MEASURES))
+_COUNT_NOUNS = _alternation(tuple(COUNT_NOUNS))
+_PERCENT_WORDS = tuple(
+    (_alternation((words,)), unit)
+    for words, unit in (("diem phan tram", "điểm %"), ("diem %", "điểm %"), ("phan tram", "%"))
+)
+
+
 def _scale_at(folded: str, pos: int) -> tuple[float, int] | None:
-    match = _alternation(tuple(SCALES)).match(folded, pos)
+    match = _SCALES.match(folded, pos)
     if match is None:
         return None
     return SCALES[" ".join(match.group().split())], match.end()
@@ -58,10 +67,10 @@ def read_unit(original: str, folded: str, pos: int) -> UnitReading | None:
     at = skip_space(folded, pos)
     if folded.startswith("%", at):
         return _with_per(original, folded, UnitReading("%", 1.0, at + 1))
-    for words, unit in (("diem phan tram", "điểm %"), ("diem %", "điểm %"), ("phan tram", "%")):
-        if _phrase_at(folded, at, {words: None}):
-            end = at + len(_phrase_at(folded, at, {words: None}) or "")
-            return UnitReading(unit, 1.0, end)
+    for words, unit in _PERCENT_WORDS:
+        said = _phrase_at(folded, at, words)
+        if said:
+            return UnitReading(unit, 1.0, at + len(said))
     scale = _scale_at(folded, at)
     if scale is not None:
         factor, after_scale = scale
@@ -83,10 +92,10 @@ def _per_follows(folded: str, pos: int) -> bool:
 def _base_unit(original: str, folded: str, pos: int) -> UnitReading | None:
     at = skip_space(folded, pos)
     glued = at == pos
-    currency = _phrase_at(folded, at, dict.fromkeys(CURRENCIES))
+    currency = _phrase_at(folded, at, _CURRENCIES)
     if currency is not None:
         return UnitReading(CURRENCIES[currency], 1.0, at + len(currency))
-    measure = _phrase_at(folded, at, dict.fromkeys(MEASURES))
+    measure = _phrase_at(folded, at, _MEASURES)
     if measure is not None:
         return UnitReading(MEASURES[measure], 1.0, at + len(measure))
     if glued:
@@ -95,7 +104,7 @@ def _base_unit(original: str, folded: str, pos: int) -> UnitReading | None:
 
 
 def _count_noun(original: str, folded: str, at: int) -> UnitReading | None:
-    noun = _phrase_at(folded, at, dict.fromkeys(COUNT_NOUNS))
+    noun = _phrase_at(folded, at, _COUNT_NOUNS)
     if noun is not None:
         return UnitReading(COUNT_NOUNS[" ".join(noun.split())], 1.0, at + len(noun))
     word = _WORD.match(original, at)
@@ -106,7 +115,7 @@ def _count_noun(original: str, folded: str, at: int) -> UnitReading | None:
         return None
     # Most Vietnamese nouns have two syllables ("chính sách", "ắc quy"); a second
     # word that is a function word or a verb ends the noun after one.
-    second = re.compile(r"[ \t]+([^\W\d_]+)").match(original, word.end())
+    second = _SECOND_WORD.match(original, word.end())
     if second and second.group(1).islower():
         folded_second = folded[second.start(1) : second.end(1)]
         if folded_second not in _NOT_SECOND:
@@ -114,6 +123,7 @@ def _count_noun(original: str, folded: str, at: int) -> UnitReading | None:
     return UnitReading(word.group(), 1.0, word.end())
 
 
+_SECOND_WORD = re.compile(r"[ \t]+([^\W\d_]+)")
 _NOT_SECOND = frozenset(
     {
         "moi",

@@ -273,6 +273,8 @@ def infer_region(folded: str) -> str | None:
     return _province_of_address(folded[:300])
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:]")
+_RANKED_BY = re.compile(r"(?:dung|xep|thu|dan dau)[^,;]*$")
 _HOST = re.compile(r"https?://([a-z0-9.-]+)")
 _GLUED_NAMES = {re.sub(r"[^a-z]", "", folded): name for folded, name in _PROVINCE_NAMES.items()}
 
@@ -292,7 +294,7 @@ def _province_of_address(head: str) -> str | None:
 def _clause(folded: str, raw: Raw, place: Place) -> str:
     """The clause a figure stands in, up to it: where its region is named, if it is."""
     before = folded[max(place.sentence_start, place.since) : raw.start].rstrip(" (")
-    return re.split(r"[,;:]", before)[-1]
+    return _CLAUSE_BREAK.split(before)[-1]
 
 
 def _region(folded: str, raw: Raw, place: Place, clause: str, region: str | None) -> str | None:
@@ -302,9 +304,7 @@ def _region(folded: str, raw: Raw, place: Place, clause: str, region: str | None
     named = list(_PROVINCE.finditer(clause))
     nation = list(_NATION_BEFORE.finditer(clause))
     # "Bắc Giang dẫn đầu cả nước với … 14,14%" ranks a province among the nation's.
-    ranking = bool(nation) and bool(
-        re.search(r"(?:dung|xep|thu|dan dau)[^,;]*$", clause[: nation[-1].start()])
-    )
+    ranking = bool(nation) and bool(_RANKED_BY.search(clause[: nation[-1].start()]))
     if named and (not nation or named[-1].start() > nation[-1].start() or ranking):
         return _PROVINCE_NAMES[named[-1].group(1)]
     if nation and not ranking:

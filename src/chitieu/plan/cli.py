@@ -16,7 +16,6 @@ from chitieu._layout import Column
 from chitieu._output import OutputFormat, emit
 from chitieu._periods import parse_period
 from chitieu.indicator.service import get_indicator
-from chitieu.observation.service import latest_observation
 from chitieu.plan.compare_cli import compare_command
 from chitieu.plan.models import Plan, Target
 from chitieu.plan.service import get_plan, list_plans, list_targets, plan_status_word, target_record
@@ -153,6 +152,9 @@ def overview(
     output: FormatOption = OutputFormat.table,
 ) -> None:
     """Mỗi mục tiêu cùng số liệu mới nhất (every target with its latest figure)."""
+    # Here, not at the top: `chitieu plans` and `targets` load this module and never need it.
+    from chitieu.observation.service import latest_observation
+
     context = app_context(ctx)
     lang = context.lang
     day = date.fromisoformat(as_of) if as_of else date.today()

@@ -12,7 +12,6 @@ from chitieu._context import app_context
 from chitieu._database import transaction
 from chitieu._labels import tr
 from chitieu._output import OutputFormat, emit
-from chitieu.plan.continuity import compare_plans, default_ceased
 from chitieu.plan.service import get_plan
 
 
@@ -37,6 +36,10 @@ def compare_command(
     ] = OutputFormat.table,
 ) -> None:
     """Mục tiêu của kế hoạch đã chấm dứt bên cạnh kế hoạch kế tiếp (compare across a merger)."""
+    # Here, not at the top: `chitieu plans` registers this command on every run, and the
+    # comparison's figures (observation.service) are for this command alone.
+    from chitieu.plan.continuity import compare_plans, default_ceased
+
     context = app_context(ctx)
     lang = context.lang
     day = date.fromisoformat(as_of) if as_of else date.today()
