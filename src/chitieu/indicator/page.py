@@ -31,7 +31,7 @@ from chitieu.observation.service import derived_values, disagreements, list_obse
 from chitieu.plan.models import Target
 from chitieu.plan.service import list_targets
 from chitieu.region.models import Region
-from chitieu.region.service import RegionName, search_regions
+from chitieu.region.service import RegionName, search_regions, successions_read_ahead
 from chitieu.scenario.forecast import MIN_YEARS, forecast
 from chitieu.scenario.service import compounds
 
@@ -365,6 +365,15 @@ def indicator_page(
     session: Session, *, indicator: Indicator, region: Region, as_of: date, lang: str = "vi"
 ) -> IndicatorPage:
     """Everything the indicator's page shows for one region, as known by ``as_of``."""
+    # Judging a target follows the region's lineage through every merger: read them once
+    # (166 queries otherwise for the new Bắc Ninh's page).
+    with successions_read_ahead(session):
+        return _indicator_page(session, indicator=indicator, region=region, as_of=as_of, lang=lang)
+
+
+def _indicator_page(
+    session: Session, *, indicator: Indicator, region: Region, as_of: date, lang: str
+) -> IndicatorPage:
     targets = list_targets(session, indicator=indicator, region=region)
     standing: dict[int, Point] = {}
     derived = []
