@@ -11,7 +11,7 @@ from chitieu._settings import Settings
 from chitieu.web._warm import warm, warm_after_start
 from chitieu.web.app import create_app
 
-FIRST_PAGES = ("/overview", "/indicators/GRDP_GROWTH", "/scenario")
+FIRST_PAGES = ("/overview", "/indicators/GRDP_GROWTH")
 
 
 def _join_warming() -> None:

@@ -43,17 +43,19 @@ def warm_after_start(app: FastAPI) -> None:
 
 
 def warm(app: FastAPI) -> None:
-    """Draw the overview, the headline indicator's page and the scenario page into the cache."""
+    """Draw the overview and the headline indicator's page into the cache.
+
+    Not the scenario page: on the national data it simulates every plan's 8,570
+    targets (minutes of CPU), too much to spend while the first people arrive.
+    """
     # Imported here: the views import the whole app, which imports this module.
     from chitieu.indicator.views import indicator_detail_page
     from chitieu.plan.views import overview_page
-    from chitieu.scenario.views import scenario_page
 
     lang = str(app.state.settings.lang)
     pages: list[tuple[str, Callable[..., Any], dict[str, Any]]] = [
         ("/overview", overview_page, {"plan": "", "region": "", "as_of": ""}),
         (f"/indicators/{HEADLINE_INDICATOR}", indicator_detail_page, {"code": HEADLINE_INDICATOR}),
-        ("/scenario", scenario_page, {"plan": None}),
     ]
     for path, view, arguments in pages:
         try:
