@@ -93,7 +93,8 @@ def prepare(db: str | None, folder: Path) -> tuple[str, Viewer]:
             if not session.scalar(select(func.count()).select_from(Plan)):
                 print(f"loading the embedded dataset into {engine.url!r} …", flush=True)
                 load_folder(session, documents=CORPUS if CORPUS.is_dir() else None)
-            password = "bench-" + os.urandom(8).hex()
+            # Not "bench-…": a password may not hold a part of the user name.
+            password = os.urandom(12).hex()
             user = session.scalars(select(User).where(User.username == BENCH_USER)).first()
             if user is None:
                 user = create_user(session, username=BENCH_USER, password=password, role="viewer")

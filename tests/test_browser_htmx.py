@@ -64,3 +64,18 @@ def test_a_task_report_moves_the_boards_counts_without_a_reload(page, snap):
     snap(page, "counts")
     assert _count(page, "not_started") == before["not_started"] - 1
     assert page.evaluate("performance.timeOrigin") == loaded
+
+
+def test_a_region_is_found_as_one_types_and_opened_with_the_keyboard(page, snap):
+    sign_in(page, "viewer")
+    # The server's first indicator page loads the forecasting library: slow on a busy machine.
+    page.goto("/indicators/GRDP_GROWTH", timeout=120_000)
+    loaded = page.evaluate("performance.timeOrigin")
+    page.get_by_label("Tìm địa bàn khác").fill("bac ninh")
+    found = page.locator("#region-results a", has_text="Bắc Ninh").first
+    found.wait_for()
+    assert page.evaluate("performance.timeOrigin") == loaded  # listed without a reload
+    snap(page, "region-search")
+    found.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#indicator[data-region=bac_ninh]")

@@ -28,6 +28,7 @@ from chitieu.chart._render import to_svg
 from chitieu.document.models import SourceDocument
 from chitieu.indicator.page import default_region, quote, yearly_points
 from chitieu.observation.models import Observation
+from chitieu.region.models import Region
 from chitieu.scenario.forecast import MIN_YEARS
 from tests.conftest import BACKENDS
 
@@ -392,3 +393,78 @@ def test_a_definition_is_shown_in_the_page_language(web):
     vietnamese = client.get("/indicators/TRADE_BALANCE", params={"lang": "vi"}).text
     assert "a trade surplus is positive" in english and "xuất siêu mang dấu" not in english
     assert "xuất siêu mang dấu dương" in vietnamese
+
+
+# --- finding another region ---------------------------------------------------------------
+
+REGION_LINK = re.compile(r'<a href="/indicators/GRDP_GROWTH\?region=([^"]+)">([^<]+)</a>')
+
+
+def test_the_default_region_is_the_one_with_most_figures_for_every_indicator(web):
+    with transaction(web.engine) as session:
+        for indicator in list_indicators(session):
+            counts: dict[int, int] = {}
+            for obs in list_observations(session, indicator=indicator, history=True):
+                counts[obs.region_id] = counts.get(obs.region_id, 0) + 1
+            for target in list_targets(session, indicator=indicator):
+                counts.setdefault(target.region_id, 0)
+            if not counts:
+                continue
+            busiest = min(counts, key=lambda region_id: (-counts[region_id], region_id))
+            assert default_region(session, indicator=indicator).id == busiest, indicator.code
+
+
+def test_a_region_is_found_by_its_name_typed_without_diacritics(web):
+    client = web.clients["viewer"]
+    detail = client.get("/indicators/GRDP_GROWTH").text
+    # A plain GET form: it works without JavaScript, its field labelled.
+    form = re.search(r'<form[^>]*id="region-search".*?</form>', detail, re.S).group(0)
+    assert 'method="get" action="/indicators/GRDP_GROWTH/regions"' in form
+    assert '<label for="region-q">Tìm địa bàn khác</label>' in form and 'name="q"' in form
+    assert "<select" not in detail.split('id="indicator-chart"')[0]
+
+    found = client.get("/indicators/GRDP_GROWTH/regions", params={"q": "bac ninh"})
+    assert found.status_code == 200 and "<html" in found.text
+    links = dict(REGION_LINK.findall(found.text))
+    assert links["bac_ninh"] == "Bắc Ninh" and "bac_giang" not in links
+    assert 'value="bac ninh"' in found.text
+    assert dict(
+        REGION_LINK.findall(
+            client.get("/indicators/GRDP_GROWTH/regions", params={"q": "BẮC GIANG"}).text
+        )
+    ) == {"bac_giang": "Bắc Giang"}
+    chosen = client.get("/indicators/GRDP_GROWTH", params={"region": "bac_ninh"}).text
+    assert 'data-region="bac_ninh"' in chosen
+
+    # As one types, htmx gets the results alone.
+    typed = client.get(
+        "/indicators/GRDP_GROWTH/regions", params={"q": "bac"}, headers={"HX-Request": "true"}
+    ).text
+    assert typed.lstrip().startswith('<div id="region-results"') and "<html" not in typed
+    assert {"bac_ninh", "bac_giang"} <= dict(REGION_LINK.findall(typed)).keys()
+
+    english = client.get("/indicators/GRDP_GROWTH/regions", params={"q": "bac", "lang": "en"})
+    assert '<label for="region-q">Find another region</label>' in english.text
+    nothing = client.get(
+        "/indicators/GRDP_GROWTH/regions", params={"q": "atlantis", "lang": "vi"}
+    ).text
+    assert "Không có địa bàn nào có tên chứa «atlantis»." in nothing
+
+
+def test_a_region_without_the_indicators_figures_is_named_not_offered(web):
+    with transaction(web.engine) as session:
+        indicator = get_indicator(session, code_or_name="GRDP_GROWTH")
+        every_figure = list_observations(session, indicator=indicator, history=True)
+        having = {o.region_id for o in every_figure}
+        having |= {t.region_id for t in list_targets(session, indicator=indicator)}
+        every = session.scalars(select(Region).order_by(Region.id)).all()
+        bare = next(r for r in every if r.id not in having)
+        wanted = fold(bare.name)
+        alike = [r for r in every if wanted in fold(r.name) or wanted in fold(r.name_en or "")]
+        code, name = bare.code, bare.name
+    page = web.clients["viewer"].get("/indicators/GRDP_GROWTH/regions", params={"q": name}).text
+    offered = dict(REGION_LINK.findall(page))
+    assert code not in offered
+    assert set(offered) == {r.code for r in alike if r.id in having}
+    missing = sum(1 for r in alike if r.id not in having)
+    assert f"chưa có số liệu hay mục tiêu của chỉ tiêu này: {missing}." in page

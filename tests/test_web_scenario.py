@@ -14,6 +14,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from chitieu import transaction
+from chitieu.plan.service import list_plans
 from chitieu.scenario.page import read_number
 from tests.conftest import BACKENDS
 from tests.webkit import page_csrf
@@ -419,3 +421,25 @@ def test_the_api_needs_a_signed_in_user(web):
     client = web.anonymous()
     assert client.get("/api/v1/scenarios/example").status_code == 401
     assert client.post("/api/v1/scenarios/run", json=example_json()).status_code == 401
+
+
+def test_the_page_is_kept_for_everyone_with_their_own_token_and_redrawn_after_a_change(web):
+    planner, viewer = web.clients["planner"], web.clients["viewer"]
+    first = planner.get("/scenario")
+    kept = viewer.get("/scenario")
+    assert first.status_code == kept.status_code == 200
+    assert len(web.app.state.page_cache) == 1
+    assert 'data-role="viewer"' in kept.text and 'data-role="planner"' not in kept.text
+    # Each person's form carries their own session's token, and posting it is accepted.
+    assert page_csrf(first.text) != page_csrf(kept.text)
+    assert run(viewer, form_of(kept.text), page_csrf(kept.text)).status_code == 200
+    assert cell(kept.text, "scenario-path", 2030, "grdp") == cell(
+        first.text, "scenario-path", 2030, "grdp"
+    )
+
+    with transaction(web.engine) as session:
+        plan = list_plans(session)[0]
+        plan.document_number = "999/QĐ-KỊCH-BẢN"
+    redrawn = viewer.get("/scenario")
+    assert "999/QĐ-KỊCH-BẢN" in redrawn.text and "999/QĐ-KỊCH-BẢN" not in kept.text
+    assert len(web.app.state.page_cache) == 2

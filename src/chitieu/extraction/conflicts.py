@@ -162,6 +162,10 @@ def _pending_entries(
     session: Session, *, indicator: Indicator | None, default_region: str | None
 ) -> list[_PendingEntry]:
     """Pending figures comparable with observations: each one's group and member."""
+    figures = pending_figures(session, indicator=indicator.code if indicator else None)
+    if not figures:
+        # Where every stored figure stands is a scan of all of them (2 s nationally).
+        return []
     observed_spans = _observed_spans(session)
     units = {
         code: (unit, name)
@@ -171,7 +175,7 @@ def _pending_entries(
     }
     regions = _RegionNames(session)
     entries: list[_PendingEntry] = []
-    for figure in pending_figures(session, indicator=indicator.code if indicator else None):
+    for figure in figures:
         if not _comparable(figure, units):
             continue
         assert figure.indicator_code is not None and figure.period is not None

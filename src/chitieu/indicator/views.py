@@ -19,6 +19,7 @@ from chitieu.indicator.page import (
     default_region,
     indicator_page,
     observation_quote,
+    region_choices,
     series_regions,
 )
 from chitieu.indicator.service import get_indicator, list_indicators
@@ -122,6 +123,27 @@ def indicator_detail_page(
         key=(code, region, today),
         version=current_version(session),
     )
+
+
+@pages.get("/indicators/{code}/regions")
+def region_search_page(
+    request: Request,
+    session: DbSession,
+    lang: Lang,
+    actor: Viewer,
+    code: IndicatorCode,
+    q: Annotated[str, Query(max_length=100, pattern=LINE)] = "",
+) -> HTMLResponse:
+    """The regions named like ``q`` that have the indicator's figures: a page of its own
+    without JavaScript, the results block alone for htmx as one types."""
+    indicator = get_indicator(session, code_or_name=code)
+    context = {
+        "ind": indicator,
+        "q": q,
+        "choices": region_choices(session, indicator=indicator, text=q),
+    }
+    block = "region_results" if request.headers.get("hx-request") == "true" else None
+    return render(request, "indicator/regions.html", context, block=block)
 
 
 @pages.get("/indicators/{code}/chart.svg")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
@@ -37,6 +38,44 @@ def _names(region: Region) -> set[str]:
     """How people may name a region: with or without its "(trước 01/7/2025)" tag."""
     names = {fold(region.name), fold(region.name_en or "")}
     return names | {name.split(" (")[0] for name in names}
+
+
+LEVELS = ("country", "province", "district", "commune")
+
+
+@dataclass(frozen=True, slots=True)
+class RegionName:
+    """What a search shows of a region: enough to name it and link to it."""
+
+    id: int
+    code: str
+    name: str
+    name_en: str | None
+    level: str
+
+    def shown(self, lang: str) -> str:
+        return self.name if lang == "vi" else (self.name_en or self.name)
+
+
+def search_regions(session: Session, *, text: str) -> list[RegionName]:
+    """Regions whose name holds ``text`` (diacritics optional, Vietnamese or English),
+    the larger units first, then by name; nothing for empty text.
+
+    Reads five columns of every region and folds the names here: about 4,000 nationally.
+    """
+    wanted = fold(text)
+    if not wanted:
+        return []
+    rows = session.execute(
+        select(Region.id, Region.code, Region.name, Region.name_en, Region.level)
+    )
+    found = [
+        RegionName(*row)
+        for row in rows
+        if wanted in fold(row.name) or wanted in fold(row.name_en or "")
+    ]
+    rank = {level: index for index, level in enumerate(LEVELS)}
+    return sorted(found, key=lambda r: (rank.get(r.level, len(LEVELS)), fold(r.name), r.id))
 
 
 def list_regions(

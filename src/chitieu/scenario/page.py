@@ -23,6 +23,7 @@ from chitieu import _format
 from chitieu._errors import InputError
 from chitieu._periods import parse_period
 from chitieu.plan.models import Plan
+from chitieu.region.service import successions_read_ahead
 from chitieu.scenario.service import (
     DEFAULT_SEED,
     Odds,
@@ -346,11 +347,15 @@ def evaluate(
     if not 100 <= runs <= MAX_RUNS:
         raise InputError(f"số lần mô phỏng phải từ 100 đến {MAX_RUNS} (đã cho {runs})")
     path = run_path(scenario)
-    checks = check_targets(session, scenario=scenario, path=path, plan=plan, as_of=as_of, lang=lang)
-    chances = [
-        target_odds(session, target=check.target, as_of=as_of, runs=runs, seed=seed, lang=lang)
-        for check in checks
-    ]
+    # Every target's series follows its region's lineage through the mergers: read them once.
+    with successions_read_ahead(session):
+        checks = check_targets(
+            session, scenario=scenario, path=path, plan=plan, as_of=as_of, lang=lang
+        )
+        chances = [
+            target_odds(session, target=check.target, as_of=as_of, runs=runs, seed=seed, lang=lang)
+            for check in checks
+        ]
     return ScenarioRun(scenario, path, checks, chances, as_of, runs, seed)
 
 

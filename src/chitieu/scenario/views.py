@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from chitieu._errors import ChitieuError, InputError
 from chitieu._periods import parse_period
+from chitieu._version import current_version
 from chitieu.chart import scenario as charts
 from chitieu.chart._render import to_svgs
 from chitieu.plan.models import Plan
@@ -48,7 +49,7 @@ from chitieu.scenario.service import (
 )
 from chitieu.user.service import Actor
 from chitieu.web._auth import requires
-from chitieu.web._templates import render
+from chitieu.web._templates import render, render_shared
 from chitieu.web.deps import DbSession, Lang
 
 pages = APIRouter(include_in_schema=False)
@@ -160,6 +161,33 @@ def _page(
     block: str | None = None,
     source: str = "table",
 ) -> HTMLResponse:
+    context = _context(
+        session,
+        lang,
+        values=values,
+        yaml_text=yaml_text,
+        options=options,
+        run=run,
+        error=error,
+        block=block,
+        source=source,
+    )
+    status = 422 if error else 200
+    return render(request, "scenario/page.html", context, block=block, status_code=status)
+
+
+def _context(
+    session: Session,
+    lang: str,
+    *,
+    values: dict[str, str],
+    yaml_text: str,
+    options: dict[str, str],
+    run: ScenarioRun | None = None,
+    error: str | None = None,
+    block: str | None = None,
+    source: str = "table",
+) -> dict[str, Any]:
     context: dict[str, Any] = {
         "values": values,
         "years": form_years(values),
@@ -178,8 +206,7 @@ def _page(
     }
     if run is not None:
         context.update(_results(run, lang))
-    status = 422 if error else 200
-    return render(request, "scenario/page.html", context, block=block, status_code=status)
+    return context
 
 
 def _options(form: dict[str, str]) -> dict[str, str]:
@@ -204,20 +231,34 @@ def scenario_page(
     actor: RunScenario,
     plan: Annotated[str | None, Query(max_length=64, pattern=LINE)] = None,
 ) -> HTMLResponse:
-    """The example's assumptions in the form, and what they give."""
-    example = load_scenario(EXAMPLE)
-    options = {"plan": plan or "", "runs": str(PAGE_RUNS), "seed": str(DEFAULT_SEED)}
-    run = evaluate(
-        session, scenario=example, plan=_plan(session, plan), as_of=date.today(), lang=lang
-    )
-    return _page(
+    """The example's assumptions in the form, and what they give.
+
+    The same for everyone who may run scenarios on a given day: kept per data
+    version (about 0,7 s of simulation and charts otherwise, on every visit).
+    """
+    today = date.today()
+    chosen = _plan(session, plan)
+
+    def build() -> dict[str, Any]:
+        example = load_scenario(EXAMPLE)
+        options = {"plan": plan or "", "runs": str(PAGE_RUNS), "seed": str(DEFAULT_SEED)}
+        run = evaluate(session, scenario=example, plan=chosen, as_of=today, lang=lang)
+        return _context(
+            session,
+            lang,
+            values=form_values(example, lang),
+            yaml_text=EXAMPLE.read_text(encoding="utf-8"),
+            options=options,
+            run=run,
+        )
+
+    return render_shared(
         request,
-        session,
-        lang,
-        values=form_values(example, lang),
-        yaml_text=EXAMPLE.read_text(encoding="utf-8"),
-        options=options,
-        run=run,
+        "scenario/page.html",
+        build,
+        key=("scenario", plan or "", today),
+        version=current_version(session),
+        posts=True,
     )
 
 

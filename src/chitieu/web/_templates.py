@@ -113,6 +113,8 @@ def render(
 
 
 SHARED_BLOCKS = ("title", "head", "content")
+# Stands for the CSRF token in a kept page that posts a form: each request puts its own in.
+CSRF_MARK = "chitieu-csrf-token-of-the-request"
 
 
 def render_shared(
@@ -123,6 +125,7 @@ def render_shared(
     key: Hashable,
     version: int,
     block: str | None = None,
+    posts: bool = False,
 ) -> HTMLResponse:
     """A page that is the same for everyone who may see it, drawn once per data version.
 
@@ -130,7 +133,8 @@ def render_shared(
     in memory; its blocks are rendered without who is asking (no actor, no
     CSRF token), so they cannot carry anyone's details to someone else. The
     frame (``base.html``) is drawn for each request. ``block`` (an htmx
-    request) answers with that one block.
+    request) answers with that one block. A page that ``posts`` a form is kept
+    with a mark where the CSRF token goes, and each request's token replaces it.
     """
     lang = request_lang(request)
     wanted = (*SHARED_BLOCKS, block) if block and block not in SHARED_BLOCKS else SHARED_BLOCKS
@@ -139,10 +143,15 @@ def render_shared(
 
     def make() -> dict[str, str]:
         context = {**_shared_context(request, lang), **build()}
+        if posts:
+            context["csrf"] = CSRF_MARK
         env = request.app.state.templates.env
         return {b: render_block(env, name, b, **context) for b in wanted}
 
     blocks = cache.get_or_make(cache_key, make, complete=wanted)
+    if posts:
+        token = csrf_token(request)
+        blocks = {name: text.replace(CSRF_MARK, token) for name, text in blocks.items()}
     if block is not None:
         response = HTMLResponse(blocks[block])
         finish(request, response)

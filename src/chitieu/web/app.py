@@ -44,6 +44,7 @@ from chitieu.web._invalid import invalid_input
 from chitieu.web._limits import BodyLimit
 from chitieu.web._serving import check_settings
 from chitieu.web._templates import build_templates, render, request_lang
+from chitieu.web._warm import warm_after_start
 from chitieu.web.api_docs import mount_assets
 from chitieu.web.error_pages import HEADINGS, Pair, error_page, is_stock
 
@@ -124,8 +125,10 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
 
 def app_from_environment() -> FastAPI:
     """The app of one worker process of ``chitieu serve --workers N``: settings from its
-    environment, read when the worker starts."""
-    return create_app(Settings())
+    environment, read when the worker starts; it draws the first pages once it has started."""
+    app = create_app(Settings())
+    warm_after_start(app)
+    return app
 
 
 CONTENT_SECURITY_POLICY = (

@@ -27,6 +27,7 @@ def serve(
     import uvicorn
 
     from chitieu.web._serving import check_settings, serving_settings, uvicorn_options
+    from chitieu.web._warm import warm_after_start
     from chitieu.web.app import create_app
 
     context = app_context(ctx)
@@ -39,6 +40,7 @@ def serve(
     proxies = uvicorn_options(settings)
     if workers == 1:
         app = create_app(settings, engine=engine)
+        warm_after_start(app)
         uvicorn.run(app, host=host, port=port, log_level="warning", **proxies)
         return
     engine.dispose()
