@@ -292,6 +292,7 @@ def _indicators(count: int) -> tuple[list[Row], list[Row]]:
                 "direction": "higher",
                 "merge_rule": "sum",
                 "definition": None,
+                "definition_en": None,
                 "formula": None,
             }
         )
