@@ -162,7 +162,9 @@ def _pending_entries(
     session: Session, *, indicator: Indicator | None, default_region: str | None
 ) -> list[_PendingEntry]:
     """Pending figures comparable with observations: each one's group and member."""
-    observed_spans = _observed_spans(session)
+    # Read at the first pending figure that needs them: they are every document figure's
+    # place in its text, a scan of all the figures, and most databases have no pending one.
+    observed_spans: dict[int, list[tuple[int, int]]] | None = None
     units = {
         code: (unit, name)
         for code, unit, name in session.execute(
@@ -175,6 +177,8 @@ def _pending_entries(
         if not _comparable(figure, units):
             continue
         assert figure.indicator_code is not None and figure.period is not None
+        if observed_spans is None:
+            observed_spans = _observed_spans(session)
         if _overlaps(figure, observed_spans):
             continue
         name = figure.region_name or default_region

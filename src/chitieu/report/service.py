@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -21,14 +23,16 @@ from sqlalchemy.orm import Session
 
 from chitieu import _format
 from chitieu._errors import InputError, NotFoundError
+from chitieu.assessment.series import choices_read_ahead, series_memo
 from chitieu.assessment.service import STATUSES
 from chitieu.indicator.models import Indicator
 from chitieu.observation.models import Observation
+from chitieu.observation.service import series_read_ahead
 from chitieu.plan.dashboard import overview, plan_ended, status_word
 from chitieu.plan.in_force import plan_in_force
 from chitieu.plan.models import Plan
 from chitieu.region.models import Region
-from chitieu.region.service import successions_read_ahead
+from chitieu.region.service import lineage, successions_read_ahead
 from chitieu.report.analytics import analytics_section
 from chitieu.report.context import Context
 from chitieu.report.continuity import continuity_section
@@ -56,6 +60,25 @@ def build_report(
         return _build(session, plan=plan, region=region, as_of=as_of, lang=lang)
 
 
+@contextmanager
+def _series_read_ahead(session: Session, region: Region) -> Iterator[None]:
+    """The region's series read once, its former parts' too, and each one's points worked out once.
+
+    The sections ask for the same series again and again (the figures, the trajectories,
+    the odds; a merged region's years before the merger are recomputed from its parts'),
+    a query each: over a thousand for a province of the national dataset. The
+    assessment's own reading, nested inside, is unchanged.
+    """
+    codes = list(session.scalars(select(Indicator.code)))
+    series = {(code, part.id) for part in lineage(session, region=region) for code in codes}
+    with (
+        series_read_ahead(session, series=series),
+        choices_read_ahead(session),
+        series_memo(session),
+    ):
+        yield
+
+
 def _build(
     session: Session, *, plan: Plan | None, region: Region | None, as_of: date, lang: str
 ) -> Report:
@@ -69,6 +92,28 @@ def _build(
         raise NotFoundError("chưa có kế hoạch nào; hãy nạp dữ liệu trước (chitieu load)")
     ended = plan_ended(plan, as_of)
     region = region or plan.region
+    with _series_read_ahead(session, region):
+        return _sections(
+            session,
+            plan=plan,
+            region=region,
+            as_of=as_of,
+            lang=lang,
+            ended=ended,
+            chosen_note=chosen_note,
+        )
+
+
+def _sections(
+    session: Session,
+    *,
+    plan: Plan,
+    region: Region,
+    as_of: date,
+    lang: str,
+    ended: bool,
+    chosen_note: str | None,
+) -> Report:
     ctx = Context(
         session=session,
         plan=plan,
