@@ -67,7 +67,13 @@ def report(
         found_plan = get_plan(session, code_or_number=plan) if plan else None
         found_region = get_region(session, code_or_name=region) if region else None
         built = build_report(
-            session, plan=found_plan, region=found_region, as_of=day, lang=language
+            session,
+            plan=found_plan,
+            region=found_region,
+            as_of=day,
+            lang=language,
+            # HTML and PDF show the charts as SVG: drawn while the rest is read.
+            draw_charts_ahead=chosen in ("html", "pdf"),
         )
     target = out or Path(f"bao-cao-{built.plan}-{day.isoformat()}.{chosen}")
     written = write_report(built, format=chosen, out=target, template=template)

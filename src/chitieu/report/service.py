@@ -53,11 +53,18 @@ def build_report(
     region: Region | None = None,
     as_of: date,
     lang: str = "vi",
+    draw_charts_ahead: bool = False,
 ) -> Report:
-    """The report on ``plan`` (the newest by default) for ``region`` (the plan's), at ``as_of``."""
+    """The report on ``plan`` (the newest by default) for ``region`` (the plan's), at ``as_of``.
+
+    With ``draw_charts_ahead`` the charts are drawn as SVG in the background while the
+    report is built, for a report to be written as HTML or PDF.
+    """
     # Every section follows merged regions' lineage: the mergers are read once.
     with successions_read_ahead(session):
-        return _build(session, plan=plan, region=region, as_of=as_of, lang=lang)
+        return _build(
+            session, plan=plan, region=region, as_of=as_of, lang=lang, ahead=draw_charts_ahead
+        )
 
 
 @contextmanager
@@ -80,7 +87,13 @@ def _series_read_ahead(session: Session, region: Region) -> Iterator[None]:
 
 
 def _build(
-    session: Session, *, plan: Plan | None, region: Region | None, as_of: date, lang: str
+    session: Session,
+    *,
+    plan: Plan | None,
+    region: Region | None,
+    as_of: date,
+    lang: str,
+    ahead: bool,
 ) -> Report:
     if lang not in LANGS:
         raise InputError(f"ngôn ngữ '{lang}' không hợp lệ (vi, en)")
@@ -101,6 +114,7 @@ def _build(
             lang=lang,
             ended=ended,
             chosen_note=chosen_note,
+            ahead=ahead,
         )
 
 
@@ -113,6 +127,7 @@ def _sections(
     lang: str,
     ended: bool,
     chosen_note: str | None,
+    ahead: bool,
 ) -> Report:
     ctx = Context(
         session=session,
@@ -124,6 +139,7 @@ def _sections(
         annex=Annex(lang),
         first_year=plan.horizon_start - 1,
         last_year=min(plan.horizon_end, as_of.year),
+        draw_ahead=ahead,
     )
     sections = [
         _context_section(ctx),
