@@ -45,6 +45,22 @@ _drawing: dict[tuple[str, str], Future[str]] = {}
 _drawer: list[ThreadPoolExecutor] = []
 
 
+def warm_up() -> None:
+    """Start vl-convert in the background (half a second of its work before a first chart).
+
+    For a command about to draw charts, while it imports and reads the rest: the
+    drawings themselves do not change.
+    """
+    _drawer_thread().submit(vl_convert.vegalite_to_svg, {"mark": "point"})
+
+
+def _drawer_thread() -> ThreadPoolExecutor:
+    if not _drawer:
+        # One drawer: vl-convert draws one chart at a time anyway.
+        _drawer.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart"))
+    return _drawer[0]
+
+
 def draw_ahead(spec: dict[str, Any], *, lang: str = "vi") -> None:
     """Start drawing ``spec`` in the background: ``to_svg`` then waits for that drawing.
 
@@ -55,10 +71,7 @@ def draw_ahead(spec: dict[str, Any], *, lang: str = "vi") -> None:
     key = (json.dumps(spec, sort_keys=True, ensure_ascii=False), lang)
     if key in _drawing:
         return
-    if not _drawer:
-        # One drawer: vl-convert draws one chart at a time anyway.
-        _drawer.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart"))
-    _drawing[key] = _drawer[0].submit(_svg, *key)
+    _drawing[key] = _drawer_thread().submit(_svg, *key)
 
 
 @lru_cache(maxsize=512)

@@ -49,6 +49,10 @@ def report(
     ] = None,
 ) -> None:
     """Viết báo cáo định kỳ: HTML, PDF hoặc DOCX (write the periodic report)."""
+    # vl-convert starts in its own thread while the report's modules load: it draws the charts.
+    from chitieu.chart._render import warm_up
+
+    warm_up()
     # Here, not at the top: every chitieu command imports this module.
     from chitieu.report.service import build_report, destination, write_report
 
