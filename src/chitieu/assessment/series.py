@@ -105,16 +105,24 @@ def _choices(
 _CHOICES = "chitieu.choices_read_ahead"
 
 
+def planner_choices(
+    session: Session, *, indicator: Indicator, region: Region
+) -> dict[str, list[ConflictChoice]]:
+    """Period → the choices planners made for the region's series, oldest first."""
+    return _choices(session, indicator, [region])
+
+
 @contextmanager
 def choices_read_ahead(session: Session) -> Iterator[None]:
     """Every planner's choice read once, for read-only work over many series (they are few)."""
+    outer = session.info.get(_CHOICES)
     session.info[_CHOICES] = list(
         session.scalars(select(ConflictChoice).order_by(ConflictChoice.id))
     )
     try:
         yield
     finally:
-        session.info.pop(_CHOICES, None)
+        _restore(session, _CHOICES, outer)
 
 
 _STATUS_WORD = {
@@ -370,11 +378,20 @@ def series_memo(session: Session) -> Iterator[None]:
     year, the figures set aside, the merger's gap); a figure written inside the
     block is not seen.
     """
+    outer = session.info.get(_MEMO)
     session.info[_MEMO] = {}
     try:
         yield
     finally:
-        session.info.pop(_MEMO, None)
+        _restore(session, _MEMO, outer)
+
+
+def _restore(session: Session, key: str, outer: object) -> None:
+    """Nested blocks (a report assessing a plan inside its own): the outer one's state back."""
+    if outer is None:
+        session.info.pop(key, None)
+    else:
+        session.info[key] = outer
 
 
 # --- merged regions -------------------------------------------------------------------

@@ -14,6 +14,8 @@ from typing import Any
 
 import altair as alt
 
+from chitieu.chart._unchecked import SharedChart, SharedData
+
 # The value axis reaches this share of the values' spread beyond them, either side.
 MARGIN = 0.08
 BEYOND_VI = "khoảng dự báo vượt khung"
@@ -82,11 +84,11 @@ def beyond_layers(
     # The note at the top when the interval runs off there, else at the bottom.
     top = any(mark["edge"] == high for mark in marks)
     return [
-        alt.Chart(alt.Data(values=marks), name="forecast_beyond")  # type: ignore[no-untyped-call]
+        SharedChart(SharedData(values=marks), name="forecast_beyond")  # type: ignore[no-untyped-call]
         .mark_point(filled=True, size=60, color=colour, opacity=0.8)
         .encode(x=x("year"), y=y("edge"), shape=alt.Shape("shape:N", scale=None)),
-        alt.Chart(
-            alt.Data(values=[{"year": x_end, "edge": high if top else low, "note": note}]),  # type: ignore[no-untyped-call]
+        SharedChart(
+            SharedData(values=[{"year": x_end, "edge": high if top else low, "note": note}]),  # type: ignore[no-untyped-call]
             name="forecast_note",
         )
         .mark_text(

@@ -7,6 +7,7 @@ the same SVG; the API hands out the spec itself for other clients.
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import lru_cache
 from typing import Any
 
@@ -33,7 +34,44 @@ TIME_LOCALE_VI: dict[str, Any] = {
 
 def to_svg(spec: dict[str, Any], *, lang: str = "vi") -> str:
     """The chart as an SVG document; identical specs are rendered once."""
-    return _svg(json.dumps(spec, sort_keys=True, ensure_ascii=False), lang)
+    key = (json.dumps(spec, sort_keys=True, ensure_ascii=False), lang)
+    drawing = _drawing.pop(key, None)
+    if drawing is not None:
+        return drawing.result()
+    return _svg(*key)
+
+
+_drawing: dict[tuple[str, str], Future[str]] = {}
+_drawer: list[ThreadPoolExecutor] = []
+
+
+def warm_up() -> None:
+    """Start vl-convert in the background (half a second of its work before a first chart).
+
+    For a command about to draw charts, while it imports and reads the rest: the
+    drawings themselves do not change.
+    """
+    _drawer_thread().submit(vl_convert.vegalite_to_svg, {"mark": "point"})
+
+
+def _drawer_thread() -> ThreadPoolExecutor:
+    if not _drawer:
+        # One drawer: vl-convert draws one chart at a time anyway.
+        _drawer.append(ThreadPoolExecutor(max_workers=1, thread_name_prefix="chart"))
+    return _drawer[0]
+
+
+def draw_ahead(spec: dict[str, Any], *, lang: str = "vi") -> None:
+    """Start drawing ``spec`` in the background: ``to_svg`` then waits for that drawing.
+
+    vl-convert draws in a thread of its own and lets Python run meanwhile (a chart
+    is about 0,1 s of its work, and the first one starts it): a report's charts
+    are drawn while the rest of it is still being read from the database.
+    """
+    key = (json.dumps(spec, sort_keys=True, ensure_ascii=False), lang)
+    if key in _drawing:
+        return
+    _drawing[key] = _drawer_thread().submit(_svg, *key)
 
 
 @lru_cache(maxsize=512)

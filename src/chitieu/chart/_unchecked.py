@@ -1,11 +1,12 @@
-"""Chart specs built without Altair checking each object as it is made."""
+"""Chart specs built without Altair checking each object as it is made, or copying rows."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, Self, TypeVar
 
+import altair as alt
 from altair.utils.schemapi import debug_mode
 
 P = ParamSpec("P")
@@ -28,3 +29,48 @@ def unchecked(build: Callable[P, R]) -> Callable[P, R]:
             return build(*args, **kwargs)
 
     return run
+
+
+class SharedData(alt.Data):
+    """A layer's inline rows, which Altair's copies of a chart share instead of copying.
+
+    Layering copies every layer deeply, rows and all, several times over: for a
+    national plan's report that was most of the time spent building its 44 charts.
+    The rows are made for one chart and never changed, so the copies may share
+    them; the spec is the same.
+    """
+
+    def __deepcopy__(self, memo: Any) -> Self:
+        return self
+
+
+class SharedInlineData(alt.InlineData):
+    """Inline rows moved to the spec's ``datasets``, shared by copies as ``SharedData`` is."""
+
+    def __deepcopy__(self, memo: Any) -> Self:
+        return self
+
+
+class SharedChart(alt.Chart):
+    """A layer that the copies of its layered chart share instead of copying.
+
+    Each copy of a layered chart (setting its title, its font, writing it out) makes
+    it anew, and that copies every layer deeply with each of its encodings' dozens
+    of settings. Our layers carry no parameters and no size of their own, the only
+    things Altair changes in a layer it has copied, so they may be shared.
+    """
+
+    def __deepcopy__(self, memo: Any) -> Self:
+        return self
+
+
+def with_properties(chart: Any, **properties: Any) -> Any:
+    """``chart.properties(...)`` without checking each value against the Vega-Lite schema.
+
+    Altair checks them even with its debug mode off (a title took a few milliseconds
+    per chart); the values here are our own, and the tests validate every kind of spec.
+    """
+    copy = chart.copy(deep=False)
+    for key, value in properties.items():
+        setattr(copy, key, value)
+    return copy

@@ -35,7 +35,7 @@ import altair as alt
 
 from chitieu import _format
 from chitieu.chart._frame import BEYOND_EN, BEYOND_VI, beyond_layers, value_domain, year_ticks
-from chitieu.chart._unchecked import unchecked
+from chitieu.chart._unchecked import SharedChart, SharedData, unchecked, with_properties
 
 ACTUAL_COLOUR = "#0b3d60"
 ESTIMATE_COLOUR = "#2f81f7"
@@ -194,10 +194,10 @@ def indicator_chart(
         layers += _series_layers(series, axes)
     if not layers:
         # Axes and nothing else: an indicator with no figure and no target yet.
-        layers = [alt.Chart(_data([]), name="series").mark_point().encode(x=axes.x(), y=axes.y())]
+        layers = [SharedChart(_data([]), name="series").mark_point().encode(x=axes.x(), y=axes.y())]
     spec: dict[str, Any] = (
-        alt.layer(*layers)
-        .properties(
+        with_properties(
+            alt.layer(*layers),
             title=alt.TitleParams(text=title, subtitle=subtitle or "", anchor="start"),
             width=width,
             height=height,
@@ -263,7 +263,7 @@ class _Axes:
 def _data(rows: list[dict[str, Any]]) -> alt.Data:
     """A layer's own inline rows: a fresh object per layer, so Altair neither lifts shared
     data to the top nor moves it to ``datasets`` and every layer reads alike."""
-    return alt.Data(values=rows)  # type: ignore[no-untyped-call]
+    return SharedData(values=rows)  # type: ignore[no-untyped-call]
 
 
 def _target_layers(rows: list[dict[str, Any]], axes: _Axes) -> list[alt.Chart]:
@@ -272,20 +272,20 @@ def _target_layers(rows: list[dict[str, Any]], axes: _Axes) -> list[alt.Chart]:
     layers: list[alt.Chart] = []
     if ranges:
         layers.append(
-            alt.Chart(_data(ranges), name="targets")
+            SharedChart(_data(ranges), name="targets")
             .mark_rect(opacity=0.3)
             .encode(x=axes.x("x"), x2="x2:Q", y=axes.y("y"), y2="y2:Q", color=axes.colour())
         )
     if single:
         layers.append(
-            alt.Chart(_data(single), name="target_values")
+            SharedChart(_data(single), name="target_values")
             .mark_rule(strokeWidth=3)
             .encode(x=axes.x("x"), x2="x2:Q", y=axes.y("y"), color=axes.colour())
         )
         points = [row for row in single if row["one_year"]]
         if points:
             layers.append(
-                alt.Chart(_data(points), name="target_points")
+                SharedChart(_data(points), name="target_points")
                 .mark_point(shape="diamond", filled=True, size=90)
                 .encode(x=axes.x(), y=axes.y("y"), color=axes.colour())
             )
@@ -296,10 +296,10 @@ def _fan_layers(rows: list[dict[str, Any]], axes: _Axes) -> list[alt.Chart]:
     if not rows:
         return []
     layers = [
-        alt.Chart(_data(rows), name="forecast_interval")
+        SharedChart(_data(rows), name="forecast_interval")
         .mark_area(opacity=0.18, clip=True)
         .encode(x=axes.x(), y=axes.y("lower"), y2="upper:Q", color=axes.colour()),
-        alt.Chart(_data(rows), name="forecast")
+        SharedChart(_data(rows), name="forecast")
         .mark_line(strokeDash=[6, 4], clip=True)
         .encode(x=axes.x(), y=axes.y(), color=axes.colour()),
     ]
@@ -318,14 +318,14 @@ def _fan_layers(rows: list[dict[str, Any]], axes: _Axes) -> list[alt.Chart]:
 def _series_layers(rows: list[dict[str, Any]], axes: _Axes) -> list[alt.Chart]:
     actual = "datum.status === 'actual'"
     return [
-        alt.Chart(_data(rows), name="series")
+        SharedChart(_data(rows), name="series")
         .mark_line(color=ACTUAL_COLOUR, strokeWidth=2)
         .encode(x=axes.x(), y=axes.y()),
-        alt.Chart(_data(rows), name="actuals")
+        SharedChart(_data(rows), name="actuals")
         .transform_filter(actual)
         .mark_point(filled=True, size=60)
         .encode(x=axes.x(), y=axes.y(), color=axes.colour()),
-        alt.Chart(_data(rows), name="estimates")
+        SharedChart(_data(rows), name="estimates")
         .transform_filter(f"!({actual})")
         .mark_point(filled=False, size=70, strokeWidth=2)
         .encode(x=axes.x(), y=axes.y(), color=axes.colour()),
@@ -335,7 +335,7 @@ def _series_layers(rows: list[dict[str, Any]], axes: _Axes) -> list[alt.Chart]:
 def _value_label(rows: list[dict[str, Any]], axes: _Axes) -> list[alt.Chart]:
     """A lone figure's value written beside it: with one point the axis alone hardly tells it."""
     return [
-        alt.Chart(_data(rows), name="series_label")
+        SharedChart(_data(rows), name="series_label")
         .mark_text(align="left", dx=8, fontSize=12, color=ACTUAL_COLOUR)
         .encode(x=axes.x(), y=axes.y(), text=alt.Text("value:Q", format=",~f"))
     ]

@@ -24,7 +24,7 @@ from typing import Any
 import altair as alt
 
 from chitieu.chart import scenario as scenario_charts
-from chitieu.chart._unchecked import unchecked
+from chitieu.chart._unchecked import SharedInlineData, unchecked, with_properties
 from chitieu.chart.indicator import SeriesPoint, TargetMark, indicator_chart
 
 FONT = "DejaVu Sans, Noto Sans, sans-serif"
@@ -43,7 +43,7 @@ def _tr(lang: str, vi: str, en: str) -> str:
 
 
 def _data(rows: list[dict[str, Any]]) -> alt.InlineData:
-    return alt.InlineData(values=rows)
+    return SharedInlineData(values=rows)
 
 
 def _finish(
@@ -51,7 +51,7 @@ def _finish(
 ) -> dict[str, Any]:
     params = alt.TitleParams(text=title, subtitle=subtitle or "", anchor="start")
     spec: dict[str, Any] = (
-        chart.properties(title=params, width=width, height=height)
+        with_properties(chart, title=params, width=width, height=height)
         .configure(font=FONT)
         .to_dict(validate=False)
     )

@@ -22,7 +22,7 @@ from typing import Any
 import altair as alt
 
 from chitieu.chart._frame import BEYOND_EN, BEYOND_VI, beyond_layers, value_domain, year_ticks
-from chitieu.chart._unchecked import unchecked
+from chitieu.chart._unchecked import SharedInlineData, unchecked, with_properties
 from chitieu.scenario.service import SECTORS, ScenarioYear
 
 PATH_COLOUR = "#0b3d60"
@@ -66,7 +66,7 @@ def _tr(lang: str, vi: str, en: str) -> str:
 
 
 def _data(rows: list[dict[str, Any]]) -> alt.InlineData:
-    return alt.InlineData(values=rows)
+    return SharedInlineData(values=rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,22 +342,19 @@ def fan_chart(
         )
     if not layers:
         layers = [alt.Chart(_data([]), name="observed").mark_point().encode(x=axes.x(), y=axes.y())]
-    spec: dict[str, Any] = (
-        alt.layer(*layers)
-        .properties(
-            title=_title(
-                title,
-                _tr(
-                    lang,
-                    "xanh: số liệu; tím: mô phỏng (5-95%, 25-75%, trung vị); "
-                    "vàng: mục tiêu; đỏ: kịch bản",
-                    "blue: figures; purple: simulated (5-95%, 25-75%, median); "
-                    "yellow: target; red: scenario",
-                ),
+    spec: dict[str, Any] = with_properties(
+        alt.layer(*layers),
+        title=_title(
+            title,
+            _tr(
+                lang,
+                "xanh: số liệu; tím: mô phỏng (5-95%, 25-75%, trung vị); "
+                "vàng: mục tiêu; đỏ: kịch bản",
+                "blue: figures; purple: simulated (5-95%, 25-75%, median); "
+                "yellow: target; red: scenario",
             ),
-            width=WIDTH,
-            height=HEIGHT - 40,
-        )
-        .to_dict(validate=False)
-    )
+        ),
+        width=WIDTH,
+        height=HEIGHT - 40,
+    ).to_dict(validate=False)
     return spec

@@ -164,9 +164,10 @@ def _pending_entries(
     """Pending figures comparable with observations: each one's group and member."""
     figures = pending_figures(session, indicator=indicator.code if indicator else None)
     if not figures:
-        # Where every stored figure stands is a scan of all of them (2 s nationally).
         return []
-    observed_spans = _observed_spans(session)
+    # Read at the first pending figure that needs them: they are every document figure's
+    # place in its text, a scan of all the figures (2 s nationally).
+    observed_spans: dict[int, list[tuple[int, int]]] | None = None
     units = {
         code: (unit, name)
         for code, unit, name in session.execute(
@@ -179,6 +180,8 @@ def _pending_entries(
         if not _comparable(figure, units):
             continue
         assert figure.indicator_code is not None and figure.period is not None
+        if observed_spans is None:
+            observed_spans = _observed_spans(session)
         if _overlaps(figure, observed_spans):
             continue
         name = figure.region_name or default_region

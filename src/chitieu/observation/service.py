@@ -263,12 +263,15 @@ def list_observations(
     With ``territory`` a region's figures include those of the units it was
     formed from, so new Bắc Ninh's series reaches back through Bắc Giang's.
     """
-    read_ahead = session.info.get(_READ_AHEAD)
     plain = not (territory or period or status or history)
-    if read_ahead is not None and indicator is not None and region is not None and plain:
-        found = read_ahead.get((indicator.code, region.id))
-        if found is not None:
-            return list(found)
+    if indicator is not None and region is not None and plain:
+        # An inner block's series first, then an outer block's read in full: what the
+        # database would answer.
+        for key in (_READ_AHEAD, _FULL_READ_AHEAD):
+            read_ahead = session.info.get(key)
+            found = read_ahead.get((indicator.code, region.id)) if read_ahead else None
+            if found is not None:
+                return list(found)
     query = select(Observation) if history else _current()
     if indicator is not None:
         query = query.where(Observation.indicator_code == indicator.code)
@@ -291,6 +294,7 @@ _SERIES_ORDER = (
     Observation.id,
 )
 _READ_AHEAD = "chitieu.series_read_ahead"
+_FULL_READ_AHEAD = "chitieu.series_read_ahead.full"
 _GROUP_KEY = (
     Observation.indicator_code,
     Observation.region_id,
@@ -317,6 +321,11 @@ def figures_in_groups(
         repeated = repeated.where(Observation.indicator_code == indicator.code)
     if region is not None:
         repeated = repeated.where(Observation.region_id == region.id)
+        if indicator is None:
+            # Every figure's indicator is in the catalogue (a foreign key): naming them lets
+            # the database read the region's figures through the series index instead of
+            # scanning the whole table (1.5 s for a province of the national dataset).
+            repeated = repeated.where(Observation.indicator_code.in_(select(Indicator.code)))
     shared = repeated.group_by(*_GROUP_KEY).having(func.count() > 1).subquery()
     query = _current().join(
         shared, and_(*(column == shared.c[column.key] for column in _GROUP_KEY))
@@ -381,11 +390,20 @@ def series_read_ahead(
                 query = query.where(_not_a_month(session, query))
             for obs in session.scalars(query.order_by(*_SERIES_ORDER)):
                 found[(obs.indicator_code, region_id)].append(obs)
-    session.info[_READ_AHEAD] = found
+    # Nested (the report reads its region's series, then assesses a plan inside), the
+    # outer block's figures are back in use when the inner one ends; inside, a series the
+    # inner block did not read is the outer one's if that was read in full.
+    keys = (_READ_AHEAD, _FULL_READ_AHEAD) if months else (_READ_AHEAD,)
+    outer = {key: session.info.get(key) for key in keys}
+    session.info.update(dict.fromkeys(keys, found))
     try:
         yield
     finally:
-        session.info.pop(_READ_AHEAD, None)
+        for key, value in outer.items():
+            if value is None:
+                session.info.pop(key, None)
+            else:
+                session.info[key] = value
 
 
 _MONTH_CODE = "____-M__"  # a canonical month's code, 2023-M05 (a run of months is 2023-5M)

@@ -49,6 +49,10 @@ def report(
     ] = None,
 ) -> None:
     """Viết báo cáo định kỳ: HTML, PDF hoặc DOCX (write the periodic report)."""
+    # vl-convert starts in its own thread while the report's modules load: it draws the charts.
+    from chitieu.chart._render import warm_up
+
+    warm_up()
     # Here, not at the top: every chitieu command imports this module.
     from chitieu.report.service import build_report, destination, write_report
 
@@ -67,7 +71,13 @@ def report(
         found_plan = get_plan(session, code_or_number=plan) if plan else None
         found_region = get_region(session, code_or_name=region) if region else None
         built = build_report(
-            session, plan=found_plan, region=found_region, as_of=day, lang=language
+            session,
+            plan=found_plan,
+            region=found_region,
+            as_of=day,
+            lang=language,
+            # HTML and PDF show the charts as SVG: drawn while the rest is read.
+            draw_charts_ahead=chosen in ("html", "pdf"),
         )
     target = out or Path(f"bao-cao-{built.plan}-{day.isoformat()}.{chosen}")
     written = write_report(built, format=chosen, out=target, template=template)

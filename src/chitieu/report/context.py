@@ -28,6 +28,8 @@ class Context:
     """The report's window: from the year before the plan starts…"""
     last_year: int
     """…to the plan's last year or the year of ``as_of``, whichever comes first."""
+    draw_ahead: bool = False
+    """Whether each chart starts being drawn (as SVG) as soon as it is made."""
     _charts: int = field(default=0, init=False)
 
     def t(self, vi: str, en: str) -> str:
@@ -36,4 +38,9 @@ class Context:
     def chart(self, caption: str, spec: dict[str, Any], *, half: bool = False) -> Chart:
         """The next numbered chart."""
         self._charts += 1
+        if self.draw_ahead:
+            # Here, not at the top: vl-convert loads only when a chart is drawn.
+            from chitieu.chart._render import draw_ahead
+
+            draw_ahead(spec, lang=self.lang)
         return Chart(self._charts, caption, spec, half)

@@ -15,10 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from chitieu._periods import Period, PeriodKind, parse_period
+from chitieu.assessment.series import planner_choices
 from chitieu.extraction.models import ConflictChoice
 from chitieu.indicator.models import Indicator
 from chitieu.observation.models import Observation
@@ -148,16 +148,9 @@ class Standing:
 
 
 def choices(session: Session, *, indicator: Indicator, region: Region) -> dict[str, ConflictChoice]:
-    """Period → the latest planner's choice, as the assessment reads them."""
-    rows = session.scalars(
-        select(ConflictChoice)
-        .where(
-            ConflictChoice.indicator_code == indicator.code,
-            ConflictChoice.region_id == region.id,
-        )
-        .order_by(ConflictChoice.id)
-    )
-    return {row.period: row for row in rows}
+    """Period → the latest planner's choice, as the assessment reads them (and read once)."""
+    found = planner_choices(session, indicator=indicator, region=region)
+    return {period: rows[-1] for period, rows in found.items()}
 
 
 def standing_figures(

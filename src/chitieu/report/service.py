@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -21,14 +23,16 @@ from sqlalchemy.orm import Session
 
 from chitieu import _format
 from chitieu._errors import InputError, NotFoundError
+from chitieu.assessment.series import choices_read_ahead, series_memo
 from chitieu.assessment.service import STATUSES
 from chitieu.indicator.models import Indicator
 from chitieu.observation.models import Observation
+from chitieu.observation.service import series_read_ahead
 from chitieu.plan.dashboard import overview, plan_ended, status_word
 from chitieu.plan.in_force import plan_in_force
 from chitieu.plan.models import Plan
 from chitieu.region.models import Region
-from chitieu.region.service import successions_read_ahead
+from chitieu.region.service import lineage, successions_read_ahead
 from chitieu.report.analytics import analytics_section
 from chitieu.report.context import Context
 from chitieu.report.continuity import continuity_section
@@ -49,15 +53,47 @@ def build_report(
     region: Region | None = None,
     as_of: date,
     lang: str = "vi",
+    draw_charts_ahead: bool = False,
 ) -> Report:
-    """The report on ``plan`` (the newest by default) for ``region`` (the plan's), at ``as_of``."""
+    """The report on ``plan`` (the newest by default) for ``region`` (the plan's), at ``as_of``.
+
+    With ``draw_charts_ahead`` the charts are drawn as SVG in the background while the
+    report is built, for a report to be written as HTML or PDF.
+    """
     # Every section follows merged regions' lineage: the mergers are read once.
     with successions_read_ahead(session):
-        return _build(session, plan=plan, region=region, as_of=as_of, lang=lang)
+        return _build(
+            session, plan=plan, region=region, as_of=as_of, lang=lang, ahead=draw_charts_ahead
+        )
+
+
+@contextmanager
+def _series_read_ahead(session: Session, region: Region) -> Iterator[None]:
+    """The region's series read once, its former parts' too, and each one's points worked out once.
+
+    The sections ask for the same series again and again (the figures, the trajectories,
+    the odds; a merged region's years before the merger are recomputed from its parts'),
+    a query each: over a thousand for a province of the national dataset. The
+    assessment's own reading, nested inside, is unchanged.
+    """
+    codes = list(session.scalars(select(Indicator.code)))
+    series = {(code, part.id) for part in lineage(session, region=region) for code in codes}
+    with (
+        series_read_ahead(session, series=series),
+        choices_read_ahead(session),
+        series_memo(session),
+    ):
+        yield
 
 
 def _build(
-    session: Session, *, plan: Plan | None, region: Region | None, as_of: date, lang: str
+    session: Session,
+    *,
+    plan: Plan | None,
+    region: Region | None,
+    as_of: date,
+    lang: str,
+    ahead: bool,
 ) -> Report:
     if lang not in LANGS:
         raise InputError(f"ngôn ngữ '{lang}' không hợp lệ (vi, en)")
@@ -69,6 +105,30 @@ def _build(
         raise NotFoundError("chưa có kế hoạch nào; hãy nạp dữ liệu trước (chitieu load)")
     ended = plan_ended(plan, as_of)
     region = region or plan.region
+    with _series_read_ahead(session, region):
+        return _sections(
+            session,
+            plan=plan,
+            region=region,
+            as_of=as_of,
+            lang=lang,
+            ended=ended,
+            chosen_note=chosen_note,
+            ahead=ahead,
+        )
+
+
+def _sections(
+    session: Session,
+    *,
+    plan: Plan,
+    region: Region,
+    as_of: date,
+    lang: str,
+    ended: bool,
+    chosen_note: str | None,
+    ahead: bool,
+) -> Report:
     ctx = Context(
         session=session,
         plan=plan,
@@ -79,6 +139,7 @@ def _build(
         annex=Annex(lang),
         first_year=plan.horizon_start - 1,
         last_year=min(plan.horizon_end, as_of.year),
+        draw_ahead=ahead,
     )
     sections = [
         _context_section(ctx),
