@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -57,6 +58,9 @@ def _period_words(code: str, lang: str) -> str:
 def build_templates() -> Jinja2Blocks:
     templates = Jinja2Blocks(directory=str(TEMPLATES))
     env = templates.env
+    # The templates change with a release, which restarts the server: asking the disk
+    # whether each one changed costs every page a stat per template.
+    env.auto_reload = False
     env.filters["number"] = _number
     env.filters["day"] = _day
     env.filters["value_unit"] = _format.value_with_unit
@@ -113,6 +117,9 @@ def render(
 
 
 SHARED_BLOCKS = ("title", "head", "content")
+# What a kept page's forms hold in place of the reader's CSRF token, replaced as each
+# reader is served: random, so that no text anyone writes into the data can be it.
+CSRF_STAND_IN = "csrf-" + secrets.token_hex(16)
 
 
 def render_shared(
@@ -123,6 +130,7 @@ def render_shared(
     key: Hashable,
     version: int,
     block: str | None = None,
+    forms: bool = False,
 ) -> HTMLResponse:
     """A page that is the same for everyone who may see it, drawn once per data version.
 
@@ -130,7 +138,9 @@ def render_shared(
     in memory; its blocks are rendered without who is asking (no actor, no
     CSRF token), so they cannot carry anyone's details to someone else. The
     frame (``base.html``) is drawn for each request. ``block`` (an htmx
-    request) answers with that one block.
+    request) answers with that one block. A page with ``forms`` keeps a stand-in
+    where they carry the CSRF token, and each reader gets their own; whatever else
+    decides which forms are drawn (the reader's role, agency) belongs in ``key``.
     """
     lang = request_lang(request)
     wanted = (*SHARED_BLOCKS, block) if block and block not in SHARED_BLOCKS else SHARED_BLOCKS
@@ -139,10 +149,15 @@ def render_shared(
 
     def make() -> dict[str, str]:
         context = {**_shared_context(request, lang), **build()}
+        if forms:
+            context["csrf"] = CSRF_STAND_IN
         env = request.app.state.templates.env
         return {b: render_block(env, name, b, **context) for b in wanted}
 
     blocks = cache.get_or_make(cache_key, make, complete=wanted)
+    if forms:
+        token = csrf_token(request)
+        blocks = {b: text.replace(CSRF_STAND_IN, token) for b, text in blocks.items()}
     if block is not None:
         response = HTMLResponse(blocks[block])
         finish(request, response)
