@@ -18,6 +18,7 @@ from chitieu.plan.models import Plan
 from chitieu.plan.service import get_plan, list_plans
 from chitieu.submission.views import LINE, PARAGRAPH, error_status, is_htmx
 from chitieu.task.board import (
+    Board,
     TaskRow,
     build_board,
     get_task,
@@ -62,13 +63,29 @@ def register(app: FastAPI) -> None:
     app.include_router(api)
 
 
-def _filters(
-    session: Session, plan: str | None, agency: str | None
-) -> tuple[Plan | None, Agency | None]:
-    return (
-        get_plan(session, code_or_number=plan) if plan else None,
-        get_agency(session, code_or_name=agency) if agency else None,
+def _filtered_board(
+    session: Session,
+    actor: Actor,
+    day: date,
+    *,
+    plan: str | None,
+    agency: str | None,
+    status: str | None,
+    overdue: bool,
+) -> tuple[Board, Plan | None, Agency | None]:
+    """The board on ``day`` with the plan and agency chosen (404 for one that is not there)."""
+    chosen_plan = get_plan(session, code_or_number=plan) if plan else None
+    chosen_agency = get_agency(session, code_or_name=agency) if agency else None
+    board = build_board(
+        session,
+        actor=actor,
+        as_of=day,
+        plan=chosen_plan,
+        agency=chosen_agency,
+        status=status,
+        overdue=overdue,
     )
+    return board, chosen_plan, chosen_agency
 
 
 # Pages ----------------------------------------------------------------------
@@ -95,15 +112,8 @@ def board_page(
     day = read_day(as_of) or today
 
     def build() -> dict[str, Any]:
-        chosen_plan, chosen_agency = _filters(session, plan, agency)
-        board = build_board(
-            session,
-            actor=actor,
-            as_of=day,
-            plan=chosen_plan,
-            agency=chosen_agency,
-            status=status or None,
-            overdue=overdue,
+        board, chosen_plan, chosen_agency = _filtered_board(
+            session, actor, day, plan=plan, agency=agency, status=status or None, overdue=overdue
         )
         return {
             "board": board,
@@ -274,15 +284,8 @@ def tasks(
     """Tasks with their status and updates on ``as_of`` (today by default); ``agency`` includes
     the tasks of the agencies it absorbed."""
     day = read_day(as_of) or date.today()
-    chosen_plan, chosen_agency = _filters(session, plan, agency)
-    board = build_board(
-        session,
-        actor=actor,
-        as_of=day,
-        plan=chosen_plan,
-        agency=chosen_agency,
-        status=status,
-        overdue=overdue,
+    board, _, _ = _filtered_board(
+        session, actor, day, plan=plan, agency=agency, status=status, overdue=overdue
     )
     rows = sorted(board.rows, key=lambda row: row.task.id)
     return TaskList(as_of=day, items=[TaskOut.of(row) for row in rows])
