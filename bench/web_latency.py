@@ -59,6 +59,7 @@ PAGES = ("/overview", "/indicators/GRDP_GROWTH", "/tasks", "/scenario")
 GOAL_MS = 150.0
 BENCH_USER = "bench-viewer"
 STARTUP_SECONDS = 60.0
+WARM_UP_SECONDS = 900.0
 DEFAULTS = {"seconds": 10.0, "repeats": 3, "clients": 20}
 
 
@@ -75,6 +76,8 @@ class Run:
     count: int = 0
     server_cpu: float = math.nan
     load: tuple[str, str] = ("?", "?")
+    # Requests the server still answers after the client stopped (wrk: one a connection).
+    unfinished: int = 0
 
     def percentile(self, q: int) -> float:
         """In milliseconds; a failed request (error, timeout) counts as endless."""
@@ -98,8 +101,10 @@ class Run:
 
     @property
     def cpu_ms(self) -> float:
-        """The server's CPU (user + system) per answered request."""
-        return self.server_cpu * 1000 / self.requests if self.requests else math.nan
+        """The server's CPU (user + system) per request it answered, those the client did
+        not wait for included (the CPU is read once the server is idle again)."""
+        served = self.requests + self.unfinished
+        return self.server_cpu * 1000 / served if served else math.nan
 
 
 @dataclass(frozen=True)
@@ -280,28 +285,47 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def settle(pid: int, limit: float = 300.0) -> None:
+    """Wait until the server is idle: requests the client gave up on at the end of a run
+    (a slow page's) are still being answered, and would count against the next page."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(0.5)
+        if cpu_seconds(pid) - before < 0.05:
+            return
+
+
 def measured(
     served: Served, page: str, headers: dict[str, str], args: argparse.Namespace, script: Path
 ) -> Run:
     """One page's run with the client chosen, the server's CPU and the load around it."""
+    settle(served.pid)
     before, load = cpu_seconds(served.pid), load_average()
     if args.client == "wrk":
         run = wrk(served.base, page, headers, args, script)
+        run.unfinished = args.clients
     else:
         run = asyncio.run(hammer(served.base, page, headers, args.clients, args.seconds))
-    run.server_cpu = cpu_seconds(served.pid) - before
     run.load = (load, load_average())
+    settle(served.pid)
+    run.server_cpu = cpu_seconds(served.pid) - before
     return run
 
 
 def warm_up(base: str, pages: list[str], headers: dict[str, str]) -> None:
-    """A few requests per page first: chart SVGs are cached, and caches are part of the app."""
-    with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+    """A few requests per page first: chart SVGs are cached, and caches are part of the app.
+    The first (cold) request's time is printed: on a national database it is long."""
+    with httpx.Client(base_url=base, headers=headers, timeout=WARM_UP_SECONDS) as client:
         for page in pages:
+            times = []
             for _ in range(3):
+                started = time.perf_counter()
                 response = client.get(page)
+                times.append(time.perf_counter() - started)
                 if response.status_code != 200:
                     raise SystemExit(f"{page} answers {response.status_code}; is the page there?")
+            print(f"warm-up {page}: " + ", ".join(f"{t * 1000:.0f}" for t in times) + " ms")
 
 
 def machine() -> str:
