@@ -18,6 +18,7 @@ from chitieu.plan.models import Plan
 from chitieu.plan.service import get_plan, list_plans
 from chitieu.submission.views import LINE, PARAGRAPH, error_status, is_htmx
 from chitieu.task.board import (
+    NO_TASK,
     Board,
     TaskRow,
     build_board,
@@ -110,6 +111,7 @@ def board_page(
     """
     today = date.today()
     day = read_day(as_of) or today
+    scope = report_scope(actor)
 
     def build() -> dict[str, Any]:
         board, chosen_plan, chosen_agency = _filtered_board(
@@ -136,9 +138,9 @@ def board_page(
         request,
         "task/board.html",
         build,
-        key=(request.url.query, day, today, report_scope(actor)),
+        key=(request.url.query, day, today, scope),
         version=current_version(session),
-        forms=True,
+        forms=scope != NO_TASK,
     )
 
 

@@ -140,7 +140,8 @@ def render_shared(
     frame (``base.html``) is drawn for each request. ``block`` (an htmx
     request) answers with that one block. A page with ``forms`` keeps a stand-in
     where they carry the CSRF token, and each reader gets their own; whatever else
-    decides which forms are drawn (the reader's role, agency) belongs in ``key``.
+    decides which forms are drawn (the reader's role, agency) belongs in ``key``,
+    and a reader who gets none needs no ``forms`` (no megabytes searched for it).
     """
     lang = request_lang(request)
     wanted = (*SHARED_BLOCKS, block) if block and block not in SHARED_BLOCKS else SHARED_BLOCKS
@@ -152,7 +153,9 @@ def render_shared(
         if forms:
             context["csrf"] = CSRF_STAND_IN
         env = request.app.state.templates.env
-        return {b: render_block(env, name, b, **context) for b in wanted}
+        # Kept as Markup: wrapping a kept block for each reader copied it (a national
+        # tasks board is megabytes).
+        return {b: Markup(render_block(env, name, b, **context)) for b in wanted}
 
     blocks = cache.get_or_make(cache_key, make, complete=wanted)
     if forms:
@@ -162,8 +165,7 @@ def render_shared(
         response = HTMLResponse(blocks[block])
         finish(request, response)
         return response
-    shared = {b: Markup(blocks[b]) for b in SHARED_BLOCKS}
-    return render(request, "shared.html", {"shared": shared})
+    return render(request, "shared.html", {"shared": {b: blocks[b] for b in SHARED_BLOCKS}})
 
 
 def _shared_context(request: Request, lang: str) -> dict[str, Any]:
