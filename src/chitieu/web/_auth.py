@@ -167,14 +167,16 @@ def resolve_actor(request: Request, session: Session | None = None) -> Actor | N
 
     A page (GET) asks in the request's own transaction (``session``), where its view
     reads too; a change asks in a reading transaction of its own, before the view's
-    takes the write lock, as do error pages drawn outside any view.
+    takes the write lock, as do error pages drawn outside any view. So does a token:
+    noting its use takes a second connection, which must not be asked for while the
+    request holds one (twenty such requests would wait on each other for the pool).
     """
     cached = request.scope.get("chitieu.actor", ...)
     if cached is not ...:
         return cached  # type: ignore[no-any-return]
     settings: Settings = request.app.state.settings
     token = _bearer(request)
-    if session is not None and request.method in SAFE_METHODS:
+    if session is not None and request.method in SAFE_METHODS and token is None:
         actor, due = _ask(request, session, token)
     else:
         with transaction(request.app.state.engine, writes=False) as own:
