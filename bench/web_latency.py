@@ -5,17 +5,23 @@ dataset loaded into a fresh SQLite file, or on the database given with
 ``--db`` (loaded first if it holds no plan). A viewer signs in through the
 login form and every client sends that session cookie, as a browser would
 (``--token``: a viewer's API token instead). After a warm-up, 20 clients
-(httpx, asyncio, each with its own connection) request one page as fast as
-they can for ``--seconds``; then the next page. Each page's p50/p95/p99
-latency and requests per second are printed per repeat, then the median over
-the repeats of each page's p95, and a line ready for BENCHMARKS.md. Goal: p95 ≤ 150 ms.
+request one page as fast as they can for ``--seconds``; then the next page.
+Each page's p50/p95/p99 latency, requests per second, the server's CPU (user +
+system, from /proc) per request and the load average around the run are
+printed per repeat, then the median over the repeats, and a line ready for
+BENCHMARKS.md. Goal: p95 ≤ 150 ms.
 
-The clients run on the same machine as the server and take CPU from it, so the
-figures are an upper bound for the server alone.
+The clients: ``--client httpx`` (default) runs 20 httpx clients (asyncio, each
+with its own connection) in this process, on the same cores as the server, so
+its figures are an upper bound for the server alone. ``--client wrk`` runs
+Debian's ``wrk`` (C, one thread, 20 connections) pinned with ``taskset`` to
+``--client-cpus`` (default 1) and the server to ``--server-cpus`` (default 0):
+the load generator then takes no CPU from the server.
 
     .venv/bin/python bench/web_latency.py [--seconds 10] [--repeats 3] [--clients 20]
         [--db postgresql+psycopg://postgres@127.0.0.1:5432/bench] [--token]
-        [--page /overview --page /indicators/GRDP_GROWTH] [--workers 2]
+        [--client wrk] [--server-cpus 0] [--client-cpus 1]
+        [--page /overview --page /tasks] [--workers 2]
 """
 
 from __future__ import annotations
@@ -49,24 +55,36 @@ from chitieu.web._auth import SESSION_COOKIE
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("CHITIEU_SHARED", ROOT.parent / "shared")) / "corpus"
-PAGES = ("/overview", "/indicators/GRDP_GROWTH")
+PAGES = ("/overview", "/indicators/GRDP_GROWTH", "/tasks", "/scenario")
 GOAL_MS = 150.0
 BENCH_USER = "bench-viewer"
 STARTUP_SECONDS = 60.0
+WARM_UP_SECONDS = 900.0
 DEFAULTS = {"seconds": 10.0, "repeats": 3, "clients": 20}
 
 
 @dataclass
 class Run:
-    """One page hammered for a while: each request's latency, and how long it all took."""
+    """One page hammered for a while: each request's latency (httpx) or the percentiles wrk
+    measured, the server's CPU seconds over the run and the load average around it."""
 
     page: str
     seconds: float
     latencies: list[float] = field(default_factory=list)
     failures: dict[int | str, int] = field(default_factory=dict)
+    measured: dict[int, float] = field(default_factory=dict)
+    count: int = 0
+    server_cpu: float = math.nan
+    load: tuple[str, str] = ("?", "?")
+    # Requests the server still answers after the client stopped (wrk: one a connection).
+    unfinished: int = 0
 
-    def percentile(self, q: float) -> float:
+    def percentile(self, q: int) -> float:
         """In milliseconds; a failed request (error, timeout) counts as endless."""
+        if self.measured:  # wrk's, of the requests that ended within the run
+            if sum(self.failures.values()):
+                return math.inf
+            return self.measured[q] if self.count else math.nan
         ordered = sorted(self.latencies) + [math.inf] * sum(self.failures.values())
         if not ordered:
             return math.nan
@@ -74,8 +92,19 @@ class Run:
         return ordered[index] * 1000
 
     @property
+    def requests(self) -> int:
+        return self.count or len(self.latencies)
+
+    @property
     def rate(self) -> float:
-        return len(self.latencies) / self.seconds
+        return self.requests / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        """The server's CPU (user + system) per request it answered, those the client did
+        not wait for included (the CPU is read once the server is idle again)."""
+        served = self.requests + self.unfinished
+        return self.server_cpu * 1000 / served if served else math.nan
 
 
 @dataclass(frozen=True)
@@ -84,8 +113,9 @@ class Viewer:
     token: str
 
 
-def prepare(db: str | None, folder: Path) -> tuple[str, Viewer]:
-    """The database URL (loaded) and a viewer's password and API token."""
+def prepare(db: str | None, folder: Path, *, token: bool) -> tuple[str, Viewer]:
+    """The database URL (loaded) and a viewer's password and API token (if ``token``: a
+    shared database gets no token it does not need)."""
     url = db or f"sqlite:///{folder / 'bench.db'}"
     engine = open_database(url)
     try:
@@ -93,17 +123,21 @@ def prepare(db: str | None, folder: Path) -> tuple[str, Viewer]:
             if not session.scalar(select(func.count()).select_from(Plan)):
                 print(f"loading the embedded dataset into {engine.url!r} …", flush=True)
                 load_folder(session, documents=CORPUS if CORPUS.is_dir() else None)
-            # Not "bench-…": a password may not hold a part of the user name.
+            # Random only: a password holding the user name ("bench") is refused.
             password = os.urandom(12).hex()
             user = session.scalars(select(User).where(User.username == BENCH_USER)).first()
             if user is None:
                 user = create_user(session, username=BENCH_USER, password=password, role="viewer")
             else:
                 update_user(session, user=user, password=password, actor="bench")
-            token = issue_token(session, user=user, name="web latency bench", actor="bench")
+            issued = (
+                issue_token(session, user=user, name="web latency bench", actor="bench")
+                if token
+                else ""
+            )
     finally:
         engine.dispose()
-    return url, Viewer(password=password, token=token)
+    return url, Viewer(password=password, token=issued)
 
 
 def free_port() -> int:
@@ -112,11 +146,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Served:
+    base: str
+    pid: int
+
+
 @contextlib.contextmanager
-def server(url: str, port: int, log: Path, workers: int = 1) -> Iterator[str]:
-    """``chitieu serve`` in its own process, its errors to ``log``; stopped (SIGTERM) after."""
+def server(
+    url: str, port: int, log: Path, workers: int = 1, cpus: str | None = None
+) -> Iterator[Served]:
+    """``chitieu serve`` in its own process (on the ``cpus`` given, ``taskset`` style), its
+    errors to ``log``; stopped (SIGTERM) after."""
     command = [sys.executable, "-m", "chitieu", "--db", url, "serve", "--port", str(port)]
     command += ["--workers", str(workers)]
+    if cpus is not None:
+        command = ["taskset", "-c", cpus, *command]
     with log.open("wb") as errors:
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
     base = f"http://127.0.0.1:{port}"
@@ -132,7 +177,7 @@ def server(url: str, port: int, log: Path, workers: int = 1) -> Iterator[str]:
             if time.monotonic() > deadline:
                 raise SystemExit(f"chitieu serve did not answer within {STARTUP_SECONDS:.0f} s")
             time.sleep(0.1)
-        yield base
+        yield Served(base, process.pid)
     finally:
         process.terminate()
         try:
@@ -189,14 +234,98 @@ async def hammer(
     return run
 
 
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("chitieu-wrk %d %d %d %d %d %d %d %.1f %.1f %.1f\\n",
+    summary.requests, summary.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+WRK_ERRORS = ("connect", "read", "write", "status", "timeout")
+
+
+def wrk(
+    base: str, page: str, headers: dict[str, str], args: argparse.Namespace, script: Path
+) -> Run:
+    """One page under ``wrk`` (a C client: one thread, ``--clients`` connections), pinned to
+    ``--client-cpus`` so that it does not take the server's core."""
+    command = ["taskset", "-c", args.client_cpus, "wrk", "-t1", f"-c{args.clients}"]
+    command += [f"-d{args.seconds:g}s", "--timeout", "30s", "-s", str(script)]
+    command += [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
+    answer = subprocess.run([*command, base + page], capture_output=True, text=True, check=True)
+    found = re.search(r"^chitieu-wrk (.*)$", answer.stdout, re.M)
+    if found is None:
+        raise SystemExit(f"wrk said:\n{answer.stdout}\n{answer.stderr}")
+    fields = found[1].split()
+    total, micros, errors = int(fields[0]), int(fields[1]), [int(f) for f in fields[2:7]]
+    run = Run(page=page, seconds=micros / 1e6, count=total - errors[3])
+    run.failures = {name: n for name, n in zip(WRK_ERRORS, errors, strict=True) if n}
+    run.measured = {q: float(v) / 1000 for q, v in zip((50, 95, 99), fields[7:], strict=True)}
+    return run
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and its children alive now (``--workers`` N)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        with contextlib.suppress(OSError):
+            stat = Path(f"/proc/{current}/stat").read_text()
+            utime, stime = stat.rsplit(")", 1)[1].split()[11:13]
+            total += (int(utime) + int(stime)) / tick
+            children = Path(f"/proc/{current}/task/{current}/children").read_text()
+            stack += [int(child) for child in children.split()]
+    return total
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def settle(pid: int, limit: float = 300.0) -> None:
+    """Wait until the server is idle: requests the client gave up on at the end of a run
+    (a slow page's) are still being answered, and would count against the next page."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(0.5)
+        if cpu_seconds(pid) - before < 0.05:
+            return
+
+
+def measured(
+    served: Served, page: str, headers: dict[str, str], args: argparse.Namespace, script: Path
+) -> Run:
+    """One page's run with the client chosen, the server's CPU and the load around it."""
+    settle(served.pid)
+    before, load = cpu_seconds(served.pid), load_average()
+    if args.client == "wrk":
+        run = wrk(served.base, page, headers, args, script)
+        run.unfinished = args.clients
+    else:
+        run = asyncio.run(hammer(served.base, page, headers, args.clients, args.seconds))
+    run.load = (load, load_average())
+    settle(served.pid)
+    run.server_cpu = cpu_seconds(served.pid) - before
+    return run
+
+
 def warm_up(base: str, pages: list[str], headers: dict[str, str]) -> None:
-    """A few requests per page first: chart SVGs are cached, and caches are part of the app."""
-    with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+    """A few requests per page first: chart SVGs are cached, and caches are part of the app.
+    The first (cold) request's time is printed: on a national database it is long."""
+    with httpx.Client(base_url=base, headers=headers, timeout=WARM_UP_SECONDS) as client:
         for page in pages:
+            times = []
             for _ in range(3):
+                started = time.perf_counter()
                 response = client.get(page)
+                times.append(time.perf_counter() - started)
                 if response.status_code != 200:
                     raise SystemExit(f"{page} answers {response.status_code}; is the page there?")
+            print(f"warm-up {page}: " + ", ".join(f"{t * 1000:.0f}" for t in times) + " ms")
 
 
 def machine() -> str:
@@ -215,22 +344,29 @@ def shown(ms: float) -> str:
 
 def report(runs: dict[str, list[Run]], args: argparse.Namespace, backend: str) -> None:
     print()
-    print("| page | repeat | requests | req/s | p50 ms | p95 ms | p99 ms | failures |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "| page | repeat | requests | req/s | p50 ms | p95 ms | p99 ms | server CPU ms/request "
+        "| load before → after | failures |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for page, page_runs in runs.items():
         for number, run in enumerate(page_runs, 1):
             print(
-                f"| `{page}` | {number} | {len(run.latencies)} | {run.rate:.1f} | "
+                f"| `{page}` | {number} | {run.requests} | {run.rate:.1f} | "
                 f"{shown(run.percentile(50))} | {shown(run.percentile(95))} | "
-                f"{shown(run.percentile(99))} | {run.failures or '—'} |"
+                f"{shown(run.percentile(99))} | {shown(run.cpu_ms)} | "
+                f"{run.load[0]} → {run.load[1]} | {run.failures or '—'} |"
             )
     options = (
         (" --db URL" if args.db else "")
         + (" --token" if args.token else "")
+        + (f" --client {args.client}" if args.client != "httpx" else "")
         + (f" --workers {args.workers}" if args.workers != 1 else "")
         + (f" --clients {args.clients}" if args.clients != DEFAULTS["clients"] else "")
         + (f" --seconds {args.seconds:g}" if args.seconds != DEFAULTS["seconds"] else "")
         + (f" --repeats {args.repeats}" if args.repeats != DEFAULTS["repeats"] else "")
+        + (f" --server-cpus {args.server_cpus}" if args.server_cpus else "")
+        + (f" --client-cpus {args.client_cpus}" if args.client == "wrk" else "")
         + "".join(f" --page {page}" for page in args.pages or ())
     )
     command = f"`.venv/bin/python bench/web_latency.py{options}`"
@@ -239,12 +375,15 @@ def report(runs: dict[str, list[Run]], args: argparse.Namespace, backend: str) -
     for page, page_runs in runs.items():
         p95 = statistics.median(run.percentile(95) for run in page_runs)
         p50 = statistics.median(run.percentile(50) for run in page_runs)
+        p99 = statistics.median(run.percentile(99) for run in page_runs)
         rate = statistics.median(run.rate for run in page_runs)
+        cpu = statistics.median(run.cpu_ms for run in page_runs)
         failed = sum(sum(run.failures.values()) for run in page_runs)
         verdict = "met" if p95 <= GOAL_MS and not failed else "**not met**"
         print(
             f"| {command} | {backend} | `{page}` | {args.clients} clients × {args.seconds:g} s × "
-            f"{args.repeats} | p50 {shown(p50)} ms | **p95 {shown(p95)} ms** | {rate:.1f} req/s | "
+            f"{args.repeats} | p50 {shown(p50)} ms | **p95 {shown(p95)} ms** | "
+            f"p99 {shown(p99)} ms | {rate:.1f} req/s | server CPU {shown(cpu)} ms/request | "
             f"{failed} failed | goal p95 ≤ {GOAL_MS:.0f} ms: {verdict} | {machine()} | "
             f"{date.today():%d/%m/%Y} |"
         )
@@ -261,23 +400,33 @@ def main() -> None:
     parser.add_argument(
         "--token", action="store_true", help="send a viewer's API token instead of signing in"
     )
+    parser.add_argument(
+        "--client", choices=("httpx", "wrk"), default="httpx", help="the load generator"
+    )
+    parser.add_argument("--server-cpus", help="taskset -c for the server (wrk: default 0)")
+    parser.add_argument("--client-cpus", default="1", help="taskset -c for wrk (default 1)")
     args = parser.parse_args()
+    if args.client == "wrk" and args.server_cpus is None:
+        args.server_cpus = "0"
     pages = args.pages or list(PAGES)
     with tempfile.TemporaryDirectory(prefix="chitieu-bench-") as folder:
-        url, viewer = prepare(args.db, Path(folder))
+        url, viewer = prepare(args.db, Path(folder), token=args.token)
         backend = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
         log = Path(folder) / "server.log"
-        with server(url, free_port(), log, args.workers) as base:
-            headers = sign_in(base, viewer, args.token)
-            warm_up(base, pages, headers)
+        script = Path(folder) / "report.lua"
+        script.write_text(WRK_SCRIPT)
+        with server(url, free_port(), log, args.workers, args.server_cpus) as served:
+            headers = sign_in(served.base, viewer, args.token)
+            warm_up(served.base, pages, headers)
             runs: dict[str, list[Run]] = {page: [] for page in pages}
             for repeat in range(args.repeats):
                 for page in pages:
-                    run = asyncio.run(hammer(base, page, headers, args.clients, args.seconds))
+                    run = measured(served, page, headers, args, script)
                     runs[page].append(run)
                     print(
-                        f"repeat {repeat + 1} {page}: {len(run.latencies)} requests, "
-                        f"p95 {shown(run.percentile(95))} ms, failures {run.failures or 0}",
+                        f"repeat {repeat + 1} {page}: {run.requests} requests, "
+                        f"p95 {shown(run.percentile(95))} ms, server CPU {shown(run.cpu_ms)} "
+                        f"ms/request, load {run.load[1]}, failures {run.failures or 0}",
                         flush=True,
                     )
         report(runs, args, backend)

@@ -180,3 +180,33 @@ def test_a_cookie_without_a_generation_signs_nobody_in(web):
         uid = session.scalar(sa.text("select id from app_user where username = 'admin'"))
     forged = _serializer(web.app.state.settings).dumps({"uid": uid, "csrf": "x" * 32})
     assert signed_out(Saved(web=web, cookie=forged, csrf="x" * 32))
+
+
+def test_a_page_kept_in_memory_is_refused_at_once_when_the_session_ends(web):
+    """The overview and the tasks board come from memory, and who is asking is read in
+    the page's own transaction: still, the next request after deactivation is refused."""
+    _, saved = sign_in(web, "viewer")
+    for page in ("/overview", "/tasks", "/overview", "/tasks"):
+        assert saved.send("GET", page).status_code == 200
+    cli(web, "user", "set", "viewer", "--inactive")
+    for page in ("/overview", "/tasks", "/indicators/GRDP_GROWTH"):
+        refused = saved.send("GET", page)
+        assert refused.status_code == 303 and "/login" in refused.headers["location"], page
+
+
+def test_a_page_asks_the_database_in_one_transaction(web):
+    """Who is asking and the page's data (its data version) are read together."""
+    _, saved = sign_in(web, "viewer")
+    begun: list[object] = []
+
+    def count(connection: object) -> None:
+        begun.append(connection)
+
+    sa.event.listen(web.engine, "begin", count)
+    try:
+        for page in ("/overview", "/tasks", "/indicators/GRDP_GROWTH"):
+            begun.clear()
+            assert saved.send("GET", page).status_code == 200
+            assert len(begun) == 1, page
+    finally:
+        sa.event.remove(web.engine, "begin", count)

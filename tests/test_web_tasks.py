@@ -309,3 +309,49 @@ def test_a_report_dated_in_the_future_is_refused_with_its_reason_everywhere(web)
     )
     assert api.status_code == 422 and "sau hôm nay" in api.text
     assert _updates(web.engine, inherited) == []  # nothing waits to flip the task in 2030
+
+
+def _forms_csrf(html):
+    """The CSRF tokens the board's report forms carry (the frame's logout form left out)."""
+    return set(
+        re.findall(
+            r'<form class="task-update"[^>]*>\s*<input type="hidden" '
+            r'name="csrf_token" value="([^"]+)"',
+            html,
+        )
+    )
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_a_kept_board_is_drawn_anew_after_a_report(web):
+    inherited, _ = _tasks(web.engine)
+    viewer = web.clients["viewer"]
+    assert _rows(viewer.get("/tasks").text)[inherited][0] == "not_started"
+    assert _rows(viewer.get("/tasks").text)[inherited][0] == "not_started"  # kept
+    assert _post(web, "planner", inherited, status="in_progress").status_code == 303
+    assert _rows(viewer.get("/tasks").text)[inherited][0] == "in_progress"
+
+
+def test_a_kept_board_shows_each_reader_the_forms_of_their_own_scope_and_token(web):
+    """Drawn first for a viewer, then an agency editor, then planners: each sees the forms
+    their role and agency allow, carrying the CSRF token of their own session."""
+    inherited, foreign = _tasks(web.engine)
+
+    def forms_of(role):
+        html = web.clients[role].get("/tasks").text
+        tasks = {int(task) for task in re.findall(r'action="/tasks/(\d+)/updates"', html)}
+        return tasks, _forms_csrf(html)
+
+    viewer_forms, viewer_tokens = forms_of("viewer")
+    assert viewer_forms == set() and viewer_tokens == set()
+    editor_forms, editor_tokens = forms_of("agency_editor")
+    assert inherited in editor_forms and foreign not in editor_forms
+    assert editor_tokens == {web.csrf("agency_editor")}
+    planner_forms, planner_tokens = forms_of("planner")
+    assert {inherited, foreign} <= planner_forms
+    assert planner_tokens == {web.csrf("planner")}
+    admin_forms, admin_tokens = forms_of("admin")
+    assert admin_forms == planner_forms and admin_tokens == {web.csrf("admin")}
+    assert web.csrf("admin") != web.csrf("planner")
+    # The token the page gave works, and no stand-in is left for anyone to post.
+    assert _post(web, "agency_editor", inherited, status="done").status_code == 303

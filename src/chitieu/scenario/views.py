@@ -258,7 +258,7 @@ def scenario_page(
         build,
         key=("scenario", plan or "", today),
         version=current_version(session),
-        posts=True,
+        forms=True,
     )
 
 

@@ -8,6 +8,7 @@ department's editors may report on it.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -109,11 +110,26 @@ def update_record(update: TaskUpdate) -> dict[str, Any]:
     }
 
 
+NO_TASK = "none"
+EVERY_TASK = "all"
+
+
+def report_scope(actor: Actor) -> Hashable:
+    """What decides which tasks the actor may report on, and so the board they see: no
+    task, every task, or those of one agency (with the agencies it absorbed)."""
+    if not can(actor, "update_task"):
+        return NO_TASK
+    if not agency_bound(actor):
+        return EVERY_TASK
+    return ("agency", actor.agency_id)
+
+
 def _reach(session: Session, actor: Actor) -> set[int] | None:
     """Ids of the agencies whose tasks the actor may report on; None for all, empty for none."""
-    if not can(actor, "update_task"):
+    scope = report_scope(actor)
+    if scope == NO_TASK:
         return set()
-    if not agency_bound(actor):
+    if scope == EVERY_TASK:
         return None
     agency = session.get(Agency, actor.agency_id) if actor.agency_id is not None else None
     return {a.id for a in absorbed(session, agency=agency)} if agency else set()

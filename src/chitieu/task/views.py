@@ -11,17 +11,27 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from chitieu._errors import ChitieuError, DatabaseError
+from chitieu._version import current_version
 from chitieu.agency.models import Agency
 from chitieu.agency.service import get_agency, list_agencies
 from chitieu.plan.models import Plan
 from chitieu.plan.service import get_plan, list_plans
 from chitieu.submission.views import LINE, PARAGRAPH, error_status, is_htmx
-from chitieu.task.board import TaskRow, build_board, get_task, report_progress, task_row
+from chitieu.task.board import (
+    NO_TASK,
+    Board,
+    TaskRow,
+    build_board,
+    get_task,
+    report_progress,
+    report_scope,
+    task_row,
+)
 from chitieu.task.models import TASK_STATUSES
 from chitieu.task.service import read_day
 from chitieu.user.service import Actor
 from chitieu.web._auth import requires
-from chitieu.web._templates import render
+from chitieu.web._templates import render, render_shared
 from chitieu.web.deps import DbSession, Lang
 
 pages = APIRouter(include_in_schema=False)
@@ -54,13 +64,29 @@ def register(app: FastAPI) -> None:
     app.include_router(api)
 
 
-def _filters(
-    session: Session, plan: str | None, agency: str | None
-) -> tuple[Plan | None, Agency | None]:
-    return (
-        get_plan(session, code_or_number=plan) if plan else None,
-        get_agency(session, code_or_name=agency) if agency else None,
+def _filtered_board(
+    session: Session,
+    actor: Actor,
+    day: date,
+    *,
+    plan: str | None,
+    agency: str | None,
+    status: str | None,
+    overdue: bool,
+) -> tuple[Board, Plan | None, Agency | None]:
+    """The board on ``day`` with the plan and agency chosen (404 for one that is not there)."""
+    chosen_plan = get_plan(session, code_or_number=plan) if plan else None
+    chosen_agency = get_agency(session, code_or_name=agency) if agency else None
+    board = build_board(
+        session,
+        actor=actor,
+        as_of=day,
+        plan=chosen_plan,
+        agency=chosen_agency,
+        status=status,
+        overdue=overdue,
     )
+    return board, chosen_plan, chosen_agency
 
 
 # Pages ----------------------------------------------------------------------
@@ -78,33 +104,44 @@ def board_page(
     overdue: Annotated[bool, Query()] = False,
     as_of: Annotated[str | None, Query(max_length=10, pattern=DAY)] = None,
 ) -> Response:
-    """The plan's tasks under the agencies that hold them now, overdue ones marked."""
-    day = read_day(as_of) or date.today()
-    chosen_plan, chosen_agency = _filters(session, plan, agency)
-    board = build_board(
-        session,
-        actor=actor,
-        as_of=day,
-        plan=chosen_plan,
-        agency=chosen_agency,
-        status=status or None,
-        overdue=overdue,
+    """The plan's tasks under the agencies that hold them now, overdue ones marked.
+
+    The same for everyone who may report on the same tasks (see ``report_scope``):
+    drawn once per data version, day and filters, and kept.
+    """
+    today = date.today()
+    day = read_day(as_of) or today
+    scope = report_scope(actor)
+
+    def build() -> dict[str, Any]:
+        board, chosen_plan, chosen_agency = _filtered_board(
+            session, actor, day, plan=plan, agency=agency, status=status or None, overdue=overdue
+        )
+        return {
+            "board": board,
+            "plans": list_plans(session),
+            "agencies": list_agencies(session, on=day),
+            "statuses": TASK_STATUSES,
+            "chosen": {
+                "plan": chosen_plan.code if chosen_plan else "",
+                "agency": chosen_agency.code if chosen_agency else "",
+                "status": status or "",
+                "overdue": overdue,
+                "as_of": day.isoformat(),
+            },
+            "today": today.isoformat(),
+        }
+
+    # The page links to itself with its query (the counts fetch themselves again), so
+    # the query as sent is part of the key, beside the filters it gives.
+    return render_shared(
+        request,
+        "task/board.html",
+        build,
+        key=(request.url.query, day, today, scope),
+        version=current_version(session),
+        forms=scope != NO_TASK,
     )
-    context = {
-        "board": board,
-        "plans": list_plans(session),
-        "agencies": list_agencies(session, on=day),
-        "statuses": TASK_STATUSES,
-        "chosen": {
-            "plan": chosen_plan.code if chosen_plan else "",
-            "agency": chosen_agency.code if chosen_agency else "",
-            "status": status or "",
-            "overdue": overdue,
-            "as_of": day.isoformat(),
-        },
-        "today": date.today().isoformat(),
-    }
-    return render(request, "task/board.html", context)
 
 
 def _row_response(
@@ -249,15 +286,8 @@ def tasks(
     """Tasks with their status and updates on ``as_of`` (today by default); ``agency`` includes
     the tasks of the agencies it absorbed."""
     day = read_day(as_of) or date.today()
-    chosen_plan, chosen_agency = _filters(session, plan, agency)
-    board = build_board(
-        session,
-        actor=actor,
-        as_of=day,
-        plan=chosen_plan,
-        agency=chosen_agency,
-        status=status,
-        overdue=overdue,
+    board, _, _ = _filtered_board(
+        session, actor, day, plan=plan, agency=agency, status=status, overdue=overdue
     )
     rows = sorted(board.rows, key=lambda row: row.task.id)
     return TaskList(as_of=day, items=[TaskOut.of(row) for row in rows])

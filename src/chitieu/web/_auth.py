@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from fastapi import Request, Response, Security
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import InternalError, OperationalError
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -35,11 +36,11 @@ from chitieu.user.service import (
     note_token_use,
     token_use_due,
 )
+from chitieu.web._transaction import SAFE_METHODS, RequestSession
 
 SESSION_COOKIE = "chitieu_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class LoginRequiredError(Exception):
@@ -133,45 +134,68 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def _signed_in_user(session: Session, data: dict[str, Any]) -> User | None:
+# Only the columns an actor needs, as a plain statement built once: this runs for every
+# request, and the ORM's loading of a whole user cost five times as much.
+_USERS = User.__table__
+_SIGNED_IN = select(
+    _USERS.c.username,
+    _USERS.c.role,
+    _USERS.c.agency_id,
+    _USERS.c.active,
+    _USERS.c.session_generation,
+).where(_USERS.c.id == bindparam("user_id"))
+
+
+def _signed_in_actor(session: Session, data: dict[str, Any]) -> Actor | None:
     """The cookie's user, if active and the cookie is of their current session generation.
 
     Logging out, a password change and deactivation raise the generation, which
     ends every cookie issued before (those from before generations existed too).
+    Asked of the database on every request: a session ended elsewhere ends here at once.
     """
     user_id, generation = data.get("uid"), data.get("gen")
     if not isinstance(user_id, int) or not isinstance(generation, int):
         return None
-    user = session.get(User, user_id)
-    if user is None or not user.active or user.session_generation != generation:
+    row = session.connection().execute(_SIGNED_IN, {"user_id": user_id}).first()
+    if row is None or not row.active or row.session_generation != generation:
         return None
-    return user
+    return Actor(username=row.username, role=row.role, agency_id=row.agency_id, user_id=user_id)
 
 
-def resolve_actor(request: Request) -> Actor | None:
-    """The token's owner, else the signed-in person, else the public in public mode."""
+def resolve_actor(request: Request, session: Session | None = None) -> Actor | None:
+    """The token's owner, else the signed-in person, else the public in public mode.
+
+    A page (GET) asks in the request's own transaction (``session``), where its view
+    reads too; a change asks in a reading transaction of its own, before the view's
+    takes the write lock, as do error pages drawn outside any view. So does a token:
+    noting its use takes a second connection, which must not be asked for while the
+    request holds one (twenty such requests would wait on each other for the pool).
+    """
     cached = request.scope.get("chitieu.actor", ...)
     if cached is not ...:
         return cached  # type: ignore[no-any-return]
     settings: Settings = request.app.state.settings
-    actor: Actor | None = None
-    due = False
     token = _bearer(request)
-    with transaction(request.app.state.engine, writes=False) as session:
-        if token is not None:
-            row = live_token(session, token=token)
-            actor = actor_of(row.user) if row else None
-            due = row is not None and token_use_due(row)
-            request.scope["chitieu.by_token"] = True
-        else:
-            user = _signed_in_user(session, read_session(request))
-            actor = actor_of(user) if user else None
+    if session is not None and request.method in SAFE_METHODS and token is None:
+        actor, due = _ask(request, session, token)
+    else:
+        with transaction(request.app.state.engine, writes=False) as own:
+            actor, due = _ask(request, own, token)
     if token is not None and due:
         _note_token_use(request, token)
     if actor is None and settings.public and token is None:
         actor = PUBLIC
     request.scope["chitieu.actor"] = actor
     return actor
+
+
+def _ask(request: Request, session: Session, token: str | None) -> tuple[Actor | None, bool]:
+    """Who the token or the cookie names, and whether the token's use is due to be noted."""
+    if token is None:
+        return _signed_in_actor(session, read_session(request)), False
+    row = live_token(session, token=token)
+    request.scope["chitieu.by_token"] = True
+    return (actor_of(row.user), token_use_due(row)) if row else (None, False)
 
 
 async def _check_csrf(request: Request) -> None:
@@ -233,10 +257,10 @@ def requires(action: str | None) -> Callable[..., Coroutine[Any, Any, Actor]]:
     any other route declares the bearer and cookie schemes as its security.
     """
 
-    async def allowed(request: Request) -> Actor:
+    async def allowed(request: Request, session: RequestSession) -> Actor:
         # A database call on the event loop would stall every other request, and with
         # SQLite wait on a lock that only those requests can release.
-        actor = await run_in_threadpool(resolve_actor, request)
+        actor = await run_in_threadpool(resolve_actor, request, session)
         if action is None:
             return actor or PUBLIC
         if actor is None:
@@ -246,8 +270,10 @@ def requires(action: str | None) -> Callable[..., Coroutine[Any, Any, Actor]]:
         await _check_csrf(request)
         return actor
 
-    async def secured(request: Request, bearer: Bearer = None, cookie: Cookie = None) -> Actor:
-        return await allowed(request)
+    async def secured(
+        request: Request, session: RequestSession, bearer: Bearer = None, cookie: Cookie = None
+    ) -> Actor:
+        return await allowed(request, session)
 
     dependency = allowed if action is None else secured
     dependency.policy = Policy(action)  # type: ignore[attr-defined]

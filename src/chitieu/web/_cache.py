@@ -51,13 +51,17 @@ class PageCache:
             return blocks
         with self._lock:
             making = self._making.setdefault(key, threading.Lock())
-        with making:
-            blocks = self.get(key)
-            if blocks is None or not all(name in blocks for name in wanted):
-                blocks = make()
-                self.put(key, blocks)
-        with self._lock:
-            self._making.pop(key, None)
+        try:
+            with making:
+                blocks = self.get(key)
+                if blocks is None or not all(name in blocks for name in wanted):
+                    blocks = make()
+                    self.put(key, blocks)
+        finally:
+            # Also when drawing failed (a plan that does not exist): every such address
+            # asked would otherwise leave its lock behind for good.
+            with self._lock:
+                self._making.pop(key, None)
         return blocks
 
     def __len__(self) -> int:

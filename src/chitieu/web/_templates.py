@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Hashable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -57,6 +58,9 @@ def _period_words(code: str, lang: str) -> str:
 def build_templates() -> Jinja2Blocks:
     templates = Jinja2Blocks(directory=str(TEMPLATES))
     env = templates.env
+    # The templates change with a release, which restarts the server: asking the disk
+    # whether each one changed costs every page a stat per template.
+    env.auto_reload = False
     env.filters["number"] = _number
     env.filters["day"] = _day
     env.filters["value_unit"] = _format.value_with_unit
@@ -113,8 +117,11 @@ def render(
 
 
 SHARED_BLOCKS = ("title", "head", "content")
-# Stands for the CSRF token in a kept page that posts a form: each request puts its own in.
-CSRF_MARK = "chitieu-csrf-token-of-the-request"
+# What a kept page's forms hold in place of the reader's CSRF token, replaced as each
+# reader is served: random, so that no text anyone writes into the data can be it.
+CSRF_STAND_IN = "csrf-" + secrets.token_hex(16)
+# Where the frame drawn for a reader takes a kept page's content.
+CONTENT_SLOT = "content-" + secrets.token_hex(16)
 
 
 def render_shared(
@@ -125,7 +132,7 @@ def render_shared(
     key: Hashable,
     version: int,
     block: str | None = None,
-    posts: bool = False,
+    forms: bool = False,
 ) -> HTMLResponse:
     """A page that is the same for everyone who may see it, drawn once per data version.
 
@@ -133,8 +140,10 @@ def render_shared(
     in memory; its blocks are rendered without who is asking (no actor, no
     CSRF token), so they cannot carry anyone's details to someone else. The
     frame (``base.html``) is drawn for each request. ``block`` (an htmx
-    request) answers with that one block. A page that ``posts`` a form is kept
-    with a mark where the CSRF token goes, and each request's token replaces it.
+    request) answers with that one block. A page with ``forms`` keeps a stand-in
+    where they carry the CSRF token, and each reader gets their own; whatever else
+    decides which forms are drawn (the reader's role, agency) belongs in ``key``,
+    and a reader who gets none needs no ``forms`` (no megabytes searched for it).
     """
     lang = request_lang(request)
     wanted = (*SHARED_BLOCKS, block) if block and block not in SHARED_BLOCKS else SHARED_BLOCKS
@@ -143,21 +152,56 @@ def render_shared(
 
     def make() -> dict[str, str]:
         context = {**_shared_context(request, lang), **build()}
-        if posts:
-            context["csrf"] = CSRF_MARK
+        if forms:
+            context["csrf"] = CSRF_STAND_IN
         env = request.app.state.templates.env
-        return {b: render_block(env, name, b, **context) for b in wanted}
+        # Kept as Markup: wrapping a kept block for each reader copied it (a national
+        # tasks board is megabytes).
+        return KeptPage({b: Markup(render_block(env, name, b, **context)) for b in wanted})
 
     blocks = cache.get_or_make(cache_key, make, complete=wanted)
-    if posts:
-        token = csrf_token(request)
-        blocks = {name: text.replace(CSRF_MARK, token) for name, text in blocks.items()}
+    token = csrf_token(request) if forms else ""
     if block is not None:
-        response = HTMLResponse(blocks[block])
+        response = HTMLResponse(_personal(blocks[block], token))
         finish(request, response)
         return response
-    shared = {b: Markup(blocks[b]) for b in SHARED_BLOCKS}
-    return render(request, "shared.html", {"shared": shared})
+    frame = {
+        "title": Markup(_personal(blocks["title"], token)),
+        "head": Markup(_personal(blocks["head"], token)),
+        "content": Markup(CONTENT_SLOT),
+    }
+    response = render(request, "shared.html", {"shared": frame})
+    before, slot, after = bytes(response.body).partition(CONTENT_SLOT.encode())
+    if not slot:  # a frame without the content: drawn whole, the slow way
+        frame["content"] = Markup(_personal(blocks["content"], token))
+        return render(request, "shared.html", {"shared": frame})
+    content = _personal(blocks["content"], token).encode() if forms else _utf8(blocks)
+    # The frame drawn for this reader around the content encoded once for all: the
+    # same bytes as drawing it whole, without joining and encoding megabytes each time.
+    response.body = b"".join((before, content, after))
+    response.headers["content-length"] = str(len(response.body))
+    return response
+
+
+class KeptPage(dict[str, str]):
+    """A kept page's blocks, and its content encoded once (on first use) for all readers."""
+
+    def __init__(self, blocks: dict[str, str]) -> None:
+        super().__init__(blocks)
+        self.content_utf8: bytes | None = None
+
+
+def _utf8(blocks: dict[str, str]) -> bytes:
+    if not isinstance(blocks, KeptPage):
+        return blocks["content"].encode()
+    if blocks.content_utf8 is None:  # two readers may both encode it: the same bytes
+        blocks.content_utf8 = blocks["content"].encode()
+    return blocks.content_utf8
+
+
+def _personal(text: str, token: str) -> str:
+    """A kept block with the reader's CSRF token in its forms (none asked: as kept)."""
+    return text.replace(CSRF_STAND_IN, token) if token else text
 
 
 def _shared_context(request: Request, lang: str) -> dict[str, Any]:
