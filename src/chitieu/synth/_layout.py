@@ -278,7 +278,7 @@ def _indicators(count: int) -> tuple[list[Row], list[Row]]:
     with CATALOGUE.open(encoding="utf-8") as handle:
         catalogue = [dict(row) for row in csv.DictReader(handle)]
     for row in catalogue:
-        for key in ("definition", "formula"):
+        for key in ("definition", "definition_en", "formula"):
             row[key] = row[key] or None
     observed = [row for row in catalogue if not row["formula"]][:count]
     for number in range(len(observed) + 1, count + 1):
@@ -292,6 +292,7 @@ def _indicators(count: int) -> tuple[list[Row], list[Row]]:
                 "direction": "higher",
                 "merge_rule": "sum",
                 "definition": None,
+                "definition_en": None,
                 "formula": None,
             }
         )
