@@ -36,6 +36,7 @@ from chitieu._errors import InputError
 from chitieu._labels import source_kind_word, tr
 from chitieu._periods import PeriodKind, parse_period
 from chitieu.analytics.growth import combine, merged_growth
+from chitieu.assessment._figures import Figure, read_ahead
 from chitieu.extraction.models import ConflictChoice
 from chitieu.indicator.models import Indicator
 from chitieu.observation.models import Observation
@@ -50,6 +51,9 @@ from chitieu.observation.service import (
 from chitieu.region.models import Region
 from chitieu.region.service import lineage, predecessors, territory
 
+# A stored figure, or its plain row when many series were read ahead.
+Row = Observation | Figure
+
 # A growth indicator → the constant-price level it is the growth of: a merged
 # territory's growth is recomputed from its parts' levels, never from their rates alone.
 GROWTH_LEVELS = {"GRDP_GROWTH": "GRDP_CONSTANT"}
@@ -62,14 +66,20 @@ class Point:
     period: str
     value: float
     status: str
-    observation: Observation | None
+    figure: Row | None
     """The figure standing; None for one recomputed from the parts of a merged region."""
     notes: tuple[str, ...] = field(default=())
-    parts: tuple[Observation, ...] = field(default=())
+    parts: tuple[Row, ...] = field(default=())
     """The parts' figures a recomputed point rests on."""
 
+    @property
+    def observation(self) -> Observation | None:
+        """The figure standing as stored; None for one recomputed from a merged region's parts."""
+        figure = self.figure
+        return figure.stored() if isinstance(figure, Figure) else figure
 
-def _source(obs: Observation, lang: str) -> str:
+
+def _source(obs: Row, lang: str) -> str:
     """Where a figure came from, as a person names it: the document, the agency, or how."""
     if obs.source_document is not None:
         return obs.source_document.shown_name
@@ -83,11 +93,11 @@ def _choices(
 ) -> dict[str, list[ConflictChoice]]:
     """Period → the choices planners made for it, oldest first."""
     ids = [r.id for r in regions]
-    read: list[ConflictChoice] | None = session.info.get(_CHOICES)
+    read: dict[tuple[str, int], list[ConflictChoice]] | None = session.info.get(_CHOICES)
     if read is not None:
-        rows: Iterable[ConflictChoice] = [
-            row for row in read if row.indicator_code == indicator.code and row.region_id in ids
-        ]
+        rows: Iterable[ConflictChoice] = sorted(
+            (row for i in ids for row in read.get((indicator.code, i), ())), key=_choice_id
+        )
     else:
         rows = session.scalars(
             select(ConflictChoice)
@@ -102,15 +112,21 @@ def _choices(
     return found
 
 
+def _choice_id(choice: ConflictChoice) -> int:
+    return choice.id
+
+
 _CHOICES = "chitieu.choices_read_ahead"
 
 
 @contextmanager
 def choices_read_ahead(session: Session) -> Iterator[None]:
-    """Every planner's choice read once, for read-only work over many series (they are few)."""
-    session.info[_CHOICES] = list(
-        session.scalars(select(ConflictChoice).order_by(ConflictChoice.id))
-    )
+    """Every planner's choice read once, for read-only work over many series (they are few),
+    filed by series so that each series finds its own without looking through the rest."""
+    read: dict[tuple[str, int], list[ConflictChoice]] = defaultdict(list)
+    for choice in session.scalars(select(ConflictChoice).order_by(ConflictChoice.id)):
+        read[(choice.indicator_code, choice.region_id)].append(choice)
+    session.info[_CHOICES] = read
     try:
         yield
     finally:
@@ -124,7 +140,7 @@ _STATUS_WORD = {
 }
 
 
-def _standing_choice(rows: list[Observation], choices: list[ConflictChoice]) -> int | None:
+def _standing_choice(rows: list[Row], choices: list[ConflictChoice]) -> int | None:
     """The observation the latest choice still standing picked, if any.
 
     A choice stands while no figure of a better status than the one it was made
@@ -141,10 +157,15 @@ def _standing_choice(rows: list[Observation], choices: list[ConflictChoice]) -> 
     return None
 
 
-def _point(
-    period: str, rows: list[Observation], choices: list[ConflictChoice], lang: str
-) -> Point | None:
+def _point(period: str, rows: list[Row], choices: list[ConflictChoice], lang: str) -> Point | None:
     """The figure standing for ``period``; None when only doubtful figures exist."""
+    if len(rows) == 1 and not choices:
+        # Most periods have one figure and no choice: it stands unless doubtful, alone.
+        only = rows[0]
+        if doubt(only) is not None:
+            return None
+        alone = () if only.status == "actual" else (_status_note(period, only.status, lang),)
+        return Point(period, only.value, only.status, only, alone)
     chosen = _standing_choice(rows, choices)
     trusted = [r for r in rows if doubt(r) is None]
     pick = next((r for r in rows if r.id == chosen), None) or preferred(trusted)
@@ -202,7 +223,7 @@ def _status_note(period: str, status: str, lang: str = "vi") -> str:
 
 
 def _set_aside_note(
-    period: str, rows: list[Observation], choices: list[ConflictChoice], lang: str
+    period: str, rows: list[Row], choices: list[ConflictChoice], lang: str
 ) -> str | None:
     """What to say of a doubtful figure that would have stood for ``period`` but did not."""
     would = preferred(rows)
@@ -345,13 +366,15 @@ def _points(
 
 def _groups(
     session: Session, indicator: Indicator, region: Region, as_of: date, kind: PeriodKind | None
-) -> dict[str, list[Observation]]:
-    memo: dict[tuple[object, ...], dict[str, list[Observation]]] | None = session.info.get(_MEMO)
+) -> dict[str, list[Row]]:
+    memo: dict[tuple[object, ...], dict[str, list[Row]]] | None = session.info.get(_MEMO)
     key = ("groups", indicator.code, region.id, as_of, kind)
     if memo is not None and key in memo:
         return memo[key]
-    by_period: dict[str, list[Observation]] = defaultdict(list)
-    for obs in list_observations(session, indicator=indicator, region=region):
+    by_period: dict[str, list[Row]] = defaultdict(list)
+    read = read_ahead(session, indicator.code, region.id)
+    rows = list_observations(session, indicator=indicator, region=region) if read is None else read
+    for obs in rows:
         if obs.period_end <= as_of and (kind is None or parse_period(obs.period).kind is kind):
             by_period[obs.period].append(obs)
     if memo is not None:
@@ -491,7 +514,7 @@ def _merged_point(
     figures = tuple(
         obs
         for point in used
-        for obs in ((point.observation,) if point.observation is not None else point.parts)
+        for obs in ((point.figure,) if point.figure is not None else point.parts)
     )
     return Point(period, value, status, None, tuple(notes), figures)
 
