@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import ARRAY, ColumnElement, Integer, String, bindparam, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from chitieu.agency.models import Agency
@@ -26,7 +26,7 @@ from chitieu.observation.service import _MONTH_CODE, _SERIES_ORDER, _doubtful
 
 # Series per query: enough to make the round trips few, few enough that PostgreSQL
 # plans a bitmap scan of the series index rather than a costlier plan it then compiles.
-_SERIES_PER_QUERY = 250
+_SERIES_PER_QUERY = 200
 _COLUMNS = (
     Observation.id,
     Observation.indicator_code,
@@ -141,25 +141,38 @@ def _read_batch(
     # Months come only with a note, the only way one can be doubtful; a doubtful month's
     # other figures are read after.
     query = (
-        select(*_COLUMNS, month)
-        .where(
-            tuple_(Observation.indicator_code, Observation.region_id).in_(series),
-            ~month | Observation.note.is_not(None),
-        )
+        select(month, *_COLUMNS)
+        .where(_among(session, series), ~month | Observation.note.is_not(None))
         .order_by(*_SERIES_ORDER)
     )
     doubted: set[tuple[str, int, str]] = set()
-    rows: Iterable[Sequence[Any]] = session.execute(query)
-    for *row, is_month in rows:
-        if row[0] in superseded:
+    # Core rows: the ORM's row handling for plain columns costs as much as the rows.
+    rows: Iterable[Sequence[Any]] = session.connection().execute(query).all()
+    for row in rows:
+        if row[1] in superseded:
             continue
-        if is_month:
-            if _doubtful(row[11]):
-                doubted.add((row[1], row[2], row[3]))
+        if row[0]:
+            if _doubtful(row[12]):
+                doubted.add((row[2], row[3], row[4]))
             continue
-        found[(row[1], row[2])].append(Figure(session, *row))
+        found[(row[2], row[3])].append(Figure(session, *row[1:]))
     if doubted:
         _add_doubted_months(session, sorted(doubted), superseded, found)
+
+
+def _among(session: Session, series: list[tuple[str, int]]) -> ColumnElement[bool]:
+    """The rows of these series (indicator code, region id).
+
+    PostgreSQL gets them as two arrays: a list of pairs is two placeholders a
+    pair, and psycopg splits a query text that long anew for every batch.
+    """
+    pair = tuple_(Observation.indicator_code, Observation.region_id)
+    if session.get_bind().dialect.name != "postgresql":
+        return pair.in_(series)
+    codes = bindparam("codes", [code for code, _ in series], type_=ARRAY(String))
+    regions = bindparam("regions", [region for _, region in series], type_=ARRAY(Integer))
+    wanted = func.unnest(codes, regions).table_valued("code", "region_id").render_derived()
+    return pair.in_(select(wanted.c.code, wanted.c.region_id))
 
 
 def _add_doubted_months(
@@ -175,7 +188,7 @@ def _add_doubted_months(
         query = select(*_COLUMNS).where(
             tuple_(Observation.indicator_code, Observation.region_id, Observation.period).in_(chunk)
         )
-        rows: Iterable[Sequence[Any]] = session.execute(query)
+        rows: Iterable[Sequence[Any]] = session.connection().execute(query).all()
         for row in rows:
             if row[0] not in superseded:
                 found[(row[1], row[2])].append(Figure(session, *row))

@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from chitieu import _format
 from chitieu._errors import InputError
 from chitieu._labels import source_kind_word, tr
-from chitieu._periods import PeriodKind, parse_period
+from chitieu._periods import Period, PeriodKind, parse_period
 from chitieu.analytics.growth import combine, merged_growth
 from chitieu.assessment._figures import Figure, read_ahead
 from chitieu.extraction.models import ConflictChoice
@@ -275,10 +275,18 @@ def yearly(
     lang: str = "vi",
 ) -> dict[int, Point]:
     """Year → the figure standing for it, known by ``as_of`` (years only, no parts of years)."""
-    return {
-        parse_period(point.period).year: point
+    memo: dict[tuple[object, ...], dict[int, Point]] | None = session.info.get(_MEMO)
+    key = ("yearly", indicator.code, region.id, as_of, lang)
+    if memo is not None and key in memo:
+        return dict(memo[key])
+    found = {
+        _period(point.period).year: point
         for point in _points(session, indicator, region, as_of, lang, PeriodKind.YEAR)
     }
+    if memo is not None:
+        memo[key] = found
+        return dict(found)
+    return found
 
 
 def known_periods(
@@ -304,7 +312,7 @@ def latest_partial(
         return memo[key]
 
     def part_of_year(period: str) -> bool:
-        parsed = parse_period(period)
+        parsed = _period(period)
         return parsed.kind in _PARTS and parsed.start == date(year, 1, 1)
 
     # Only the periods that could be such a part are worked out (a point stands on its own
@@ -314,7 +322,7 @@ def latest_partial(
         for point in _points(session, indicator, region, as_of, lang, None, keep=part_of_year)
         if part_of_year(point.period)
     ]
-    found = max(parts, key=lambda p: parse_period(p.period).end, default=None)
+    found = max(parts, key=lambda p: _period(p.period).end, default=None)
     if memo is not None:
         memo[key] = found
     return found
@@ -375,7 +383,7 @@ def _groups(
     read = read_ahead(session, indicator.code, region.id)
     rows = list_observations(session, indicator=indicator, region=region) if read is None else read
     for obs in rows:
-        if obs.period_end <= as_of and (kind is None or parse_period(obs.period).kind is kind):
+        if obs.period_end <= as_of and (kind is None or _kind(obs.period) is kind):
             by_period[obs.period].append(obs)
     if memo is not None:
         memo[key] = by_period
@@ -383,6 +391,20 @@ def _groups(
 
 
 _MEMO = "chitieu.series_memo"
+# Period code → the period: each figure's is asked for again and again, and the codes
+# of a database are few (years, halves, quarters, months).
+_PERIODS: dict[str, Period] = {}
+
+
+def _period(code: str) -> Period:
+    found = _PERIODS.get(code)
+    if found is None:
+        found = _PERIODS[code] = parse_period(code)
+    return found
+
+
+def _kind(code: str) -> PeriodKind:
+    return _period(code).kind
 
 
 @contextmanager
@@ -412,6 +434,22 @@ _Series = Callable[[str, Region], dict[str, Point]]
 _Read = Callable[[Indicator, Region], list[Point]]
 
 
+def _combined_codes(indicator: Indicator) -> list[str]:
+    """The indicators whose parts' figures recompute a merged region's: growth needs levels."""
+    level = GROWTH_LEVELS.get(indicator.code)
+    return [indicator.code, level] if level else [indicator.code]
+
+
+def series_read(session: Session, *, indicator: Indicator, region: Region) -> list[tuple[str, int]]:
+    """The series (indicator code, region id) that judging ``indicator`` in ``region`` reads:
+    its own, and a merged region's parts' (to be read ahead with it)."""
+    own = [(indicator.code, region.id)]
+    if region.valid_from is None or not combinable(indicator):
+        return own
+    codes = _combined_codes(indicator)
+    return own + [(code, part.id) for part in lineage(session, region=region)[1:] for code in codes]
+
+
 def _recomputed(
     session: Session, indicator: Indicator, region: Region, lang: str, read_points: _Read
 ) -> list[Point]:
@@ -434,7 +472,7 @@ def _recomputed(
         return read[(code, part.id)]
 
     level = GROWTH_LEVELS.get(indicator.code)
-    codes = [indicator.code, level] if level else [indicator.code]
+    codes = _combined_codes(indicator)
     periods = {period for part in earlier for code in codes for period in series(code, part)}
     found = []
     for period in periods:

@@ -54,6 +54,7 @@ from chitieu.assessment.series import (
     latest_partial,
     merger_gap,
     series_memo,
+    series_read,
     set_aside,
     yearly,
 )
@@ -146,7 +147,11 @@ def assess(
         revisions_read_ahead(session),
     ):
         for batch in _batches(list(by_region.values())):
-            series = {(target.indicator_code, target.region_id) for target in batch}
+            series = {
+                pair
+                for target in batch
+                for pair in series_read(session, indicator=target.indicator, region=target.region)
+            }
             with figures_read_ahead(session, series=series), series_memo(session):
                 for target in batch:
                     judged[target.id] = assess_target(
@@ -256,7 +261,8 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
     series = yearly(session, indicator=indicator, region=target.region, as_of=as_of, lang=lang)
     result = Assessment(target, "insufficient_data", "level")
     known = {y: p for y, p in series.items() if y <= year}
-    result.years_used = sorted(y for y in known if y >= target.plan.horizon_start)
+    horizon = target.plan.horizon_start
+    result.years_used = sorted(y for y in known if y >= horizon)
     if not known or max(known) < year:
         partial = latest_partial(
             session, indicator=indicator, region=target.region, year=year, as_of=as_of, lang=lang
