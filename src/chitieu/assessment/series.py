@@ -95,9 +95,11 @@ def _choices(
     ids = [r.id for r in regions]
     read: dict[tuple[str, int], list[ConflictChoice]] | None = session.info.get(_CHOICES)
     if read is not None:
-        rows: Iterable[ConflictChoice] = sorted(
-            (row for i in ids for row in read.get((indicator.code, i), ())), key=_choice_id
-        )
+        rows: Iterable[ConflictChoice] = [
+            row for i in ids for row in read.get((indicator.code, i), ())
+        ]
+        if len(ids) > 1:
+            rows = sorted(rows, key=_choice_id)
     else:
         rows = session.scalars(
             select(ConflictChoice)
@@ -279,8 +281,9 @@ def yearly(
     key = ("yearly", indicator.code, region.id, as_of, lang)
     if memo is not None and key in memo:
         return dict(memo[key])
+    # A year's code is its number ("2024").
     found = {
-        _period(point.period).year: point
+        int(point.period): point
         for point in _points(session, indicator, region, as_of, lang, PeriodKind.YEAR)
     }
     if memo is not None:
@@ -382,8 +385,11 @@ def _groups(
     by_period: dict[str, list[Row]] = defaultdict(list)
     read = read_ahead(session, indicator.code, region.id)
     rows = list_observations(session, indicator=indicator, region=region) if read is None else read
+    kinds = _KINDS
     for obs in rows:
-        if obs.period_end <= as_of and (kind is None or _kind(obs.period) is kind):
+        if obs.period_end <= as_of and (
+            kind is None or (kinds.get(obs.period) or _kind(obs.period)) is kind
+        ):
             by_period[obs.period].append(obs)
     if memo is not None:
         memo[key] = by_period
@@ -403,8 +409,13 @@ def _period(code: str) -> Period:
     return found
 
 
+# Period code → its kind, looked up for each figure each time a series is grouped.
+_KINDS: dict[str, PeriodKind] = {}
+
+
 def _kind(code: str) -> PeriodKind:
-    return _period(code).kind
+    kind = _KINDS[code] = _period(code).kind
+    return kind
 
 
 @contextmanager
