@@ -60,6 +60,7 @@ class Figure:
     source_document_id: int | None
     agency_id: int | None
     note: str | None
+    _stored: Observation | None = field(default=None, repr=False)
 
     @property
     def source_document(self) -> SourceDocument | None:
@@ -72,10 +73,12 @@ class Figure:
         return None if self.agency_id is None else self._session.get(Agency, self.agency_id)
 
     def stored(self) -> Observation:
-        """The figure as the ORM holds it (a query unless the session has it already)."""
-        found = self._session.get(Observation, self.id)
-        assert found is not None, f"figure {self.id} is gone"
-        return found
+        """The figure as the ORM holds it: a query the first time, unless the session has it
+        (to cite many, load them in one query first and keep them referenced)."""
+        if self._stored is None:
+            self._stored = self._session.get(Observation, self.id)
+            assert self._stored is not None, f"figure {self.id} is gone"
+        return self._stored
 
 
 _READ = "chitieu.assessment.figures_read_ahead"

@@ -74,7 +74,11 @@ class Point:
 
     @property
     def observation(self) -> Observation | None:
-        """The figure standing as stored; None for one recomputed from a merged region's parts."""
+        """The figure standing as stored; None for one recomputed from a merged region's parts.
+
+        A point of many targets judged at once stands on a plain row: its stored
+        figure is read the first time it is asked for.
+        """
         figure = self.figure
         return figure.stored() if isinstance(figure, Figure) else figure
 
