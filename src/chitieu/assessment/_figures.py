@@ -16,8 +16,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Integer, String, bindparam, func, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    String,
+    bindparam,
+    exists,
+    func,
+    select,
+    tuple_,
+)
+from sqlalchemy.orm import Session, aliased
 
 from chitieu.agency.models import Agency
 from chitieu.document.models import SourceDocument
@@ -114,9 +124,8 @@ def figures_read_ahead(session: Session, *, series: Iterable[tuple[str, int]]) -
     that month's figures is doubtful: nothing else in an assessment reads months.
     A figure written inside the block is not seen.
     """
-    superseded = session.info.get(_SUPERSEDED)
-    if superseded is None:
-        superseded = _superseded(session)
+    # Without the revisions read ahead (a plan's few dozen targets), the database says.
+    superseded: set[int] | None = session.info.get(_SUPERSEDED)
     wanted = sorted(set(series))
     found: dict[tuple[str, int], list[Figure]] = {key: [] for key in wanted}
     for start in range(0, len(wanted), _SERIES_PER_QUERY):
@@ -137,7 +146,7 @@ def read_ahead(session: Session, code: str, region_id: int) -> list[Figure] | No
 def _read_batch(
     session: Session,
     series: list[tuple[str, int]],
-    superseded: set[int],
+    superseded: set[int] | None,
     found: dict[tuple[str, int], list[Figure]],
 ) -> None:
     month = Observation.period.like(_MONTH_CODE)
@@ -146,13 +155,15 @@ def _read_batch(
     query = (
         select(month, *_COLUMNS)
         .where(_among(session, series), ~month | Observation.note.is_not(None))
+        .where(*_current(superseded))
         .order_by(*_SERIES_ORDER)
     )
+    revised = superseded if superseded is not None else set()
     doubted: set[tuple[str, int, str]] = set()
     # Core rows: the ORM's row handling for plain columns costs as much as the rows.
     rows: Iterable[Sequence[Any]] = session.connection().execute(query).all()
     for row in rows:
-        if row[1] in superseded:
+        if row[1] in revised:
             continue
         if row[0]:
             if _doubtful(row[12]):
@@ -178,22 +189,31 @@ def _among(session: Session, series: list[tuple[str, int]]) -> ColumnElement[boo
     return pair.in_(select(wanted.c.code, wanted.c.region_id))
 
 
+def _current(superseded: set[int] | None) -> list[ColumnElement[bool]]:
+    """No revised figure, when the revisions were not read ahead."""
+    if superseded is not None:
+        return []
+    return [~exists().where(_LATER.supersedes_id == Observation.id)]
+
+
+_LATER = aliased(Observation)
+
+
 def _add_doubted_months(
     session: Session,
     months: list[tuple[str, int, str]],
-    superseded: set[int],
+    superseded: set[int] | None,
     found: dict[tuple[str, int], list[Figure]],
 ) -> None:
     """Every figure of the months with a doubtful figure, each series kept in series order."""
     changed = set()
     for start in range(0, len(months), _SERIES_PER_QUERY):
         chunk = months[start : start + _SERIES_PER_QUERY]
-        query = select(*_COLUMNS).where(
-            tuple_(Observation.indicator_code, Observation.region_id, Observation.period).in_(chunk)
-        )
+        period = tuple_(Observation.indicator_code, Observation.region_id, Observation.period)
+        query = select(*_COLUMNS).where(period.in_(chunk), *_current(superseded))
         rows: Iterable[Sequence[Any]] = session.connection().execute(query).all()
         for row in rows:
-            if row[0] not in superseded:
+            if superseded is None or row[0] not in superseded:
                 found[(row[1], row[2])].append(Figure(session, *row))
                 changed.add((row[1], row[2]))
     for key in changed:

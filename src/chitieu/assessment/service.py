@@ -35,6 +35,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -141,11 +142,10 @@ def assess(
     # agency as a source then finds it there, not by a query per region read.
     agencies = list(session.scalars(select(Agency)))
     # Some regions' series at a time: a query per few hundred series, and memory bounded.
-    with (
-        choices_read_ahead(session),
-        successions_read_ahead(session),
-        revisions_read_ahead(session),
-    ):
+    # The revised figures, read once, for many targets; for a plan's few the database says.
+    many = len(targets) > _TARGETS_PER_BATCH
+    revisions = revisions_read_ahead(session) if many else nullcontext()
+    with choices_read_ahead(session), successions_read_ahead(session), revisions:
         for batch in _batches(list(by_region.values())):
             series = {
                 pair
