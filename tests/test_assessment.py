@@ -223,3 +223,19 @@ def test_judging_a_whole_plan_reads_ahead_and_agrees_with_each_target_alone(load
         }
     assert len(together) == len(alone) > 40
     assert sorted(map(repr, together)) == sorted(map(repr, alone.values()))
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+def test_a_status_read_ahead_still_cites_the_stored_figure_it_rests_on(loaded):
+    """Judged together, targets stand on plain rows; the figure a status rests on is still
+    the stored one the report cites (its unit, its source), the same as judged alone."""
+    with transaction(loaded) as session:
+        day = date(2025, 12, 31)
+        together = assess(session, as_of=day)
+        cited = [result for result in together if result.latest and result.latest.observation]
+        assert len(cited) > 20
+        for result in cited:
+            alone = assess_target(session, target=result.target, as_of=day)
+            assert alone.latest is not None
+            assert result.latest.observation is alone.latest.observation
+            assert result.latest.observation.unit

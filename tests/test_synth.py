@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 from chitieu._database import transaction
 from chitieu._errors import InputError, StateError
 from chitieu._orm import Base
+from chitieu.assessment._figures import revisions_read_ahead
 from chitieu.assessment.service import assess, assess_target
 from chitieu.plan.models import Plan
 from chitieu.plan.service import get_plan, list_targets
@@ -244,14 +245,20 @@ def test_assessing_every_plan_at_once_says_what_each_target_alone_says(engine):
             ),
             {"note": doubtful},
         )
+        revised = "select count(*) from observation where supersedes_id is not null"
+        assert connection.scalar(sa.text(revised))
     as_of = date(2026, 12, 31)
     with transaction(engine, writes=False) as session:
         together = [result.record() for result in assess(session, as_of=as_of)]
+    # Judging many targets reads the revised figures' ids once instead of asking the database.
+    with transaction(engine, writes=False) as session, revisions_read_ahead(session):
+        revisions_read = [result.record() for result in assess(session, as_of=as_of)]
     with transaction(engine, writes=False) as session:
         targets = list_targets(session)
         alone = [assess_target(session, target=t, as_of=as_of).record() for t in targets]
     assert len(together) == len(alone) > 500
     assert json.dumps(together, ensure_ascii=False) == json.dumps(alone, ensure_ascii=False)
+    assert revisions_read == together
     notes = " ".join(record["note"] or "" for record in together)
     # A doubtful month is named in the notes, in words ("tháng 3/2025"), as a planner reads it.
     assert re.search(r"tháng \d{1,2}/2025", notes) and "nghi vấn" in notes

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
@@ -72,7 +72,8 @@ def emit(
         return  # the limit was reached by an earlier table of the same command
     records = kept
     if output is OutputFormat.json:
-        json.dump(list(records), sys.stdout, ensure_ascii=False, indent=2, default=str)
+        for text in json_pieces(records):
+            sys.stdout.write(text)
         sys.stdout.write("\n")
         return
     if output is OutputFormat.csv:
@@ -109,3 +110,26 @@ def _csv_cell(value: Any) -> Any:
     if isinstance(value, list | dict):
         return csv_cell(json.dumps(value, ensure_ascii=False))
     return csv_cell(value)
+
+
+_RECORDS_A_PIECE = 1000
+
+
+def json_pieces(records: Sequence[dict[str, Any]]) -> Iterator[str]:
+    """``json.dumps(records, ensure_ascii=False, indent=2, default=str)``, a thousand records
+    a piece.
+
+    ``json.dump`` hands the file a piece per value and punctuation mark: with
+    standard output unbuffered (PYTHONUNBUFFERED) each is a system call, which for
+    the national assessment's 85,000 records were 8 of its seconds.
+    """
+    if not records:
+        yield "[]"
+        return
+    encoder = json.JSONEncoder(ensure_ascii=False, indent=2, default=str)
+    yield "[\n"
+    for start in range(0, len(records), _RECORDS_A_PIECE):
+        # A list's text is "[\n" + its items, each on its own lines, + "\n]".
+        items = encoder.encode(list(records[start : start + _RECORDS_A_PIECE]))[2:-2]
+        yield items if start == 0 else ",\n" + items
+    yield "\n]"

@@ -34,8 +34,9 @@ from sqlalchemy.orm import Session
 from chitieu import _format
 from chitieu._errors import InputError
 from chitieu._labels import source_kind_word, tr
-from chitieu._periods import PeriodKind, parse_period
+from chitieu._periods import Period, PeriodKind, parse_period
 from chitieu.analytics.growth import combine, merged_growth
+from chitieu.assessment._figures import Figure, read_ahead
 from chitieu.extraction.models import ConflictChoice
 from chitieu.indicator.models import Indicator
 from chitieu.observation.models import Observation
@@ -50,6 +51,9 @@ from chitieu.observation.service import (
 from chitieu.region.models import Region
 from chitieu.region.service import lineage, predecessors, territory
 
+# A stored figure, or its plain row when many series were read ahead.
+Row = Observation | Figure
+
 # A growth indicator → the constant-price level it is the growth of: a merged
 # territory's growth is recomputed from its parts' levels, never from their rates alone.
 GROWTH_LEVELS = {"GRDP_GROWTH": "GRDP_CONSTANT"}
@@ -62,14 +66,24 @@ class Point:
     period: str
     value: float
     status: str
-    observation: Observation | None
+    figure: Row | None
     """The figure standing; None for one recomputed from the parts of a merged region."""
     notes: tuple[str, ...] = field(default=())
-    parts: tuple[Observation, ...] = field(default=())
+    parts: tuple[Row, ...] = field(default=())
     """The parts' figures a recomputed point rests on."""
 
+    @property
+    def observation(self) -> Observation | None:
+        """The figure standing as stored; None for one recomputed from a merged region's parts.
 
-def _source(obs: Observation, lang: str) -> str:
+        A point of many targets judged at once stands on a plain row: its stored
+        figure is read the first time it is asked for.
+        """
+        figure = self.figure
+        return figure.stored() if isinstance(figure, Figure) else figure
+
+
+def _source(obs: Row, lang: str) -> str:
     """Where a figure came from, as a person names it: the document, the agency, or how."""
     if obs.source_document is not None:
         return obs.source_document.shown_name
@@ -83,11 +97,13 @@ def _choices(
 ) -> dict[str, list[ConflictChoice]]:
     """Period → the choices planners made for it, oldest first."""
     ids = [r.id for r in regions]
-    read: list[ConflictChoice] | None = session.info.get(_CHOICES)
+    read: dict[tuple[str, int], list[ConflictChoice]] | None = session.info.get(_CHOICES)
     if read is not None:
         rows: Iterable[ConflictChoice] = [
-            row for row in read if row.indicator_code == indicator.code and row.region_id in ids
+            row for i in ids for row in read.get((indicator.code, i), ())
         ]
+        if len(ids) > 1:
+            rows = sorted(rows, key=_choice_id)
     else:
         rows = session.scalars(
             select(ConflictChoice)
@@ -102,6 +118,10 @@ def _choices(
     return found
 
 
+def _choice_id(choice: ConflictChoice) -> int:
+    return choice.id
+
+
 _CHOICES = "chitieu.choices_read_ahead"
 
 
@@ -114,11 +134,13 @@ def planner_choices(
 
 @contextmanager
 def choices_read_ahead(session: Session) -> Iterator[None]:
-    """Every planner's choice read once, for read-only work over many series (they are few)."""
+    """Every planner's choice read once, for read-only work over many series (they are few),
+    filed by series so that each series finds its own without looking through the rest."""
     outer = session.info.get(_CHOICES)
-    session.info[_CHOICES] = list(
-        session.scalars(select(ConflictChoice).order_by(ConflictChoice.id))
-    )
+    read: dict[tuple[str, int], list[ConflictChoice]] = defaultdict(list)
+    for choice in session.scalars(select(ConflictChoice).order_by(ConflictChoice.id)):
+        read[(choice.indicator_code, choice.region_id)].append(choice)
+    session.info[_CHOICES] = read
     try:
         yield
     finally:
@@ -132,7 +154,7 @@ _STATUS_WORD = {
 }
 
 
-def _standing_choice(rows: list[Observation], choices: list[ConflictChoice]) -> int | None:
+def _standing_choice(rows: list[Row], choices: list[ConflictChoice]) -> int | None:
     """The observation the latest choice still standing picked, if any.
 
     A choice stands while no figure of a better status than the one it was made
@@ -149,10 +171,15 @@ def _standing_choice(rows: list[Observation], choices: list[ConflictChoice]) -> 
     return None
 
 
-def _point(
-    period: str, rows: list[Observation], choices: list[ConflictChoice], lang: str
-) -> Point | None:
+def _point(period: str, rows: list[Row], choices: list[ConflictChoice], lang: str) -> Point | None:
     """The figure standing for ``period``; None when only doubtful figures exist."""
+    if len(rows) == 1 and not choices:
+        # Most periods have one figure and no choice: it stands unless doubtful, alone.
+        only = rows[0]
+        if doubt(only) is not None:
+            return None
+        alone = () if only.status == "actual" else (_status_note(period, only.status, lang),)
+        return Point(period, only.value, only.status, only, alone)
     chosen = _standing_choice(rows, choices)
     trusted = [r for r in rows if doubt(r) is None]
     pick = next((r for r in rows if r.id == chosen), None) or preferred(trusted)
@@ -210,7 +237,7 @@ def _status_note(period: str, status: str, lang: str = "vi") -> str:
 
 
 def _set_aside_note(
-    period: str, rows: list[Observation], choices: list[ConflictChoice], lang: str
+    period: str, rows: list[Row], choices: list[ConflictChoice], lang: str
 ) -> str | None:
     """What to say of a doubtful figure that would have stood for ``period`` but did not."""
     would = preferred(rows)
@@ -262,10 +289,19 @@ def yearly(
     lang: str = "vi",
 ) -> dict[int, Point]:
     """Year → the figure standing for it, known by ``as_of`` (years only, no parts of years)."""
-    return {
-        parse_period(point.period).year: point
+    memo: dict[tuple[object, ...], dict[int, Point]] | None = session.info.get(_MEMO)
+    key = ("yearly", indicator.code, region.id, as_of, lang)
+    if memo is not None and key in memo:
+        return dict(memo[key])
+    # A year's code is its number ("2024").
+    found = {
+        int(point.period): point
         for point in _points(session, indicator, region, as_of, lang, PeriodKind.YEAR)
     }
+    if memo is not None:
+        memo[key] = found
+        return dict(found)
+    return found
 
 
 def known_periods(
@@ -291,7 +327,7 @@ def latest_partial(
         return memo[key]
 
     def part_of_year(period: str) -> bool:
-        parsed = parse_period(period)
+        parsed = _period(period)
         return parsed.kind in _PARTS and parsed.start == date(year, 1, 1)
 
     # Only the periods that could be such a part are worked out (a point stands on its own
@@ -301,7 +337,7 @@ def latest_partial(
         for point in _points(session, indicator, region, as_of, lang, None, keep=part_of_year)
         if part_of_year(point.period)
     ]
-    found = max(parts, key=lambda p: parse_period(p.period).end, default=None)
+    found = max(parts, key=lambda p: _period(p.period).end, default=None)
     if memo is not None:
         memo[key] = found
     return found
@@ -353,14 +389,19 @@ def _points(
 
 def _groups(
     session: Session, indicator: Indicator, region: Region, as_of: date, kind: PeriodKind | None
-) -> dict[str, list[Observation]]:
-    memo: dict[tuple[object, ...], dict[str, list[Observation]]] | None = session.info.get(_MEMO)
+) -> dict[str, list[Row]]:
+    memo: dict[tuple[object, ...], dict[str, list[Row]]] | None = session.info.get(_MEMO)
     key = ("groups", indicator.code, region.id, as_of, kind)
     if memo is not None and key in memo:
         return memo[key]
-    by_period: dict[str, list[Observation]] = defaultdict(list)
-    for obs in list_observations(session, indicator=indicator, region=region):
-        if obs.period_end <= as_of and (kind is None or parse_period(obs.period).kind is kind):
+    by_period: dict[str, list[Row]] = defaultdict(list)
+    read = read_ahead(session, indicator.code, region.id)
+    rows = list_observations(session, indicator=indicator, region=region) if read is None else read
+    kinds = _KINDS
+    for obs in rows:
+        if obs.period_end <= as_of and (
+            kind is None or (kinds.get(obs.period) or _kind(obs.period)) is kind
+        ):
             by_period[obs.period].append(obs)
     if memo is not None:
         memo[key] = by_period
@@ -368,6 +409,25 @@ def _groups(
 
 
 _MEMO = "chitieu.series_memo"
+# Period code → the period: each figure's is asked for again and again, and the codes
+# of a database are few (years, halves, quarters, months).
+_PERIODS: dict[str, Period] = {}
+
+
+def _period(code: str) -> Period:
+    found = _PERIODS.get(code)
+    if found is None:
+        found = _PERIODS[code] = parse_period(code)
+    return found
+
+
+# Period code → its kind, looked up for each figure each time a series is grouped.
+_KINDS: dict[str, PeriodKind] = {}
+
+
+def _kind(code: str) -> PeriodKind:
+    kind = _KINDS[code] = _period(code).kind
+    return kind
 
 
 @contextmanager
@@ -406,6 +466,22 @@ _Series = Callable[[str, Region], dict[str, Point]]
 _Read = Callable[[Indicator, Region], list[Point]]
 
 
+def _combined_codes(indicator: Indicator) -> list[str]:
+    """The indicators whose parts' figures recompute a merged region's: growth needs levels."""
+    level = GROWTH_LEVELS.get(indicator.code)
+    return [indicator.code, level] if level else [indicator.code]
+
+
+def series_read(session: Session, *, indicator: Indicator, region: Region) -> list[tuple[str, int]]:
+    """The series (indicator code, region id) that judging ``indicator`` in ``region`` reads:
+    its own, and a merged region's parts' (to be read ahead with it)."""
+    own = [(indicator.code, region.id)]
+    if region.valid_from is None or not combinable(indicator):
+        return own
+    codes = _combined_codes(indicator)
+    return own + [(code, part.id) for part in lineage(session, region=region)[1:] for code in codes]
+
+
 def _recomputed(
     session: Session, indicator: Indicator, region: Region, lang: str, read_points: _Read
 ) -> list[Point]:
@@ -428,7 +504,7 @@ def _recomputed(
         return read[(code, part.id)]
 
     level = GROWTH_LEVELS.get(indicator.code)
-    codes = [indicator.code, level] if level else [indicator.code]
+    codes = _combined_codes(indicator)
     periods = {period for part in earlier for code in codes for period in series(code, part)}
     found = []
     for period in periods:
@@ -508,7 +584,7 @@ def _merged_point(
     figures = tuple(
         obs
         for point in used
-        for obs in ((point.observation,) if point.observation is not None else point.parts)
+        for obs in ((point.figure,) if point.figure is not None else point.parts)
     )
     return Point(period, value, status, None, tuple(notes), figures)
 

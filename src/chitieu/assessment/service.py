@@ -34,6 +34,8 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -46,17 +48,19 @@ from chitieu._labels import tr
 from chitieu._periods import parse_period
 from chitieu.agency.models import Agency
 from chitieu.assessment import bounds, final
+from chitieu.assessment._figures import figures_read_ahead, revisions_read_ahead
 from chitieu.assessment.series import (
     Point,
     choices_read_ahead,
     latest_partial,
     merger_gap,
     series_memo,
+    series_read,
     set_aside,
     yearly,
 )
 from chitieu.indicator.models import Indicator
-from chitieu.observation.service import derived_values, series_read_ahead
+from chitieu.observation.service import derived_values
 from chitieu.plan.models import Plan, Target
 from chitieu.plan.service import list_targets, target_summary
 from chitieu.region.models import Region
@@ -137,20 +141,40 @@ def assess(
     # Held for the whole run, the agencies (few) stay in the session: a figure naming its
     # agency as a source then finds it there, not by a query per region read.
     agencies = list(session.scalars(select(Agency)))
-    # A region's series at a time: one query each, and memory bounded by the largest region.
-    with choices_read_ahead(session), successions_read_ahead(session):
-        for group in by_region.values():
-            series = {(target.indicator_code, target.region_id) for target in group}
-            with (
-                series_read_ahead(session, series=series, months=False),
-                series_memo(session),
-            ):
-                for target in group:
+    # Some regions' series at a time: a query per few hundred series, and memory bounded.
+    # The revised figures, read once, for many targets; for a plan's few the database says.
+    many = len(targets) > _TARGETS_PER_BATCH
+    revisions = revisions_read_ahead(session) if many else nullcontext()
+    with choices_read_ahead(session), successions_read_ahead(session), revisions:
+        for batch in _batches(list(by_region.values())):
+            series = {
+                pair
+                for target in batch
+                for pair in series_read(session, indicator=target.indicator, region=target.region)
+            }
+            with figures_read_ahead(session, series=series), series_memo(session):
+                for target in batch:
                     judged[target.id] = assess_target(
                         session, target=target, as_of=as_of, lang=lang
                     )
     agencies.clear()
     return [judged[target.id] for target in targets]
+
+
+# Targets read ahead together: a few thousand series' figures in memory at a time.
+_TARGETS_PER_BATCH = 2000
+
+
+def _batches(groups: list[list[Target]]) -> Iterator[list[Target]]:
+    """The regions' targets, whole regions at a time, about ``_TARGETS_PER_BATCH`` a batch."""
+    batch: list[Target] = []
+    for group in groups:
+        batch += group
+        if len(batch) >= _TARGETS_PER_BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def assess_target(session: Session, *, target: Target, as_of: date, lang: str = "vi") -> Assessment:
@@ -237,7 +261,8 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
     series = yearly(session, indicator=indicator, region=target.region, as_of=as_of, lang=lang)
     result = Assessment(target, "insufficient_data", "level")
     known = {y: p for y, p in series.items() if y <= year}
-    result.years_used = sorted(y for y in known if y >= target.plan.horizon_start)
+    horizon = target.plan.horizon_start
+    result.years_used = sorted(y for y in known if y >= horizon)
     if not known or max(known) < year:
         partial = latest_partial(
             session, indicator=indicator, region=target.region, year=year, as_of=as_of, lang=lang
@@ -271,7 +296,7 @@ def _level(session: Session, target: Target, as_of: date, lang: str) -> Assessme
     if base is not None:
         result.baseline_period, result.baseline_value = base[2], base[1]
         start = known.get(base[0])
-        if start is not None and start is not latest and start.observation is None:
+        if start is not None and start is not latest and start.figure is None:
             # A baseline recomputed from a merged region's parts says so.
             result.notes.extend(start.notes)
     result.gap = threshold - latest.value

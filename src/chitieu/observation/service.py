@@ -8,6 +8,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import Protocol, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -475,16 +477,32 @@ def agree(first: float, second: float) -> bool:
 _DOUBT = re.compile(r"\b(doubtful|nghi van|dang ngo|can kiem tra)\b")
 
 
-def doubt(obs: Observation) -> str | None:
+class Recorded(Protocol):
+    """What ranking a period's figures reads of each: a stored figure or its plain row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def note(self) -> str | None: ...
+
+
+_Recorded = TypeVar("_Recorded", bound=Recorded)
+
+
+def doubt(obs: Recorded) -> str | None:
     """The note that marks ``obs`` as doubtful, or None when nothing casts doubt on it."""
     return obs.note if _doubtful(obs.note) else None
 
 
+@lru_cache(maxsize=4096)
 def _doubtful(note: str | None) -> bool:
+    # Few notes, each on many figures: folding one costs more than looking it up.
     return bool(note and _DOUBT.search(fold(note)))
 
 
-def preferred(observations: Sequence[Observation]) -> Observation | None:
+def preferred(observations: Sequence[_Recorded]) -> _Recorded | None:
     """The figure to show for a period: best status, then the newest record."""
     if not observations:
         return None
