@@ -428,6 +428,10 @@ def test_a_region_is_found_by_its_name_typed_without_diacritics(web):
     links = dict(REGION_LINK.findall(found.text))
     assert links["bac_ninh"] == "Bắc Ninh" and "bac_giang" not in links
     assert 'value="bac ninh"' in found.text
+    # Two places of one name are told apart by their tier in words, never by a code.
+    results = found.text.split('id="region-results"')[1]
+    assert "(tỉnh, thành phố)" in results and "<code>" not in results
+    assert not re.search(r">[^<]*\bbac_ninh\b[^<]*<", results)
     assert dict(
         REGION_LINK.findall(
             client.get("/indicators/GRDP_GROWTH/regions", params={"q": "BẮC GIANG"}).text
@@ -445,6 +449,7 @@ def test_a_region_is_found_by_its_name_typed_without_diacritics(web):
 
     english = client.get("/indicators/GRDP_GROWTH/regions", params={"q": "bac", "lang": "en"})
     assert '<label for="region-q">Find another region</label>' in english.text
+    assert "(province or city)" in english.text and "tỉnh" not in english.text
     nothing = client.get(
         "/indicators/GRDP_GROWTH/regions", params={"q": "atlantis", "lang": "vi"}
     ).text

@@ -16,6 +16,11 @@ _WORDS: dict[str, tuple[str, str]] = {
     "cancelled": ("dừng", "cancelled"),
     "annually": ("hằng năm", "annually"),
     "ongoing": ("thường xuyên", "ongoing"),
+    # A region's tier (``Region.level``): what tells two places of one name apart.
+    "country": ("cả nước", "country"),
+    "province": ("tỉnh, thành phố", "province or city"),
+    "district": ("huyện, thị xã", "district"),
+    "commune": ("xã, phường", "commune or ward"),
 }
 
 
