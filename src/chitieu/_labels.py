@@ -16,6 +16,17 @@ _WORDS: dict[str, tuple[str, str]] = {
     "cancelled": ("dừng", "cancelled"),
     "annually": ("hằng năm", "annually"),
     "ongoing": ("thường xuyên", "ongoing"),
+    # A figure's or target's qualifier, stored as Vietnamese writes it ("trên 1.670").
+    "khoảng": ("khoảng", "about"),
+    "gần": ("gần", "nearly"),
+    "trên": ("trên", "over"),
+    "hơn": ("hơn", "more than"),
+    "dưới": ("dưới", "under"),
+    "xấp xỉ": ("xấp xỉ", "approximately"),
+    "ít nhất": ("ít nhất", "at least"),
+    "tối thiểu": ("tối thiểu", "at least"),
+    "tối đa": ("tối đa", "at most"),
+    "chưa đến": ("chưa đến", "less than"),
     # A region's tier (``Region.level``): what tells two places of one name apart.
     "country": ("cả nước", "country"),
     "province": ("tỉnh, thành phố", "province or city"),

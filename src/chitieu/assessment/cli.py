@@ -78,16 +78,19 @@ def assess_command(
             chosen = found.plan
             if found.note:
                 typer.echo(found.note, err=True)
-        records = [
-            item.record()
-            for item in assess(
-                session,
-                as_of=day,
-                plan=chosen,
-                region=get_region(session, code_or_name=region) if region else None,
-                lang=lang,
-            )
-        ]
+        records = []
+        for item in assess(
+            session,
+            as_of=day,
+            plan=chosen,
+            region=get_region(session, code_or_name=region) if region else None,
+            lang=lang,
+        ):
+            record = item.record()
+            if output is OutputFormat.table:
+                record["label_shown"] = item.target.label(lang)
+                record["plan_shown"] = item.target.plan.shown_in(lang)
+            records.append(record)
     if output is OutputFormat.table:
         for record in records:
             record["status_shown"] = _STATUS_WORDS[record["status"]][lang != "vi"]
@@ -130,9 +133,9 @@ def assess_command(
             f"Targets assessed as of {_format.day(day)}",
         ),
         columns=[
-            ("plan_document", tr(lang, "Kế hoạch", "Plan")),
+            ("plan_shown", tr(lang, "Kế hoạch", "Plan")),
             ("row", tr(lang, "Dòng", "Row")),
-            ("label", tr(lang, "Chỉ tiêu", "Target")),
+            ("label_shown", tr(lang, "Chỉ tiêu", "Target")),
             ("period", tr(lang, "Kỳ", "Period")),
             ("target_shown", tr(lang, "Mục tiêu", "Target value")),
             ("latest_shown", tr(lang, "Số mới nhất", "Latest")),
@@ -156,14 +159,14 @@ def _with_unit(text: str, unit: str | None) -> str:
 
 def _print_narrow(console: Console, records: list[dict[str, Any]], title: str, lang: str) -> None:
     console.print(f"[bold]{escape(title)}[/]")
-    plans = {r["plan_document"] for r in records}
+    plans = {r["plan_shown"] for r in records}
     if len(plans) == 1:
         plan = plans.pop()
         console.print(escape(tr(lang, f"Kế hoạch {plan}", f"Plan {plan}")))
     for r in records:
         console.print()
         period = parse_period(r["period"]).label(lang)
-        console.print(f"[bold]{escape(str(r['row']))}. {escape(r['label'])}[/] ({period})")
+        console.print(f"[bold]{escape(str(r['row']))}. {escape(r['label_shown'])}[/] ({period})")
         unit = r["unit_shown"]
         facts = [f"{tr(lang, 'Mục tiêu', 'Target')} {_with_unit(r['target_shown'], unit)}"]
         if r["latest_value"] is not None:

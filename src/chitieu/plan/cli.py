@@ -103,6 +103,8 @@ def targets(
         records = []
         for target in _selected_targets(session, plan, indicator, region):
             record = target_record(target)
+            record["label_shown"] = target.label(lang)
+            record["plan_shown"] = target.plan.shown_in(lang)
             record["target_shown"] = _target_shown(target, lang)
             record["baseline_shown"] = _baseline_shown(target, lang)
             record["period_shown"] = parse_period(target.period).label(lang)
@@ -110,15 +112,22 @@ def targets(
             records.append(record)
     if output is not OutputFormat.table:
         for record in records:
-            for key in ("target_shown", "baseline_shown", "period_shown", "measure_shown"):
+            for key in (
+                "plan_shown",
+                "label_shown",
+                "target_shown",
+                "baseline_shown",
+                "period_shown",
+                "measure_shown",
+            ):
                 record.pop(key)
     emit(
         records,
         output=output,
         columns=[
-            ("plan_document", tr(lang, "Kế hoạch", "Plan")),
+            ("plan_shown", tr(lang, "Kế hoạch", "Plan")),
             Column("row", tr(lang, "Dòng", "Row"), "head"),
-            Column("label", tr(lang, "Chỉ tiêu", "Target"), "head"),
+            Column("label_shown", tr(lang, "Chỉ tiêu", "Target"), "head"),
             ("period_shown", tr(lang, "Kỳ", "Period")),
             ("measure_shown", tr(lang, "Cách đo", "Measure")),
             ("target_shown", tr(lang, "Mục tiêu", "Target value")),
@@ -132,7 +141,7 @@ def _target_shown(target: Target, lang: str, scale: _format.Scale | None = None)
     bounds = scale.bounds(target.minimum, target.maximum)
     if target.qualifier and bounds[:1] in "≥≤":
         bounds = bounds[2:]  # "trên 1.670", not "trên ≥ 1.670"
-    qualifier = f"{target.qualifier} " if target.qualifier else ""
+    qualifier = f"{word(target.qualifier, lang)} " if target.qualifier else ""
     return f"{qualifier}{bounds}{scale.suffix}".strip()
 
 
@@ -174,6 +183,8 @@ def overview(
             )
             record.update(
                 {
+                    "label_shown": target.label(lang),
+                    "plan_shown": target.plan.shown_in(lang),
                     "target_shown": _target_shown(target, lang, scale),
                     "period_shown": parse_period(target.period).label(lang),
                     "latest_value": latest.value if latest else None,
@@ -205,9 +216,9 @@ def overview(
             f"Targets and latest figures as of {_format.day(day)}",
         ),
         columns=[
-            ("plan_document", tr(lang, "Kế hoạch", "Plan")),
+            ("plan_shown", tr(lang, "Kế hoạch", "Plan")),
             Column("row", tr(lang, "Dòng", "Row"), "head"),
-            Column("label", tr(lang, "Chỉ tiêu", "Target"), "head"),
+            Column("label_shown", tr(lang, "Chỉ tiêu", "Target"), "head"),
             ("period_shown", tr(lang, "Kỳ mục tiêu", "Target period")),
             ("target_shown", tr(lang, "Mục tiêu", "Target value")),
             ("latest_shown", tr(lang, "Số mới nhất", "Latest figure")),

@@ -48,6 +48,12 @@ class Plan(Base):
         without the details in brackets. The code is the database's, never shown."""
         return self.document_number or self.title.split(" (")[0]
 
+    def shown_in(self, lang: str) -> str:
+        """``shown_name`` in the reader's language: an English title where the dataset has one."""
+        if self.document_number or lang == "vi" or not self.title_en:
+            return self.shown_name
+        return self.title_en.split(" (")[0]
+
     @property
     def full_name(self) -> str:
         """The number and the title, or the title alone."""
@@ -95,3 +101,8 @@ class Target(Base):
     indicator: Mapped[Indicator] = relationship()
     region: Mapped[Region] = relationship()
     source_document: Mapped[SourceDocument | None] = relationship()
+
+    def label(self, lang: str) -> str:
+        """The row's words in the plan under Vietnamese; in English, the indicator's name
+        (a plan is written in Vietnamese only)."""
+        return self.label_vi if lang == "vi" else self.indicator.name_en

@@ -66,7 +66,7 @@ def outlook_section(ctx: Context) -> Section:
         rows.append(
             (
                 Cell(target.row),
-                Cell(target.label_vi if ctx.lang == "vi" else target.indicator.name_en),
+                Cell(target.label(ctx.lang)),
                 Cell(parse_period(target.period).label(ctx.lang)),
                 Cell(target_text(target, ctx.lang), numeric=True),
                 Cell(
@@ -113,7 +113,7 @@ def _fan(ctx: Context, odds: Odds) -> Chart:
         scaled(target.minimum),
         scaled(target.maximum),
     )
-    title = target.label_vi if ctx.lang == "vi" else target.indicator.name_en
+    title = target.label(ctx.lang)
     spec = scenario_fan_chart(
         title=f"{title} ({period.label(ctx.lang)})",
         unit=unit_text(unit, ctx.lang),

@@ -104,9 +104,9 @@ def _other_plans(ctx: Context, headers: tuple[str, ...]) -> Section | None:
 def _row(ctx: Context, row: OverviewRow) -> tuple[Cell, ...]:
     assessment = row.assessment
     target = assessment.target
-    label = target.label_vi if ctx.lang == "vi" else target.indicator.name_en
+    label = target.label(ctx.lang)
     if target.qualifier:
-        label += f" ({target.qualifier})"
+        label += f" ({word(target.qualifier, ctx.lang)})"
     percent = row.percent_of_plan
     latest = assessment.latest
     same_unit = latest is not None and _unit_of(latest, target) == target.unit

@@ -72,7 +72,7 @@ def verdicts_section(ctx: Context) -> Section:
 
 def _label(ctx: Context, row: OverviewRow) -> str:
     target = row.target
-    return target.label_vi if ctx.lang == "vi" else target.indicator.name_en
+    return target.label(ctx.lang)
 
 
 # A source chosen for one year ("2023: dùng 13,45 (…); nguồn khác: …") is the conflicts
