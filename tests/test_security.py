@@ -103,6 +103,7 @@ EXPECTED_POLICY: dict[tuple[str, str], str | None] = {
     ("GET", "/api/v1/assessments"): "view",
     ("GET", "/indicators"): "view",
     ("GET", "/indicators/{code}"): "view",
+    ("GET", "/indicators/{code}/regions"): "view",
     ("GET", "/indicators/{code}/chart.svg"): "view",
     ("GET", "/api/v1/indicators"): "view",
     ("GET", "/api/v1/indicators/{code}"): "view",
