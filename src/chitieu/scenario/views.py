@@ -148,31 +148,8 @@ def _results(run: ScenarioRun, lang: str) -> dict[str, Any]:
     }
 
 
-def _page(
-    request: Request,
-    session: Session,
-    lang: str,
-    *,
-    values: dict[str, str],
-    yaml_text: str,
-    options: dict[str, str],
-    run: ScenarioRun | None = None,
-    error: str | None = None,
-    block: str | None = None,
-    source: str = "table",
-) -> HTMLResponse:
-    context = _context(
-        session,
-        lang,
-        values=values,
-        yaml_text=yaml_text,
-        options=options,
-        run=run,
-        error=error,
-        block=block,
-        source=source,
-    )
-    status = 422 if error else 200
+def _page(request: Request, context: dict[str, Any], *, block: str | None) -> HTMLResponse:
+    status = 422 if context["error"] else 200
     return render(request, "scenario/page.html", context, block=block, status_code=status)
 
 
@@ -297,8 +274,7 @@ def run_page(
             lang=lang,
         )
     except ChitieuError as exc:
-        return _page(
-            request,
+        failed = _context(
             session,
             lang,
             values=values,
@@ -307,12 +283,12 @@ def run_page(
             error=exc.text(lang),
             block=block,
         )
+        return _page(request, failed, block=block)
     if source == "yaml":
         values = form_values(scenario, lang)
     else:
         yaml_text = scenario_yaml(scenario)
-    return _page(
-        request,
+    done = _context(
         session,
         lang,
         values=values,
@@ -322,3 +298,4 @@ def run_page(
         block=block,
         source=source,
     )
+    return _page(request, done, block=block)
